@@ -1,0 +1,143 @@
+package models
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialect names the database engine behind a DB.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+//go:embed migrations
+var migrationFS embed.FS
+
+// DialectOf tells which engine a database URL names. URLs that start with
+// postgres:// or postgresql:// are PostgreSQL; everything else is taken as
+// an SQLite file path (an optional sqlite: or file: prefix is allowed).
+func DialectOf(databaseURL string) Dialect {
+	if strings.HasPrefix(databaseURL, "postgres://") || strings.HasPrefix(databaseURL, "postgresql://") {
+		return Postgres
+	}
+	return SQLite
+}
+
+// sqliteDSN turns a path into a mattn/go-sqlite3 DSN with the pragmas the
+// portal needs: WAL for concurrent readers, a busy timeout instead of
+// immediate "database is locked", enforced foreign keys, and immediate
+// transactions so read-then-write transactions do not fail on upgrade.
+func sqliteDSN(path string) string {
+	path = strings.TrimPrefix(strings.TrimPrefix(path, "sqlite:"), "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_busy_timeout", "10000")
+	q.Set("_foreign_keys", "on")
+	q.Set("_txlock", "immediate")
+	q.Set("_synchronous", "NORMAL")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open connects to the database the URL names. A fresh gorm.Config is made
+// on every call: GORM caches prepared statements per config.
+func Open(databaseURL string) (*gorm.DB, Dialect, error) {
+	dialect := DialectOf(databaseURL)
+	cfg := &gorm.Config{
+		SkipDefaultTransaction: true,
+		PrepareStmt:            true,
+		Logger:                 logger.Discard,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	}
+	var dialector gorm.Dialector
+	switch dialect {
+	case Postgres:
+		dialector = postgres.Open(databaseURL)
+	default:
+		dialector = sqlite.Open(sqliteDSN(databaseURL))
+	}
+	db, err := gorm.Open(dialector, cfg)
+	if err != nil {
+		return nil, dialect, fmt.Errorf("models: open %s: %w", dialect, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, dialect, fmt.Errorf("models: %w", err)
+	}
+	if dialect == SQLite {
+		// One writer at a time is SQLite's rule anyway; a few connections
+		// let readers proceed under WAL.
+		sqlDB.SetMaxOpenConns(8)
+	} else {
+		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetMaxIdleConns(10)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	return db, dialect, nil
+}
+
+// Migrate applies every pending migration for the dialect. On PostgreSQL a
+// session advisory lock makes instances that start together take turns.
+func Migrate(ctx context.Context, db *gorm.DB, dialect Dialect) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return fmt.Errorf("models: migrate: %w", err)
+	}
+	sub, err := fs.Sub(migrationFS, "migrations/"+string(dialect))
+	if err != nil {
+		return fmt.Errorf("models: migrate: %w", err)
+	}
+	opts := []goose.ProviderOption{}
+	gooseDialect := goose.DialectSQLite3
+	if dialect == Postgres {
+		gooseDialect = goose.DialectPostgres
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return fmt.Errorf("models: migrate: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	provider, err := goose.NewProvider(gooseDialect, sqlDB, sub, opts...)
+	if err != nil {
+		return fmt.Errorf("models: migrate: %w", err)
+	}
+	if _, err := provider.Up(ctx); err != nil {
+		return fmt.Errorf("models: migrate: %w", err)
+	}
+	return nil
+}
+
+// Ping checks the database answers, for /readyz.
+func Ping(ctx context.Context, db *gorm.DB) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// Close releases the connection pool.
+func Close(db *gorm.DB) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}

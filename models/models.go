@@ -1,0 +1,137 @@
+// Package models holds the GORM entities, the Store that queries them and
+// the versioned schema migrations. It imports nothing else of this module.
+package models
+
+import "time"
+
+// Role says what a user may do. Staff and admins work the portal; customers
+// are the data subjects it serves.
+type Role string
+
+const (
+	RoleCustomer Role = "customer"
+	RoleStaff    Role = "staff"
+	RoleAdmin    Role = "admin"
+)
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	return r == RoleCustomer || r == RoleStaff || r == RoleAdmin
+}
+
+// IsStaff is true for roles that work the staff side (admins included).
+func (r Role) IsStaff() bool { return r == RoleStaff || r == RoleAdmin }
+
+// User is anyone who can sign in.
+type User struct {
+	ID           int64  `gorm:"primaryKey"`
+	Email        string `gorm:"size:320;not null;uniqueIndex"`
+	PasswordHash string `gorm:"size:255;not null;default:''"`
+	Role         Role   `gorm:"size:16;not null;index"`
+	Name         string `gorm:"size:200;not null;default:''"`
+	Locale       string `gorm:"size:16;not null;default:''"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Session is the server side of a browser session. The cookie holds only a
+// random token; the row keeps its SHA-256 hash so a leaked table cannot be
+// replayed, plus what the "active sessions" page lists.
+type Session struct {
+	ID         int64  `gorm:"primaryKey"`
+	TokenHash  string `gorm:"size:64;not null;uniqueIndex"`
+	UserID     *int64 `gorm:"index"`
+	Data       string `gorm:"type:text;not null;default:''"`
+	IP         string `gorm:"size:64;not null;default:''"`
+	UserAgent  string `gorm:"size:512;not null;default:''"`
+	CreatedAt  time.Time
+	LastSeenAt time.Time `gorm:"not null"`
+	ExpiresAt  time.Time `gorm:"not null;index"`
+}
+
+// JobStatus is where a job is in its life.
+type JobStatus string
+
+const (
+	JobQueued  JobStatus = "queued"
+	JobRunning JobStatus = "running"
+	JobDone    JobStatus = "done"
+	JobDead    JobStatus = "dead"
+)
+
+// Job is one unit of background work. A worker leases it by setting
+// LockedBy/LockedUntil; a crashed worker's lease expires and another takes it.
+type Job struct {
+	ID          int64     `gorm:"primaryKey"`
+	Kind        string    `gorm:"size:100;not null;index"`
+	Payload     string    `gorm:"type:text;not null;default:''"`
+	Status      JobStatus `gorm:"size:16;not null;index:idx_jobs_claim,priority:1"`
+	RunAt       time.Time `gorm:"not null;index:idx_jobs_claim,priority:2"`
+	Attempts    int       `gorm:"not null;default:0"`
+	MaxAttempts int       `gorm:"not null;default:5"`
+	LockedBy    string    `gorm:"size:100;not null;default:''"`
+	LockedUntil *time.Time
+	LastError   string `gorm:"type:text;not null;default:''"`
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// JobSchedule is a periodic job. Instances race to move NextRunAt forward
+// with a conditional update; only the winner enqueues, so a schedule runs on
+// one instance at a time.
+type JobSchedule struct {
+	Name            string    `gorm:"primaryKey;size:100"`
+	Kind            string    `gorm:"size:100;not null"`
+	IntervalSeconds int64     `gorm:"not null"`
+	NextRunAt       time.Time `gorm:"not null"`
+	UpdatedAt       time.Time
+}
+
+// OutboxStatus is where a mail is in delivery.
+type OutboxStatus string
+
+const (
+	OutboxPending OutboxStatus = "pending"
+	OutboxSent    OutboxStatus = "sent"
+	OutboxFailed  OutboxStatus = "failed"
+	// OutboxHeld mails stay in the outbox because no SMTP server is set;
+	// admins read them in the Outbox page.
+	OutboxHeld OutboxStatus = "held"
+)
+
+// OutboxMessage is a rendered mail waiting for, or past, delivery.
+type OutboxMessage struct {
+	ID        int64        `gorm:"primaryKey"`
+	ToAddress string       `gorm:"size:320;not null"`
+	Template  string       `gorm:"size:100;not null"`
+	Locale    string       `gorm:"size:16;not null"`
+	Subject   string       `gorm:"size:400;not null"`
+	TextBody  string       `gorm:"type:text;not null"`
+	HTMLBody  string       `gorm:"type:text;not null"`
+	Status    OutboxStatus `gorm:"size:16;not null;index"`
+	Attempts  int          `gorm:"not null;default:0"`
+	LastError string       `gorm:"type:text;not null;default:''"`
+	CreatedAt time.Time    `gorm:"index"`
+	SentAt    *time.Time
+}
+
+// AuditEntry is one row of the append-only audit log. Hash covers this
+// row's fields and PrevHash, so editing or deleting any row breaks the chain.
+type AuditEntry struct {
+	ID         int64     `gorm:"primaryKey"`
+	CreatedAt  time.Time `gorm:"not null;index"`
+	ActorID    *int64    `gorm:"index"`
+	ActorRole  string    `gorm:"size:16;not null;default:''"`
+	Action     string    `gorm:"size:100;not null;index"`
+	TargetType string    `gorm:"size:50;not null;default:''"`
+	TargetID   string    `gorm:"size:100;not null;default:''"`
+	IP         string    `gorm:"size:64;not null;default:''"`
+	Details    string    `gorm:"type:text;not null;default:''"`
+	PrevHash   string    `gorm:"size:64;not null"`
+	Hash       string    `gorm:"size:64;not null;uniqueIndex"`
+}
+
+// All lists every entity, for the schema-agreement test.
+func All() []any {
+	return []any{&User{}, &Session{}, &Job{}, &JobSchedule{}, &OutboxMessage{}, &AuditEntry{}}
+}
