@@ -1,0 +1,219 @@
+// Package config reads the portal's settings from environment variables and
+// matching command-line flags (a flag wins over its variable). Every setting
+// is listed in Settings so the README and `portal help` cannot drift.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the validated configuration.
+type Config struct {
+	Addr             string
+	DataDir          string
+	DatabaseURL      string
+	BaseURL          string
+	SMTPURL          string
+	MailFrom         string
+	LogFormat        string
+	LogLevel         string
+	CustomerIdle     time.Duration
+	CustomerAbsolute time.Duration
+	StaffIdle        time.Duration
+	StaffAbsolute    time.Duration
+	RateLimit        float64 // requests per second per client IP
+	RateBurst        int
+	TrustedProxies   []string
+	ShutdownTimeout  time.Duration
+	JobWorkers       int
+	MetricsToken     string
+	SecureCookies    bool
+	HashConcurrency  int
+}
+
+// Setting describes one configuration variable.
+type Setting struct {
+	Env     string
+	Flag    string
+	Default string
+	Help    string
+	set     func(c *Config, v string) error
+}
+
+// Settings lists every variable, its flag, default and meaning.
+var Settings = []Setting{
+	{"PORTAL_ADDR", "addr", ":8080", "address to listen on", func(c *Config, v string) error { c.Addr = v; return nil }},
+	{"PORTAL_DATA_DIR", "data-dir", "./data", "directory for the SQLite database, encrypted files and generated keys", func(c *Config, v string) error { c.DataDir = v; return nil }},
+	{"PORTAL_DATABASE_URL", "database-url", "", "postgres://… for PostgreSQL; empty means SQLite at $PORTAL_DATA_DIR/portal.db; any other value is an SQLite file path", func(c *Config, v string) error { c.DatabaseURL = v; return nil }},
+	{"PORTAL_BASE_URL", "base-url", "http://localhost:8080", "public URL of the portal, used in mails and to decide Secure cookies and HSTS", setURL(func(c *Config) *string { return &c.BaseURL })},
+	{"PORTAL_SMTP_URL", "smtp-url", "", "smtp://user:pass@host:587 (STARTTLS) or smtps://…:465; empty keeps mail in the outbox, readable by admins", setOptionalURL(func(c *Config) *string { return &c.SMTPURL }, "smtp", "smtps")},
+	{"PORTAL_MAIL_FROM", "mail-from", "Privacy Portal <privacy@localhost>", "sender of every mail", func(c *Config, v string) error { c.MailFrom = v; return nil }},
+	{"PORTAL_LOG_FORMAT", "log-format", "text", "text or json", oneOf(func(c *Config) *string { return &c.LogFormat }, "text", "json")},
+	{"PORTAL_LOG_LEVEL", "log-level", "info", "debug, info, warn or error", oneOf(func(c *Config) *string { return &c.LogLevel }, "debug", "info", "warn", "error")},
+	{"PORTAL_CUSTOMER_IDLE_TIMEOUT", "customer-idle-timeout", "1h", "a customer's session ends after this long unused", setDuration(func(c *Config) *time.Duration { return &c.CustomerIdle })},
+	{"PORTAL_CUSTOMER_SESSION_LIFETIME", "customer-session-lifetime", "24h", "a customer's session ends this long after sign-in, used or not", setDuration(func(c *Config) *time.Duration { return &c.CustomerAbsolute })},
+	{"PORTAL_STAFF_IDLE_TIMEOUT", "staff-idle-timeout", "30m", "a staff or admin session ends after this long unused", setDuration(func(c *Config) *time.Duration { return &c.StaffIdle })},
+	{"PORTAL_STAFF_SESSION_LIFETIME", "staff-session-lifetime", "12h", "a staff or admin session ends this long after sign-in", setDuration(func(c *Config) *time.Duration { return &c.StaffAbsolute })},
+	{"PORTAL_RATE_LIMIT", "rate-limit", "20", "requests per second allowed per client IP (sustained)", setPositiveFloat(func(c *Config) *float64 { return &c.RateLimit })},
+	{"PORTAL_RATE_BURST", "rate-burst", "60", "requests a client IP may send in a burst above the rate", setPositiveInt(func(c *Config) *int { return &c.RateBurst })},
+	{"PORTAL_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated IPs or CIDRs of load balancers whose X-Forwarded-For is believed", func(c *Config, v string) error { c.TrustedProxies = splitList(v); return nil }},
+	{"PORTAL_SHUTDOWN_TIMEOUT", "shutdown-timeout", "20s", "how long in-flight requests may take to finish on SIGTERM", setDuration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
+	{"PORTAL_JOB_WORKERS", "job-workers", "2", "background job workers in this instance (0 runs none)", setNonNegativeInt(func(c *Config) *int { return &c.JobWorkers })},
+	{"PORTAL_METRICS_TOKEN", "metrics-token", "", "if set, /metrics requires 'Authorization: Bearer <token>'", func(c *Config, v string) error { c.MetricsToken = v; return nil }},
+	{"PORTAL_HASH_CONCURRENCY", "hash-concurrency", "4", "password hashes computed at once (each takes 19 MiB); more wait", setPositiveInt(func(c *Config) *int { return &c.HashConcurrency })},
+}
+
+// Load reads the environment, then args (flags), and validates. An invalid
+// value returns an error naming the variable.
+func Load(args []string, getenv func(string) string) (Config, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	var c Config
+	values := map[string]string{}
+	for _, s := range Settings {
+		values[s.Env] = s.Default
+		if v, ok := lookup(getenv, s.Env); ok {
+			values[s.Env] = v
+		}
+	}
+	fs := flag.NewFlagSet("portal", flag.ContinueOnError)
+	fs.SetOutput(new(strings.Builder))
+	flagVals := map[string]*string{}
+	for _, s := range Settings {
+		flagVals[s.Env] = fs.String(s.Flag, values[s.Env], s.Help+" ($"+s.Env+")")
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, fmt.Errorf("config: %w", err)
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("config: unexpected argument %q", fs.Arg(0))
+	}
+	for _, s := range Settings {
+		if err := s.set(&c, strings.TrimSpace(*flagVals[s.Env])); err != nil {
+			return c, fmt.Errorf("config: %s: %w", s.Env, err)
+		}
+	}
+	if c.DatabaseURL == "" {
+		c.DatabaseURL = filepath.Join(c.DataDir, "portal.db")
+	}
+	u, _ := url.Parse(c.BaseURL)
+	c.SecureCookies = u.Scheme == "https"
+	if c.CustomerIdle > c.CustomerAbsolute {
+		return c, errors.New("config: PORTAL_CUSTOMER_IDLE_TIMEOUT: longer than PORTAL_CUSTOMER_SESSION_LIFETIME")
+	}
+	if c.StaffIdle > c.StaffAbsolute {
+		return c, errors.New("config: PORTAL_STAFF_IDLE_TIMEOUT: longer than PORTAL_STAFF_SESSION_LIFETIME")
+	}
+	return c, nil
+}
+
+// lookup treats an empty variable as unset, so `PORTAL_X= portal` keeps defaults.
+func lookup(getenv func(string) string, key string) (string, bool) {
+	v := getenv(key)
+	return v, v != ""
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func setDuration(field func(*Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("%q is not a positive duration such as 30m or 12h", v)
+		}
+		*field(c) = d
+		return nil
+	}
+}
+
+func setPositiveInt(field func(*Config) *int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("%q is not a whole number above 0", v)
+		}
+		*field(c) = n
+		return nil
+	}
+}
+
+func setNonNegativeInt(field func(*Config) *int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return fmt.Errorf("%q is not a whole number of 0 or more", v)
+		}
+		*field(c) = n
+		return nil
+	}
+}
+
+func setPositiveFloat(field func(*Config) *float64) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f <= 0 {
+			return fmt.Errorf("%q is not a number above 0", v)
+		}
+		*field(c) = f
+		return nil
+	}
+}
+
+func oneOf(field func(*Config) *string, allowed ...string) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		for _, a := range allowed {
+			if v == a {
+				*field(c) = v
+				return nil
+			}
+		}
+		return fmt.Errorf("%q is not one of %s", v, strings.Join(allowed, ", "))
+	}
+}
+
+func setURL(field func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("%q is not an http:// or https:// URL", v)
+		}
+		*field(c) = strings.TrimRight(v, "/")
+		return nil
+	}
+}
+
+func setOptionalURL(field func(*Config) *string, schemes ...string) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		if v == "" {
+			return nil
+		}
+		u, err := url.Parse(v)
+		if err != nil || u.Host == "" {
+			return errors.New("not a valid URL (the value is not shown: it may hold a password)")
+		}
+		for _, s := range schemes {
+			if u.Scheme == s {
+				*field(c) = v
+				return nil
+			}
+		}
+		return fmt.Errorf("scheme must be one of %s", strings.Join(schemes, ", "))
+	}
+}
