@@ -51,7 +51,7 @@ type Setting struct {
 // Settings lists every variable, its flag, default and meaning.
 var Settings = []Setting{
 	{"PORTAL_ADDR", "addr", ":8080", "address to listen on", func(c *Config, v string) error { c.Addr = v; return nil }},
-	{"PORTAL_DATA_DIR", "data-dir", "./data", "directory for the SQLite database, encrypted files and generated keys", func(c *Config, v string) error { c.DataDir = v; return nil }},
+	{"PORTAL_DATA_DIR", "data-dir", "./data", "directory for the SQLite database and the portal's local files", func(c *Config, v string) error { c.DataDir = v; return nil }},
 	{"PORTAL_DATABASE_URL", "database-url", "", "postgres://… for PostgreSQL; empty means SQLite at $PORTAL_DATA_DIR/portal.db; any other value is an SQLite file path", func(c *Config, v string) error { c.DatabaseURL = v; return nil }},
 	{"PORTAL_BASE_URL", "base-url", "http://localhost:8080", "public URL of the portal, used in mails and to decide Secure cookies and HSTS", setURL(func(c *Config) *string { return &c.BaseURL })},
 	{"PORTAL_SMTP_URL", "smtp-url", "", "smtp://user:pass@host:587 (STARTTLS) or smtps://…:465; empty keeps mail in the outbox, readable by admins", setOptionalURL(func(c *Config) *string { return &c.SMTPURL }, "smtp", "smtps")},

@@ -1,0 +1,74 @@
+package config
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaults(t *testing.T) {
+	c, err := Load(nil, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":8080" || c.DatabaseURL != "data/portal.db" || c.CustomerIdle != time.Hour ||
+		c.StaffAbsolute != 12*time.Hour || c.SecureCookies || c.JobWorkers != 2 {
+		t.Fatalf("unexpected defaults: %+v", c)
+	}
+}
+
+func TestFlagBeatsEnvironment(t *testing.T) {
+	c, err := Load([]string{"--addr", "127.0.0.1:9000"}, env(map[string]string{"PORTAL_ADDR": ":7000",
+		"PORTAL_BASE_URL": "https://privacy.example.com/", "PORTAL_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.1"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:9000" {
+		t.Errorf("addr = %q", c.Addr)
+	}
+	if !c.SecureCookies || c.BaseURL != "https://privacy.example.com" {
+		t.Errorf("https base URL: secure=%v base=%q", c.SecureCookies, c.BaseURL)
+	}
+	if len(c.TrustedProxies) != 2 {
+		t.Errorf("trusted proxies = %v", c.TrustedProxies)
+	}
+}
+
+func TestInvalidValuesNameTheVariable(t *testing.T) {
+	cases := map[string]string{
+		"PORTAL_RATE_LIMIT":            "0",
+		"PORTAL_RATE_BURST":            "many",
+		"PORTAL_JOB_WORKERS":           "-1",
+		"PORTAL_CUSTOMER_IDLE_TIMEOUT": "forever",
+		"PORTAL_BASE_URL":              "ftp://x",
+		"PORTAL_SMTP_URL":              "http://mail.example.com",
+		"PORTAL_LOG_LEVEL":             "loud",
+		"PORTAL_STAFF_IDLE_TIMEOUT":    "13h", // longer than the 12h lifetime
+	}
+	for k, v := range cases {
+		_, err := Load(nil, env(map[string]string{k: v}))
+		if err == nil || !strings.Contains(err.Error(), k) {
+			t.Errorf("%s=%q: error %v does not name the variable", k, v, err)
+		}
+	}
+	_, err := Load(nil, env(map[string]string{"PORTAL_SMTP_URL": "smtp://user:s3cret@:bad"}))
+	if err == nil || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("SMTP error must not echo the password: %v", err)
+	}
+}
+
+// The README's settings table is for operators; it must list every setting.
+func TestReadmeListsEverySetting(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range Settings {
+		if !strings.Contains(string(readme), "`"+s.Env+"`") {
+			t.Errorf("README.md does not document %s", s.Env)
+		}
+	}
+}
