@@ -1,0 +1,235 @@
+// Package handlers holds the portal's thin HTTP handlers: each parses the
+// request, calls a service and renders a view. Business rules live in
+// internal/*; authorization by role is declared per route in Routes and
+// enforced in one place (web), and again at object level in the queries.
+package handlers
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/gorilla/sessions"
+	"github.com/photolab/privacyportal/internal/audit"
+	"github.com/photolab/privacyportal/internal/i18n"
+	"github.com/photolab/privacyportal/internal/mail"
+	"github.com/photolab/privacyportal/internal/password"
+	"github.com/photolab/privacyportal/internal/session"
+	"github.com/photolab/privacyportal/models"
+	"github.com/photolab/privacyportal/views"
+	"gorm.io/gorm"
+)
+
+// Handler holds what the handlers depend on.
+type Handler struct {
+	DB       *gorm.DB
+	Dialect  models.Dialect
+	Sessions *session.Store
+	Hasher   *password.Hasher
+	Audit    *audit.Log
+	Mailer   *mail.Mailer
+	Logger   *slog.Logger
+	ClientIP func(*http.Request) string
+	// SecureCookies marks the language cookie Secure (the portal runs on HTTPS).
+	SecureCookies bool
+}
+
+// Access is who may call a route. Staff routes admit admins too.
+type Access int
+
+const (
+	Public Access = iota
+	Customer
+	Staff
+	Admin
+)
+
+func (a Access) String() string {
+	return [...]string{"public", "customer", "staff", "admin"}[a]
+}
+
+// Allows reports whether a user (nil when signed out) may use a route.
+func (a Access) Allows(u *models.User) bool {
+	switch a {
+	case Public:
+		return true
+	case Customer:
+		return u != nil && u.Role == models.RoleCustomer
+	case Staff:
+		return u != nil && u.Role.IsStaff()
+	case Admin:
+		return u != nil && u.Role == models.RoleAdmin
+	}
+	return false
+}
+
+// Route is one entry of the routing table.
+type Route struct {
+	Method  string
+	Pattern string
+	Access  Access
+	Handle  http.HandlerFunc
+}
+
+type ctxKey int
+
+const sessionKey ctxKey = iota
+
+// WithSession attaches the request's loaded session (web's middleware does this).
+func WithSession(ctx context.Context, s *sessions.Session) context.Context {
+	return context.WithValue(ctx, sessionKey, s)
+}
+
+// Session is the request's session, never nil after web's middleware.
+func Session(r *http.Request) *sessions.Session {
+	if s, ok := r.Context().Value(sessionKey).(*sessions.Session); ok {
+		return s
+	}
+	return sessions.NewSession(nil, session.Name)
+}
+
+// CurrentUser is the signed-in user, or nil.
+func CurrentUser(r *http.Request) *models.User {
+	return session.User(Session(r))
+}
+
+// flash kinds, matching views.Flash.Kind.
+const (
+	flashSuccess = "success"
+	flashError   = "error"
+	flashInfo    = "info"
+)
+
+// addFlash queues a message id for the next page; it is translated when
+// shown, so it follows a language change in between.
+func addFlash(r *http.Request, kind, messageID string) {
+	Session(r).AddFlash(kind + ":" + messageID)
+}
+
+// page builds what every view needs, consuming pending flashes.
+func (h *Handler) page(r *http.Request, title string) views.Page {
+	ctx := r.Context()
+	p := views.Page{Title: title, Locale: i18n.Locale(ctx), Path: r.URL.RequestURI()}
+	if u := CurrentUser(r); u != nil {
+		p.User = &views.PageUser{Name: u.Name, Email: u.Email, Role: string(u.Role)}
+	}
+	for _, f := range Session(r).Flashes() {
+		s, _ := f.(string)
+		kind, id, ok := strings.Cut(s, ":")
+		if !ok {
+			continue
+		}
+		p.Flashes = append(p.Flashes, views.Flash{Kind: kind, Message: i18n.T(ctx, id)})
+	}
+	return p
+}
+
+// render saves the session (flashes were consumed) and writes the page.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	if err := h.saveSession(w, r); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	if err := c.Render(r.Context(), w); err != nil {
+		// Headers are gone; all that is left is to log.
+		h.Logger.ErrorContext(r.Context(), "render failed", "err", err)
+	}
+}
+
+func (h *Handler) saveSession(w http.ResponseWriter, r *http.Request) error {
+	s := Session(r)
+	if s.Store() == nil {
+		return nil
+	}
+	return s.Save(r, w)
+}
+
+// redirect saves the session and sends a 303 to a local path.
+func (h *Handler) redirect(w http.ResponseWriter, r *http.Request, to string) {
+	if err := h.saveSession(w, r); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// RenderError renders the designed error page for status.
+func (h *Handler) RenderError(w http.ResponseWriter, r *http.Request, status int) {
+	title := i18n.T(r.Context(), "error.title."+statusKey(status))
+	p := h.page(r, title)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	if err := views.ErrorPage(p, status).Render(r.Context(), w); err != nil {
+		h.Logger.ErrorContext(r.Context(), "render failed", "err", err)
+	}
+}
+
+func statusKey(status int) string {
+	switch status {
+	case 400, 403, 404, 405, 429:
+		return strconv.Itoa(status)
+	}
+	return "500"
+}
+
+// errNotFound is returned by lookups scoped to their owner; it renders 404
+// whether the row is missing or belongs to someone else.
+var errNotFound = errors.New("not found")
+
+// fail logs err once, with the request's context, and renders the right
+// error page: 404 for errNotFound and gorm's not-found, 500 otherwise.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, errNotFound) || errors.Is(err, gorm.ErrRecordNotFound) {
+		h.RenderError(w, r, http.StatusNotFound)
+		return
+	}
+	if errors.Is(err, context.Canceled) {
+		return
+	}
+	h.Logger.ErrorContext(r.Context(), "request failed", "err", err)
+	h.RenderError(w, r, http.StatusInternalServerError)
+}
+
+// localPath accepts only same-site absolute paths as redirect targets, so
+// a crafted ?next= cannot send anyone elsewhere.
+func localPath(next, fallback string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return fallback
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" {
+		return fallback
+	}
+	return u.RequestURI()
+}
+
+// homeFor is where a user lands after signing in.
+func homeFor(u *models.User) string {
+	switch {
+	case u == nil:
+		return "/signin"
+	case u.Role == models.RoleAdmin:
+		return "/admin"
+	case u.Role == models.RoleStaff:
+		return "/staff"
+	}
+	return "/account"
+}
+
+// actor fills the audit fields that name who acted and from where.
+func (h *Handler) actor(r *http.Request, e audit.Entry) audit.Entry {
+	if u := CurrentUser(r); u != nil {
+		id := u.ID
+		e.ActorID = &id
+		e.ActorRole = string(u.Role)
+	}
+	e.IP = h.ClientIP(r)
+	return e
+}

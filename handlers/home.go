@@ -1,0 +1,50 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/photolab/privacyportal/internal/i18n"
+	"github.com/photolab/privacyportal/models"
+	"github.com/photolab/privacyportal/views"
+)
+
+func (h *Handler) root(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/" {
+		h.RenderError(w, r, http.StatusNotFound)
+		return
+	}
+	h.redirect(w, r, homeFor(CurrentUser(r)))
+}
+
+func (h *Handler) customerHome(w http.ResponseWriter, r *http.Request) {
+	h.render(w, r, http.StatusOK, views.CustomerHomePage(h.page(r, i18n.T(r.Context(), "account.title"))))
+}
+
+func (h *Handler) staffHome(w http.ResponseWriter, r *http.Request) {
+	h.render(w, r, http.StatusOK, views.StaffHomePage(h.page(r, i18n.T(r.Context(), "staff.title"))))
+}
+
+func (h *Handler) adminHome(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	stats := views.AdminStats{Users: map[string]int64{}}
+	var byRole []struct {
+		Role  string
+		Count int64
+	}
+	db := h.DB.WithContext(ctx)
+	err := db.Model(&models.User{}).Select("role, count(*) as count").Group("role").Scan(&byRole).Error
+	if err == nil {
+		err = db.Model(&models.OutboxMessage{}).Where("status = ?", models.OutboxHeld).Count(&stats.OutboxHeld).Error
+	}
+	if err == nil {
+		err = db.Model(&models.Job{}).Where("status = ?", models.JobDead).Count(&stats.JobsDead).Error
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	for _, row := range byRole {
+		stats.Users[row.Role] = row.Count
+	}
+	h.render(w, r, http.StatusOK, views.AdminHomePage(h.page(r, i18n.T(ctx, "admin.title")), stats))
+}

@@ -1,0 +1,94 @@
+// Package views renders the portal's pages with templ. Components take typed
+// parameters; every visible text goes through i18n.T so a page is whole in
+// each supported language. Pages carry no inline style or script, because
+// the CSP is default-src 'self'.
+package views
+
+import (
+	"github.com/photolab/privacyportal/models"
+)
+
+// PageUser is the signed-in user as the layout shows them.
+type PageUser struct {
+	Name, Email string
+	Role        string // "customer" | "staff" | "admin"
+}
+
+// Flash is a one-time message shown at the top of the next page.
+type Flash struct {
+	Kind    string // "success" | "error" | "info"
+	Message string // already translated
+}
+
+// Page is what the layout needs on every page.
+type Page struct {
+	Title   string // already translated
+	Locale  string // should equal i18n.Locale(ctx), which the texts follow
+	User    *PageUser
+	Flashes []Flash
+	Path    string // current request path and query, where the language switcher returns
+}
+
+// FieldErrors maps a form field name to its translated message.
+type FieldErrors map[string]string
+
+// SignInForm is what the sign-in page shows back after a failed attempt.
+// It has no password field on purpose: a password is never echoed.
+type SignInForm struct {
+	Email  string
+	Next   string
+	Errors FieldErrors // keys "email", "password", and "form" for a general error
+}
+
+// Pagination describes one page of a longer list.
+type Pagination struct {
+	Page, PerPage int
+	Total         int64
+	BaseURL       string // links add ?page=N, or &page=N if BaseURL has a query
+}
+
+// OutboxList is one page of the admin outbox.
+type OutboxList struct {
+	Items          []models.OutboxMessage
+	Pagination     Pagination
+	SMTPConfigured bool
+	Form           OutboxForm // the test-mail form, shown back after a bad address
+}
+
+// OutboxForm is the "send a test message" form as last submitted.
+type OutboxForm struct {
+	To     string
+	Errors FieldErrors // key "to"
+}
+
+// AuditList is one page of the audit log with the result of the chain check.
+type AuditList struct {
+	Items       []models.AuditEntry
+	Pagination  Pagination
+	ChainIntact bool
+	BrokenID    int64 // first entry whose hash does not match, when !ChainIntact
+	Checked     int64 // entries verified
+}
+
+// AdminStats feeds the admin home page's cards.
+type AdminStats struct {
+	Users      map[string]int64 // by role
+	OutboxHeld int64
+	JobsDead   int64
+}
+
+// HomeURL is the landing page for a user's role; "/" when signed out.
+func HomeURL(u *PageUser) string {
+	if u == nil {
+		return "/"
+	}
+	switch u.Role {
+	case string(models.RoleAdmin):
+		return "/admin"
+	case string(models.RoleStaff):
+		return "/staff"
+	case string(models.RoleCustomer):
+		return "/account"
+	}
+	return "/"
+}

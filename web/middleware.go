@@ -1,0 +1,211 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"math"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/photolab/privacyportal/internal/ratelimit"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+)
+
+type ctxKey int
+
+const requestIDKey ctxKey = iota
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// requestID tags each request so its log lines can be found together.
+// An id from a trusted upstream is not accepted: it could be used to
+// forge log correlation.
+func requestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b := make([]byte, 8)
+		rand.Read(b)
+		id := hex.EncodeToString(b)
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
+	})
+}
+
+// RequestID returns the request's id, for log lines.
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey).(string)
+	return id
+}
+
+func recoverPanics(logger *slog.Logger, renderError func(http.ResponseWriter, *http.Request, int), next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				logger.ErrorContext(r.Context(), "panic", "request_id", RequestID(r.Context()),
+					"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				renderError(w, r, http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders sets the headers every response carries. Pages may hold
+// personal data, so nothing is cached unless a handler (assets) says so.
+func securityHeaders(tls bool, next http.Handler) http.Handler {
+	const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+		"font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", csp)
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "same-origin")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Cross-Origin-Opener-Policy", "same-origin")
+		hd.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		hd.Set("Cache-Control", "no-store")
+		if tls {
+			hd.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// rateLimit refuses clients that exceed their per-IP budget with the
+// designed 429 page and a Retry-After header. Health probes are exempt so
+// a load balancer is never locked out.
+func rateLimit(l *ratelimit.Limiter, clientIP func(*http.Request) string, renderError func(http.ResponseWriter, *http.Request, int), next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ip := clientIP(r)
+		if !l.Allow(ip) {
+			secs := int(math.Ceil(l.RetryAfter(ip).Seconds()))
+			w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
+			renderError(w, r, http.StatusTooManyRequests)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+var (
+	httpRequests = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "portal_http_requests_total", Help: "HTTP requests by route pattern, method and status.",
+	}, []string{"route", "method", "code"})
+	httpDuration = promauto.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "portal_http_request_duration_seconds", Help: "HTTP request latency by route pattern.",
+		Buckets: prometheus.DefBuckets,
+	}, []string{"route"})
+)
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// instrument writes the access log and the metrics. It logs the route
+// pattern, never the raw path or query (they may hold ids, emails or
+// tokens), and no IP: the access log must carry no personal data.
+func instrument(mux *http.ServeMux, logger *slog.Logger, clientIP func(*http.Request) string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		_, pattern := mux.Handler(r)
+		if pattern == "" || pattern == "/" {
+			pattern = "unmatched"
+		}
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		d := time.Since(start)
+		code := strconv.Itoa(sw.status)
+		httpRequests.WithLabelValues(pattern, r.Method, code).Inc()
+		httpDuration.WithLabelValues(pattern).Observe(d.Seconds())
+		logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("request_id", RequestID(r.Context())),
+			slog.String("method", r.Method), slog.String("route", pattern),
+			slog.Int("status", sw.status), slog.Int("bytes", sw.bytes),
+			slog.Duration("duration", d))
+	})
+}
+
+// newClientIP returns the function that decides a request's client IP.
+// X-Forwarded-For is believed only when the direct peer is a trusted
+// proxy, and then the right-most address not itself trusted is taken.
+func newClientIP(trusted []string) func(*http.Request) string {
+	var prefixes []netip.Prefix
+	for _, t := range trusted {
+		if p, err := netip.ParsePrefix(t); err == nil {
+			prefixes = append(prefixes, p)
+		} else if a, err := netip.ParseAddr(t); err == nil {
+			prefixes = append(prefixes, netip.PrefixFrom(a, a.BitLen()))
+		}
+	}
+	isTrusted := func(a netip.Addr) bool {
+		for _, p := range prefixes {
+			if p.Contains(a.Unmap()) {
+				return true
+			}
+		}
+		return false
+	}
+	return func(r *http.Request) string {
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			host = r.RemoteAddr
+		}
+		peer, err := netip.ParseAddr(host)
+		if err != nil {
+			return host
+		}
+		if len(prefixes) == 0 || !isTrusted(peer) {
+			return peer.Unmap().String()
+		}
+		hops := strings.Split(r.Header.Get("X-Forwarded-For"), ",")
+		for i := len(hops) - 1; i >= 0; i-- {
+			a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+			if err != nil {
+				break
+			}
+			if !isTrusted(a) {
+				return a.Unmap().String()
+			}
+		}
+		return peer.Unmap().String()
+	}
+}

@@ -1,0 +1,121 @@
+package web
+
+import (
+	"context"
+	"crypto/subtle"
+	"net/http"
+	"time"
+
+	"github.com/photolab/privacyportal/assets"
+	"github.com/photolab/privacyportal/handlers"
+	"github.com/photolab/privacyportal/internal/i18n"
+	"github.com/photolab/privacyportal/internal/ratelimit"
+	"github.com/photolab/privacyportal/internal/session"
+	"github.com/photolab/privacyportal/models"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// routes registers every handler behind its access check and wraps the mux
+// in the middleware every response goes through.
+func (s *Server) routes(limiter *ratelimit.Limiter, clientIP func(*http.Request) string) http.Handler {
+	h := s.handlers
+	mux := http.NewServeMux()
+	for _, rt := range h.Routes() {
+		mux.Handle(rt.Method+" "+rt.Pattern, s.requireAccess(rt.Access, rt.Handle))
+	}
+	mux.Handle("GET /assets/", assets.Handler())
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", s.ready)
+	mux.Handle("GET /metrics", s.metricsAuth(promhttp.Handler()))
+	// Anything unmatched gets the designed 404 (or 405) page.
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { h.RenderError(w, r, http.StatusNotFound) })
+
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.RenderError(w, r, http.StatusForbidden)
+	}))
+
+	var handler http.Handler = mux
+	handler = s.loadSession(handler)
+	handler = cop.Handler(handler)
+	handler = rateLimit(limiter, clientIP, h.RenderError, handler)
+	handler = securityHeaders(s.cfg.SecureCookies, handler)
+	handler = instrument(mux, s.logger, clientIP, handler)
+	handler = recoverPanics(s.logger, h.RenderError, handler)
+	handler = requestID(handler)
+	return handler
+}
+
+// loadSession resolves the session and the language once per request.
+func (s *Server) loadSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sess, err := s.sessions.Get(r, session.Name)
+		if err != nil {
+			s.logger.ErrorContext(r.Context(), "session load failed", "err", err)
+			http.Error(w, "service unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		ctx := handlers.WithSession(r.Context(), sess)
+		ctx = i18n.WithLocale(ctx, handlers.Locale(r, session.User(sess)))
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// requireAccess is the one place roles are checked. Signed-out visitors
+// are sent to sign in (and back afterwards); signed-in users without the
+// role get 403.
+func (s *Server) requireAccess(a handlers.Access, next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u := handlers.CurrentUser(r)
+		if a.Allows(u) {
+			next(w, r)
+			return
+		}
+		if u == nil {
+			target := "/signin"
+			if r.Method == http.MethodGet {
+				target += "?next=" + urlQueryEscape(r.URL.RequestURI())
+			}
+			http.Redirect(w, r, target, http.StatusSeeOther)
+			return
+		}
+		s.handlers.RenderError(w, r, http.StatusForbidden)
+	})
+}
+
+// ready answers 503 while draining so a load balancer stops sending
+// traffic before the instance goes away, and when the database is down.
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if s.draining.Load() {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("draining\n"))
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := models.Ping(ctx, s.db); err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("database unreachable\n"))
+		return
+	}
+	w.Write([]byte("ready\n"))
+}
+
+func (s *Server) metricsAuth(next http.Handler) http.Handler {
+	if s.cfg.MetricsToken == "" {
+		return next
+	}
+	want := []byte("Bearer " + s.cfg.MetricsToken)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,167 @@
+// Package web assembles the portal: configuration → database → services →
+// router and middleware, and runs it with graceful shutdown.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"github.com/photolab/privacyportal/handlers"
+	"github.com/photolab/privacyportal/internal/audit"
+	"github.com/photolab/privacyportal/internal/config"
+	"github.com/photolab/privacyportal/internal/demo"
+	"github.com/photolab/privacyportal/internal/jobs"
+	"github.com/photolab/privacyportal/internal/mail"
+	"github.com/photolab/privacyportal/internal/password"
+	"github.com/photolab/privacyportal/internal/ratelimit"
+	"github.com/photolab/privacyportal/internal/session"
+	"github.com/photolab/privacyportal/models"
+	"gorm.io/gorm"
+)
+
+// Server is one portal instance. Several may share one PostgreSQL database.
+type Server struct {
+	cfg      config.Config
+	logger   *slog.Logger
+	db       *gorm.DB
+	dialect  models.Dialect
+	hasher   *password.Hasher
+	sessions *session.Store
+	queue    *jobs.Queue
+	handlers *handlers.Handler
+	handler  http.Handler
+	draining atomic.Bool
+}
+
+// New opens the database, applies migrations and builds the router.
+func New(cfg config.Config, logger *slog.Logger) (*Server, error) {
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("web: data dir: %w", err)
+	}
+	db, dialect, err := models.Open(cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := models.Migrate(ctx, db, dialect); err != nil {
+		models.Close(db)
+		return nil, err
+	}
+	s := &Server{cfg: cfg, logger: logger, db: db, dialect: dialect}
+	clientIP := newClientIP(cfg.TrustedProxies)
+	s.hasher = password.New(cfg.HashConcurrency)
+	s.sessions = session.New(db, session.Options{
+		Secure:   cfg.SecureCookies,
+		ClientIP: clientIP,
+		Policies: map[models.Role]session.Policy{
+			models.RoleCustomer: {Idle: cfg.CustomerIdle, Absolute: cfg.CustomerAbsolute},
+			models.RoleStaff:    {Idle: cfg.StaffIdle, Absolute: cfg.StaffAbsolute},
+			models.RoleAdmin:    {Idle: cfg.StaffIdle, Absolute: cfg.StaffAbsolute},
+		},
+	})
+	mailer, err := mail.New(mail.Config{SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, BaseURL: cfg.BaseURL}, logger)
+	if err != nil {
+		models.Close(db)
+		return nil, err
+	}
+	s.queue = jobs.New(db, dialect, jobs.Options{Workers: cfg.JobWorkers, Logger: logger})
+	mailer.Register(s.queue)
+	s.queue.Register(jobSessionCleanup, func(ctx context.Context, _ *models.Job) error {
+		_, err := s.sessions.DeleteExpired(ctx)
+		return err
+	})
+	s.handlers = &handlers.Handler{
+		DB: db, Dialect: dialect, Sessions: s.sessions, Hasher: s.hasher,
+		Audit: audit.New(db, dialect), Mailer: mailer, Logger: logger,
+		ClientIP: clientIP, SecureCookies: cfg.SecureCookies,
+	}
+	limiter := ratelimit.New(cfg.RateLimit, cfg.RateBurst, time.Now)
+	s.handler = s.routes(limiter, clientIP)
+	return s, nil
+}
+
+const jobSessionCleanup = "session.cleanup"
+
+// Handler is the complete HTTP handler, middleware included.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// DB is the server's database handle (for commands and tests).
+func (s *Server) DB() *gorm.DB { return s.db }
+
+// Dialect names the database engine.
+func (s *Server) Dialect() models.Dialect { return s.dialect }
+
+// Queue is the server's job queue.
+func (s *Server) Queue() *jobs.Queue { return s.queue }
+
+// Routes is the routing table, for the authorization matrix test.
+func (s *Server) Routes() []handlers.Route { return s.handlers.Routes() }
+
+// SeedDemo loads the demo shop and returns its logins.
+func (s *Server) SeedDemo(ctx context.Context) ([]demo.Login, error) {
+	return demo.Seed(ctx, s.db, s.hasher)
+}
+
+// Close releases the database.
+func (s *Server) Close() error { return models.Close(s.db) }
+
+// Run serves on cfg.Addr and runs the job workers until ctx is cancelled
+// (SIGTERM), then stops accepting, lets in-flight requests finish within
+// the shutdown timeout, and waits for running jobs.
+func (s *Server) Run(ctx context.Context) error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("web: listen: %w", err)
+	}
+	return s.Serve(ctx, ln)
+}
+
+// Serve is Run on an existing listener.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
+	}
+	if err := s.queue.Schedule(ctx, "session-cleanup", jobSessionCleanup, 15*time.Minute); err != nil {
+		return err
+	}
+	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	jobsDone := make(chan struct{})
+	go func() { s.queue.Run(jobsCtx); close(jobsDone) }()
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	s.logger.Info("portal listening", "addr", ln.Addr().String(), "database", string(s.dialect))
+
+	select {
+	case err := <-errc:
+		stopJobs()
+		<-jobsDone
+		return err
+	case <-ctx.Done():
+	}
+	s.draining.Store(true)
+	s.logger.Info("shutting down", "timeout", s.cfg.ShutdownTimeout.String())
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	err := srv.Shutdown(shutdownCtx)
+	stopJobs()
+	<-jobsDone
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
