@@ -1,0 +1,210 @@
+package mail
+
+import (
+	"io/fs"
+	"path"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/photolab/privacyportal/internal/i18n"
+)
+
+// sampleData is what callers pass for each shipped template. A new template
+// without an entry here fails TestRenderEveryTemplate.
+var sampleData = map[string]map[string]any{
+	"test": {},
+	"signin_new_device": {
+		"Name":   `<b>Zoé & "Co"</b>`,
+		"Time":   time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC),
+		"Device": "Firefox on Linux",
+		"IP":     "203.0.113.7",
+	},
+}
+
+func TestEmbeddedTemplatesHaveEveryPart(t *testing.T) {
+	entries, err := fs.ReadDir(templateFS, "templates")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dirs := 0
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		dirs++
+		for _, l := range i18n.Supported {
+			for _, part := range []string{".subject.txt", ".txt", ".html"} {
+				p := path.Join("templates", e.Name(), l.Code+part)
+				if b, err := fs.ReadFile(templateFS, p); err != nil || len(strings.TrimSpace(string(b))) == 0 {
+					t.Errorf("%s: missing or empty", p)
+				}
+			}
+		}
+	}
+	if dirs < 2 {
+		t.Errorf("%d templates embedded, want at least test and signin_new_device", dirs)
+	}
+}
+
+func TestParseRejectsIncompleteTemplates(t *testing.T) {
+	complete := func() fstest.MapFS {
+		fsys := fstest.MapFS{"t/layout.html": {Data: []byte(`<html lang="{{.Locale}}">{{template "content" .}}</html>`)}}
+		for _, l := range i18n.Supported {
+			fsys["t/hello/"+l.Code+".subject.txt"] = &fstest.MapFile{Data: []byte("Hi")}
+			fsys["t/hello/"+l.Code+".txt"] = &fstest.MapFile{Data: []byte("Hi {{.Name}}")}
+			fsys["t/hello/"+l.Code+".html"] = &fstest.MapFile{Data: []byte("<p>Hi {{.Name}}</p>")}
+		}
+		return fsys
+	}
+	cases := []struct {
+		name    string
+		change  func(fstest.MapFS)
+		wantErr string
+	}{
+		{"complete", func(fstest.MapFS) {}, ""},
+		{"no French subject", func(f fstest.MapFS) { delete(f, "t/hello/fr.subject.txt") }, "hello/fr"},
+		{"no Chinese HTML", func(f fstest.MapFS) { delete(f, "t/hello/zh-CN.html") }, "hello/zh-CN"},
+		{"no English text", func(f fstest.MapFS) { delete(f, "t/hello/en.txt") }, "hello/en"},
+		{"no layout", func(f fstest.MapFS) { delete(f, "t/layout.html") }, "layout.html"},
+		{"syntax error", func(f fstest.MapFS) { f["t/hello/fr.txt"].Data = []byte("{{.Name") }, "hello/fr"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			fsys := complete()
+			c.change(fsys)
+			_, err := parseTemplates(fsys, "t")
+			switch {
+			case c.wantErr == "" && err != nil:
+				t.Fatalf("unexpected error: %v", err)
+			case c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr)):
+				t.Fatalf("error = %v, want one naming %q", err, c.wantErr)
+			}
+		})
+	}
+}
+
+func TestRenderEveryTemplate(t *testing.T) {
+	m := newMailer(t, "")
+	for name := range m.templates {
+		data, ok := sampleData[name]
+		if !ok {
+			t.Errorf("template %s has no sample data in the test", name)
+			continue
+		}
+		subjects := map[string]string{}
+		for _, l := range i18n.Supported {
+			t.Run(name+"/"+l.Code, func(t *testing.T) {
+				d := map[string]any{"BaseURL": "https://privacy.example.com"}
+				for k, v := range data {
+					d[k] = v
+				}
+				r, err := m.templates.render(name, l.Code, d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				subjects[l.Code] = r.subject
+				if r.locale != l.Code || r.subject == "" || strings.ContainsAny(r.subject, "\r\n") {
+					t.Errorf("locale %q subject %q", r.locale, r.subject)
+				}
+				for part, body := range map[string]string{"subject": r.subject, "text": r.text, "html": r.html} {
+					if strings.Contains(body, "<no value>") || strings.Contains(body, "%!") {
+						t.Errorf("%s has a missing value:\n%s", part, body)
+					}
+				}
+				if !strings.Contains(r.html, `lang="`+l.Code+`"`) || !strings.Contains(r.html, `href="https://privacy.example.com"`) {
+					t.Errorf("html lacks lang or the portal link:\n%s", r.html)
+				}
+				if name == "signin_new_device" {
+					if strings.Contains(r.html, "<b>Zoé") || !strings.Contains(r.html, "&lt;b&gt;Zoé &amp; &#34;Co&#34;&lt;/b&gt;") {
+						t.Errorf("html does not escape the name:\n%s", r.html)
+					}
+					for _, want := range []string{`<b>Zoé & "Co"</b>`, "Firefox on Linux", "203.0.113.7", "17:05 UTC"} {
+						if !strings.Contains(r.text, want) {
+							t.Errorf("text lacks %q:\n%s", want, r.text)
+						}
+					}
+				}
+			})
+		}
+		if subjects["fr"] == subjects["en"] || subjects["zh-CN"] == subjects["en"] {
+			t.Errorf("%s: subjects not translated: %q", name, subjects)
+		}
+	}
+}
+
+func TestRenderLocaleAndData(t *testing.T) {
+	m := newMailer(t, "")
+	full := sampleData["signin_new_device"]
+	cases := []struct {
+		name, template, locale string
+		data                   map[string]any
+		wantLocale             string
+		wantInText             string
+		wantErr                bool
+	}{
+		{"regional French", "signin_new_device", "fr-CA", full, "fr", "4 mars 2026 à 17:05 UTC", false},
+		{"Chinese", "signin_new_device", "zh-CN", full, "zh-CN", "2026年3月4日 17:05 UTC", false},
+		{"English date", "signin_new_device", "en", full, "en", "4 March 2026 at 17:05 UTC", false},
+		{"unsupported falls back to English", "test", "de-DE", nil, "en", "This is a test message from your privacy portal", false},
+		{"no locale", "test", "", nil, "en", "This is a test message", false},
+		{"missing data is an error", "signin_new_device", "en", map[string]any{"Name": "A"}, "", "", true},
+		{"unknown template", "nope", "en", nil, "", "", true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d := map[string]any{"BaseURL": "http://localhost:8080"}
+			for k, v := range c.data {
+				d[k] = v
+			}
+			r, err := m.templates.render(c.template, c.locale, d)
+			if c.wantErr {
+				if err == nil {
+					t.Fatalf("rendered without error:\n%s", r.text)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.locale != c.wantLocale || !strings.Contains(r.text, c.wantInText) {
+				t.Errorf("locale %q, text:\n%s\nwant locale %q and %q", r.locale, r.text, c.wantLocale, c.wantInText)
+			}
+		})
+	}
+}
+
+func TestNewValidatesConfig(t *testing.T) {
+	cases := []struct {
+		name    string
+		cfg     Config
+		wantErr bool
+		smtp    bool
+	}{
+		{"no SMTP", Config{From: "Portal <p@example.com>"}, false, false},
+		{"smtp", Config{From: "p@example.com", SMTPURL: "smtp://u:secret@mail.example.com:587"}, false, true},
+		{"smtps default port", Config{From: "p@example.com", SMTPURL: "smtps://mail.example.com"}, false, true},
+		{"wrong scheme", Config{From: "p@example.com", SMTPURL: "http://mail.example.com"}, true, false},
+		{"no host", Config{From: "p@example.com", SMTPURL: "smtp://"}, true, false},
+		{"bad port", Config{From: "p@example.com", SMTPURL: "smtp://u:secret@mail.example.com:99999"}, true, false},
+		{"bad sender", Config{From: "not an address"}, true, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m, err := New(c.cfg, quietLogger())
+			if (err != nil) != c.wantErr {
+				t.Fatalf("New: err = %v, wantErr %v", err, c.wantErr)
+			}
+			if err != nil {
+				if strings.Contains(err.Error(), "secret") {
+					t.Errorf("error leaks the password: %v", err)
+				}
+				return
+			}
+			if m.Configured() != c.smtp {
+				t.Errorf("Configured() = %v, want %v", m.Configured(), c.smtp)
+			}
+		})
+	}
+}
