@@ -30,8 +30,74 @@ type User struct {
 	Role         Role   `gorm:"size:16;not null;index"`
 	Name         string `gorm:"size:200;not null;default:''"`
 	Locale       string `gorm:"size:16;not null;default:''"`
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// TOTPSecret is the active second factor (base32); empty when off.
+	TOTPSecret string `gorm:"column:totp_secret;size:64;not null;default:''"`
+	// TOTPPendingSecret is held server-side during enrolment until a code
+	// proves the authenticator app has it.
+	TOTPPendingSecret string     `gorm:"column:totp_pending_secret;size:64;not null;default:''"`
+	TOTPEnabledAt     *time.Time `gorm:"column:totp_enabled_at"`
+	// TOTPLastStep is the last accepted 30-second step: a code is accepted once.
+	TOTPLastStep      int64 `gorm:"column:totp_last_step;not null;default:0"`
+	PasswordChangedAt *time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// HasTOTP reports whether two-factor authentication is on.
+func (u *User) HasTOTP() bool { return u.TOTPSecret != "" }
+
+// RecoveryCode is one single-use backup code for a lost authenticator.
+type RecoveryCode struct {
+	ID        int64  `gorm:"primaryKey"`
+	UserID    int64  `gorm:"not null;index"`
+	CodeHash  string `gorm:"size:64;not null"`
+	UsedAt    *time.Time
+	CreatedAt time.Time
+}
+
+// CodePurpose says what an emailed one-time code is for.
+type CodePurpose string
+
+const (
+	CodeSignIn      CodePurpose = "signin"
+	CodeEmailChange CodePurpose = "email_change"
+)
+
+// EmailCode is a 6-digit one-time code sent by mail, stored hashed.
+type EmailCode struct {
+	ID        int64       `gorm:"primaryKey"`
+	Email     string      `gorm:"size:320;not null;index:idx_email_codes_lookup,priority:1"`
+	Purpose   CodePurpose `gorm:"size:16;not null;index:idx_email_codes_lookup,priority:2"`
+	UserID    *int64      `gorm:"index"`
+	CodeHash  string      `gorm:"size:64;not null"`
+	Attempts  int         `gorm:"not null;default:0"`
+	ExpiresAt time.Time   `gorm:"not null"`
+	UsedAt    *time.Time
+	CreatedAt time.Time
+}
+
+// SignInThrottle counts failed sign-ins for one email address (hashed, so
+// known and unknown addresses are throttled alike and none is stored).
+type SignInThrottle struct {
+	KeyHash       string    `gorm:"primaryKey;size:64"`
+	Failures      int       `gorm:"not null;default:0"`
+	HourStart     time.Time `gorm:"not null"`
+	HourFailures  int       `gorm:"not null;default:0"`
+	LockedUntil   *time.Time
+	NextAllowedAt *time.Time
+	UpdatedAt     time.Time
+}
+
+// LoginEvent is one line of a user's sign-in and security history. It is
+// the user's own data, shown to them and included in their export.
+type LoginEvent struct {
+	ID        int64     `gorm:"primaryKey"`
+	UserID    int64     `gorm:"not null;index:idx_login_events_user,priority:1"`
+	CreatedAt time.Time `gorm:"not null;index:idx_login_events_user,priority:2"`
+	Event     string    `gorm:"size:32;not null"`
+	Method    string    `gorm:"size:16;not null;default:''"`
+	IP        string    `gorm:"size:64;not null;default:''"`
+	UserAgent string    `gorm:"size:512;not null;default:''"`
 }
 
 // Session is the server side of a browser session. The cookie holds only a
@@ -133,5 +199,6 @@ type AuditEntry struct {
 
 // All lists every entity, for the schema-agreement test.
 func All() []any {
-	return []any{&User{}, &Session{}, &Job{}, &JobSchedule{}, &OutboxMessage{}, &AuditEntry{}}
+	return []any{&User{}, &Session{}, &Job{}, &JobSchedule{}, &OutboxMessage{}, &AuditEntry{},
+		&RecoveryCode{}, &EmailCode{}, &SignInThrottle{}, &LoginEvent{}}
 }
