@@ -2,21 +2,37 @@ package handlers
 
 import (
 	"errors"
+	"math"
 	"net/http"
-	"strconv"
 	"strings"
+	"time"
 
-	"github.com/photolab/privacyportal/internal/audit"
+	"github.com/photolab/privacyportal/internal/account"
+	"github.com/photolab/privacyportal/internal/auth"
 	"github.com/photolab/privacyportal/internal/i18n"
 	"github.com/photolab/privacyportal/models"
 	"github.com/photolab/privacyportal/views"
-	"gorm.io/gorm"
 )
 
 // maxPasswordBytes caps what is hashed: far above any real password (NIST
 // asks that at least 64 characters be allowed), low enough that a huge
 // form field cannot be used to burn CPU.
 const maxPasswordBytes = 4096
+
+// client describes the requester for history and audit.
+func (h *Handler) client(r *http.Request) account.Client {
+	return account.Client{IP: h.ClientIP(r), UserAgent: r.UserAgent(), Locale: i18n.Locale(r.Context())}
+}
+
+// waitMessage turns a throttle into the plain "please wait" text.
+func waitMessage(r *http.Request, err error) (string, bool) {
+	var we *account.WaitError
+	if !errors.As(err, &we) {
+		return "", false
+	}
+	minutes := int(math.Ceil(we.Wait.Minutes()))
+	return i18n.T(r.Context(), "signin.error.wait", "Minutes", max(minutes, 1)), true
+}
 
 func (h *Handler) showSignIn(w http.ResponseWriter, r *http.Request) {
 	if u := CurrentUser(r); u != nil {
@@ -40,66 +56,76 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	if pw == "" {
 		form.Errors["password"] = i18n.T(ctx, "signin.error.password_required")
-	} else if len(pw) > maxPasswordBytes {
-		form.Errors["password"] = i18n.T(ctx, "signin.error.invalid")
 	}
-	if len(form.Errors) > 0 {
-		h.render(w, r, http.StatusUnprocessableEntity, views.SignInPage(h.page(r, i18n.T(ctx, "signin.title")), form))
-		return
+	if len(form.Errors) == 0 {
+		if len(pw) > maxPasswordBytes {
+			form.Errors["form"] = i18n.T(ctx, "signin.error.invalid")
+		} else {
+			user, err := h.Accounts.SignInWithPassword(ctx, form.Email, pw, h.client(r))
+			if err == nil {
+				h.firstFactorPassed(w, r, user, auth.MethodPassword, form.Next)
+				return
+			}
+			msg, throttled := waitMessage(r, err)
+			switch {
+			case throttled:
+				form.Errors["form"] = msg
+			case errors.Is(err, account.ErrInvalidCredentials):
+				form.Errors["form"] = i18n.T(ctx, "signin.error.invalid")
+			default:
+				h.fail(w, r, err)
+				return
+			}
+		}
 	}
-
-	user, err := h.authenticate(r, form.Email, pw)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if user == nil {
-		form.Errors["form"] = i18n.T(ctx, "signin.error.invalid")
-		h.render(w, r, http.StatusUnprocessableEntity, views.SignInPage(h.page(r, i18n.T(ctx, "signin.title")), form))
-		return
-	}
-	if err := h.Sessions.SignIn(r, w, Session(r), user); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	id := user.ID
-	if err := h.Audit.Record(ctx, audit.Entry{ActorID: &id, ActorRole: string(user.Role), Action: "auth.signin",
-		TargetType: "user", TargetID: strconv.FormatInt(id, 10), IP: h.ClientIP(r)}); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.redirect(w, r, localPath(form.Next, homeFor(user)))
+	h.render(w, r, http.StatusUnprocessableEntity, views.SignInPage(h.page(r, i18n.T(ctx, "signin.title")), form))
 }
 
-// authenticate returns the user whose email and password match, or nil.
-// An unknown email costs the same hashing time as a wrong password, so the
-// response time does not tell whether an address has an account.
-func (h *Handler) authenticate(r *http.Request, email, pw string) (*models.User, error) {
-	ctx := r.Context()
-	var user models.User
-	err := h.DB.WithContext(ctx).Where("email = ?", strings.ToLower(email)).Take(&user).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && user.PasswordHash == "") {
-		h.Hasher.VerifyDummy(ctx, pw)
-		return nil, h.Audit.Record(ctx, audit.Entry{Action: "auth.signin_failed", IP: h.ClientIP(r)})
+// firstFactorPassed either finishes the sign-in or, for a user with TOTP,
+// remembers them as pending and asks for the second factor. A pending
+// user is not signed in: every protected route still refuses them.
+func (h *Handler) firstFactorPassed(w http.ResponseWriter, r *http.Request, u *models.User, method, next string) {
+	if u.HasTOTP() {
+		v := Session(r).Values
+		v[keyPendingUser] = u.ID
+		v[keyPendingMethod] = method
+		v[keyPendingAt] = time.Now().Unix()
+		if next != "" {
+			v["next"] = next
+		}
+		h.redirect(w, r, "/signin/2fa")
+		return
 	}
-	if err != nil {
-		return nil, err
+	h.finishSignIn(w, r, u, method, next)
+}
+
+// finishSignIn binds the user to a brand-new session (the id changes at
+// sign-in) and records it.
+func (h *Handler) finishSignIn(w http.ResponseWriter, r *http.Request, u *models.User, method, next string) {
+	sess := Session(r)
+	for _, k := range []string{keyPendingUser, keyPendingMethod, keyPendingAt, keyCodeEmail, "next"} {
+		delete(sess.Values, k)
 	}
-	ok, err := h.Hasher.Verify(ctx, pw, user.PasswordHash)
-	if err != nil {
-		return nil, err
+	markAuthenticated(r, method, time.Now())
+	if err := h.Sessions.SignIn(r, w, sess, u); err != nil {
+		h.fail(w, r, err)
+		return
 	}
-	if !ok {
-		return nil, h.Audit.Record(ctx, audit.Entry{Action: "auth.signin_failed", TargetType: "user",
-			TargetID: strconv.FormatInt(user.ID, 10), IP: h.ClientIP(r)})
+	if err := h.Accounts.CompleteSignIn(r.Context(), u, method, h.client(r)); err != nil {
+		h.fail(w, r, err)
+		return
 	}
-	return &user, nil
+	if u.Role.IsStaff() && !u.HasTOTP() {
+		addFlash(r, flashInfo, "totp.mandatory")
+		h.redirect(w, r, "/security/2fa")
+		return
+	}
+	h.redirect(w, r, localPath(next, homeFor(u)))
 }
 
 func (h *Handler) signOut(w http.ResponseWriter, r *http.Request) {
 	if u := CurrentUser(r); u != nil {
-		e := h.actor(r, audit.Entry{Action: "auth.signout", TargetType: "user", TargetID: strconv.FormatInt(u.ID, 10)})
-		if err := h.Audit.Record(r.Context(), e); err != nil {
+		if err := h.Accounts.RecordSignOut(r.Context(), u, h.client(r)); err != nil {
 			h.fail(w, r, err)
 			return
 		}
@@ -110,4 +136,59 @@ func (h *Handler) signOut(w http.ResponseWriter, r *http.Request) {
 	}
 	addFlash(r, flashSuccess, "signin.signed_out")
 	h.redirect(w, r, "/signin")
+}
+
+// pendingUser is the user who passed the first factor in this session
+// within pendingLifetime, or nil.
+func (h *Handler) pendingUser(r *http.Request) *models.User {
+	id := sessionInt(r, keyPendingUser)
+	at := sessionInt(r, keyPendingAt)
+	if id == 0 || time.Since(time.Unix(at, 0)) > pendingLifetime {
+		return nil
+	}
+	var u models.User
+	if err := h.DB.WithContext(r.Context()).Take(&u, id).Error; err != nil {
+		return nil
+	}
+	return &u
+}
+
+func (h *Handler) showSecondFactor(w http.ResponseWriter, r *http.Request) {
+	if h.pendingUser(r) == nil {
+		h.redirect(w, r, "/signin")
+		return
+	}
+	h.render(w, r, http.StatusOK, views.SecondFactorPage(h.page(r, i18n.T(r.Context(), "second_factor.title")), views.SecondFactorForm{}))
+}
+
+func (h *Handler) secondFactor(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	u := h.pendingUser(r)
+	if u == nil {
+		addFlash(r, flashInfo, "signin.code_required_again")
+		h.redirect(w, r, "/signin")
+		return
+	}
+	form := views.SecondFactorForm{Errors: views.FieldErrors{}}
+	code := strings.TrimSpace(r.PostFormValue("code"))
+	if code == "" {
+		form.Errors["code"] = i18n.T(ctx, "totp.error.required")
+	} else {
+		_, err := h.Accounts.VerifySecondFactor(ctx, u, code, h.client(r))
+		if err == nil {
+			h.finishSignIn(w, r, u, sessionString(r, keyPendingMethod), sessionString(r, "next"))
+			return
+		}
+		msg, throttled := waitMessage(r, err)
+		switch {
+		case throttled:
+			form.Errors["code"] = msg
+		case errors.Is(err, account.ErrInvalidCode):
+			form.Errors["code"] = i18n.T(ctx, "totp.error.invalid")
+		default:
+			h.fail(w, r, err)
+			return
+		}
+	}
+	h.render(w, r, http.StatusUnprocessableEntity, views.SecondFactorPage(h.page(r, i18n.T(ctx, "second_factor.title")), form))
 }

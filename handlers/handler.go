@@ -15,6 +15,7 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/gorilla/sessions"
+	"github.com/photolab/privacyportal/internal/account"
 	"github.com/photolab/privacyportal/internal/audit"
 	"github.com/photolab/privacyportal/internal/i18n"
 	"github.com/photolab/privacyportal/internal/mail"
@@ -33,6 +34,7 @@ type Handler struct {
 	Hasher   *password.Hasher
 	Audit    *audit.Log
 	Mailer   *mail.Mailer
+	Accounts *account.Service
 	Logger   *slog.Logger
 	ClientIP func(*http.Request) string
 	// SecureCookies marks the language cookie Secure (the portal runs on HTTPS).
@@ -47,10 +49,11 @@ const (
 	Customer
 	Staff
 	Admin
+	SignedIn // any role
 )
 
 func (a Access) String() string {
-	return [...]string{"public", "customer", "staff", "admin"}[a]
+	return [...]string{"public", "customer", "staff", "admin", "signed-in"}[a]
 }
 
 // Allows reports whether a user (nil when signed out) may use a route.
@@ -64,6 +67,8 @@ func (a Access) Allows(u *models.User) bool {
 		return u != nil && u.Role.IsStaff()
 	case Admin:
 		return u != nil && u.Role == models.RoleAdmin
+	case SignedIn:
+		return u != nil
 	}
 	return false
 }
@@ -74,6 +79,12 @@ type Route struct {
 	Pattern string
 	Access  Access
 	Handle  http.HandlerFunc
+	// Reauth routes need a password or TOTP confirmation within
+	// account.ReauthWindow ("confirm it's you").
+	Reauth bool
+	// Before2FA routes stay reachable for staff who have not enrolled
+	// two-factor authentication yet; every other route sends them to enrol.
+	Before2FA bool
 }
 
 type ctxKey int

@@ -1,24 +1,53 @@
 package handlers
 
 // Routes is the portal's routing table. web registers each entry behind
-// the access check its Access names; the authorization matrix test walks
-// this same table, so a route cannot be added without stating who may use it.
+// the checks its fields name (role, recent re-authentication, enrolled
+// 2FA for staff); the authorization matrix test walks this same table, so
+// a route cannot be added without stating who may use it.
 func (h *Handler) Routes() []Route {
 	return []Route{
-		{"GET", "/{$}", Public, h.root},
-		{"GET", "/signin", Public, h.showSignIn},
-		{"POST", "/signin", Public, h.signIn},
-		{"POST", "/signout", Public, h.signOut},
-		{"POST", "/language", Public, h.setLanguage},
+		{Method: "GET", Pattern: "/{$}", Access: Public, Handle: h.root, Before2FA: true},
+		{Method: "GET", Pattern: "/signin", Access: Public, Handle: h.showSignIn, Before2FA: true},
+		{Method: "POST", Pattern: "/signin", Access: Public, Handle: h.signIn, Before2FA: true},
+		{Method: "GET", Pattern: "/signin/code", Access: Public, Handle: h.showCodeRequest, Before2FA: true},
+		{Method: "POST", Pattern: "/signin/code", Access: Public, Handle: h.requestCode, Before2FA: true},
+		{Method: "GET", Pattern: "/signin/code/enter", Access: Public, Handle: h.showCodeEnter, Before2FA: true},
+		{Method: "POST", Pattern: "/signin/code/enter", Access: Public, Handle: h.enterCode, Before2FA: true},
+		{Method: "GET", Pattern: "/signin/2fa", Access: Public, Handle: h.showSecondFactor, Before2FA: true},
+		{Method: "POST", Pattern: "/signin/2fa", Access: Public, Handle: h.secondFactor, Before2FA: true},
+		{Method: "POST", Pattern: "/signout", Access: Public, Handle: h.signOut, Before2FA: true},
+		{Method: "POST", Pattern: "/language", Access: Public, Handle: h.setLanguage, Before2FA: true},
 
-		{"GET", "/account", Customer, h.customerHome},
+		{Method: "GET", Pattern: "/account", Access: Customer, Handle: h.customerHome},
 
-		{"GET", "/staff", Staff, h.staffHome},
+		{Method: "GET", Pattern: "/security", Access: SignedIn, Handle: h.security},
+		{Method: "GET", Pattern: "/security/confirm", Access: SignedIn, Handle: h.showConfirm, Before2FA: true},
+		{Method: "POST", Pattern: "/security/confirm", Access: SignedIn, Handle: h.confirm, Before2FA: true},
+		{Method: "GET", Pattern: "/security/password", Access: SignedIn, Handle: h.showPassword, Reauth: true},
+		{Method: "POST", Pattern: "/security/password", Access: SignedIn, Handle: h.changePassword, Reauth: true},
+		{Method: "GET", Pattern: "/security/2fa", Access: SignedIn, Handle: h.showTOTP, Before2FA: true},
+		{Method: "POST", Pattern: "/security/2fa/start", Access: SignedIn, Handle: h.startTOTP, Reauth: true, Before2FA: true},
+		{Method: "GET", Pattern: "/security/2fa/setup", Access: SignedIn, Handle: h.showTOTPSetup, Reauth: true, Before2FA: true},
+		{Method: "POST", Pattern: "/security/2fa/setup", Access: SignedIn, Handle: h.confirmTOTP, Reauth: true, Before2FA: true},
+		{Method: "POST", Pattern: "/security/2fa/disable", Access: SignedIn, Handle: h.disableTOTP, Reauth: true},
+		{Method: "POST", Pattern: "/security/2fa/recovery-codes", Access: SignedIn, Handle: h.regenerateRecoveryCodes, Reauth: true},
+		{Method: "GET", Pattern: "/security/email", Access: SignedIn, Handle: h.showEmailChange, Reauth: true},
+		{Method: "POST", Pattern: "/security/email", Access: SignedIn, Handle: h.requestEmailChange, Reauth: true},
+		{Method: "GET", Pattern: "/security/email/confirm", Access: SignedIn, Handle: h.showEmailConfirm, Reauth: true},
+		{Method: "POST", Pattern: "/security/email/confirm", Access: SignedIn, Handle: h.confirmEmailChange, Reauth: true},
+		{Method: "GET", Pattern: "/security/sessions", Access: SignedIn, Handle: h.sessions},
+		{Method: "POST", Pattern: "/security/sessions/{id}/revoke", Access: SignedIn, Handle: h.revokeSession},
+		{Method: "POST", Pattern: "/security/sessions/revoke-others", Access: SignedIn, Handle: h.revokeOtherSessions},
 
-		{"GET", "/admin", Admin, h.adminHome},
-		{"GET", "/admin/outbox", Admin, h.outbox},
-		{"GET", "/admin/outbox/{id}", Admin, h.outboxMessage},
-		{"POST", "/admin/outbox/test", Admin, h.sendTestMail},
-		{"GET", "/admin/audit", Admin, h.auditLog},
+		{Method: "GET", Pattern: "/staff", Access: Staff, Handle: h.staffHome},
+
+		{Method: "GET", Pattern: "/admin", Access: Admin, Handle: h.adminHome},
+		{Method: "GET", Pattern: "/admin/outbox", Access: Admin, Handle: h.outbox},
+		{Method: "GET", Pattern: "/admin/outbox/{id}", Access: Admin, Handle: h.outboxMessage},
+		{Method: "POST", Pattern: "/admin/outbox/test", Access: Admin, Handle: h.sendTestMail},
+		{Method: "GET", Pattern: "/admin/audit", Access: Admin, Handle: h.auditLog},
+		{Method: "GET", Pattern: "/admin/staff", Access: Admin, Handle: h.staff},
+		{Method: "POST", Pattern: "/admin/staff", Access: Admin, Handle: h.createStaff},
+		{Method: "POST", Pattern: "/admin/staff/{id}/reset-2fa", Access: Admin, Handle: h.resetStaffTOTP, Reauth: true},
 	}
 }

@@ -43,14 +43,25 @@ func displayName(u *PageUser) string {
 // readers: the error and hint are announced with the input.
 type field struct {
 	Name, Label, Type, Value, Autocomplete, Hint, Error string
+	InputMode                                           string // "numeric" for codes: a digit keypad on phones
+	MaxLength                                           int    // 0 for none; never set on passwords, which are not cut short
 	Required                                            bool
 }
+
+// option is one choice of a selectField.
+type option struct{ Value, Label string }
 
 func fieldID(name string) string { return "field-" + name }
 func (f field) id() string       { return fieldID(f.Name) }
 func (f field) hintID() string   { return f.id() + "-hint" }
 func (f field) errorID() string  { return f.id() + "-error" }
 func (f field) keepsValue() bool { return f.Type != "password" }
+func (f field) maxLength() string {
+	if f.MaxLength <= 0 {
+		return ""
+	}
+	return strconv.Itoa(f.MaxLength)
+}
 func (f field) describedBy() string {
 	var ids []string
 	if f.Hint != "" {

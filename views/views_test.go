@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"html"
+	"maps"
 	"regexp"
 	"strings"
 	"testing"
@@ -52,7 +53,7 @@ func outboxItems() []models.OutboxMessage {
 // pages is every page the package renders, as a handler would call it.
 func pages(locale string) map[string]templ.Component {
 	actor := int64(12)
-	return map[string]templ.Component{
+	m := map[string]templ.Component{
 		"signin":   views.SignInPage(page(locale, "signin.title", nil), views.SignInForm{Next: "/account"}),
 		"customer": views.CustomerHomePage(page(locale, "account.title", customer)),
 		"staff":    views.StaffHomePage(page(locale, "staff.title", staff)),
@@ -82,6 +83,8 @@ func pages(locale string) map[string]templ.Component {
 		"error 500":    views.ErrorPage(page(locale, "error.title.500", staff), 500),
 		"error 418":    views.ErrorPage(page(locale, "error.title.generic", nil), 418),
 	}
+	maps.Copy(m, securityPages(locale))
+	return m
 }
 
 var catalogIDs = func() []string {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/photolab/privacyportal/models"
 )
@@ -29,16 +30,48 @@ var matrix = map[string]struct {
 	form url.Values
 	want expect
 }{
-	"GET /{$}":               {"/", nil, expect{see, see, see, see}},
-	"GET /signin":            {"/signin", nil, expect{ok, see, see, see}},
-	"POST /signin":           {"/signin", url.Values{"email": {"x@example.com"}}, expect{invalid, invalid, invalid, invalid}},
-	"POST /signout":          {"/signout", nil, expect{see, see, see, see}},
-	"POST /language":         {"/language", url.Values{"lang": {"fr"}, "next": {"/"}}, expect{see, see, see, see}},
-	"GET /account":           {"/account", nil, expect{see, ok, forbid, forbid}},
-	"GET /staff":             {"/staff", nil, expect{see, forbid, ok, ok}},
-	"GET /admin":             {"/admin", nil, expect{see, forbid, forbid, ok}},
-	"GET /admin/outbox":      {"/admin/outbox", nil, expect{see, forbid, forbid, ok}},
-	"GET /admin/outbox/{id}": {"/admin/outbox/{outbox}", nil, expect{see, forbid, forbid, ok}},
+	"GET /{$}":                {"/", nil, expect{see, see, see, see}},
+	"GET /signin":             {"/signin", nil, expect{ok, see, see, see}},
+	"POST /signin":            {"/signin", url.Values{"email": {"x@example.com"}}, expect{invalid, invalid, invalid, invalid}},
+	"POST /signout":           {"/signout", nil, expect{see, see, see, see}},
+	"POST /language":          {"/language", url.Values{"lang": {"fr"}, "next": {"/"}}, expect{see, see, see, see}},
+	"GET /signin/code":        {"/signin/code", nil, expect{ok, ok, ok, ok}},
+	"POST /signin/code":       {"/signin/code", url.Values{"email": {"x@example.com"}}, expect{see, see, see, see}},
+	"GET /signin/code/enter":  {"/signin/code/enter", nil, expect{see, see, see, see}},
+	"POST /signin/code/enter": {"/signin/code/enter", url.Values{"code": {"123456"}}, expect{see, see, see, see}},
+	"GET /signin/2fa":         {"/signin/2fa", nil, expect{see, see, see, see}},
+	"POST /signin/2fa":        {"/signin/2fa", url.Values{"code": {"123456"}}, expect{see, see, see, see}},
+
+	"GET /security":           {"/security", nil, expect{see, ok, ok, ok}},
+	"GET /security/confirm":   {"/security/confirm", nil, expect{see, ok, ok, ok}},
+	"POST /security/confirm":  {"/security/confirm", url.Values{"password": {"not-my-password"}}, expect{see, invalid, invalid, invalid}},
+	"GET /security/password":  {"/security/password", nil, expect{see, ok, ok, ok}},
+	"POST /security/password": {"/security/password", url.Values{"current": {"x"}}, expect{see, invalid, invalid, invalid}},
+	"GET /security/2fa":       {"/security/2fa", nil, expect{see, ok, ok, ok}},
+	// Routes run in table order: "start" leaves the customer (no 2FA yet)
+	// with a pending secret, so the set-up page shows; enrolled staff are
+	// sent back.
+	"POST /security/2fa/start":          {"/security/2fa/start", nil, expect{see, see, see, see}},
+	"GET /security/2fa/setup":           {"/security/2fa/setup", nil, expect{see, ok, see, see}},
+	"POST /security/2fa/setup":          {"/security/2fa/setup", url.Values{"code": {"abcdef"}}, expect{see, invalid, see, see}},
+	"POST /security/2fa/disable":        {"/security/2fa/disable", nil, expect{see, see, forbid, forbid}},
+	"POST /security/2fa/recovery-codes": {"/security/2fa/recovery-codes", nil, expect{see, see, ok, ok}},
+	"GET /security/email":               {"/security/email", nil, expect{see, ok, ok, ok}},
+	"POST /security/email":              {"/security/email", url.Values{"email": {"not-an-address"}}, expect{see, invalid, invalid, invalid}},
+	"GET /security/email/confirm":       {"/security/email/confirm", nil, expect{see, see, see, see}},
+	"POST /security/email/confirm":      {"/security/email/confirm", url.Values{"code": {"123456"}}, expect{see, see, see, see}},
+	"GET /security/sessions":            {"/security/sessions", nil, expect{see, ok, ok, ok}},
+	// Another customer's session: nobody else can end it, not even an admin.
+	"POST /security/sessions/{id}/revoke":   {"/security/sessions/{victim_session}/revoke", nil, expect{see, notFound, notFound, notFound}},
+	"POST /security/sessions/revoke-others": {"/security/sessions/revoke-others", nil, expect{see, see, see, see}},
+	"GET /admin/staff":                      {"/admin/staff", nil, expect{see, forbid, forbid, ok}},
+	"POST /admin/staff":                     {"/admin/staff", url.Values{"email": {"bad"}, "name": {"N"}, "role": {"staff"}}, expect{see, forbid, forbid, invalid}},
+	"POST /admin/staff/{id}/reset-2fa":      {"/admin/staff/{staff}/reset-2fa", nil, expect{see, forbid, forbid, see}},
+	"GET /account":                          {"/account", nil, expect{see, ok, forbid, forbid}},
+	"GET /staff":                            {"/staff", nil, expect{see, forbid, ok, ok}},
+	"GET /admin":                            {"/admin", nil, expect{see, forbid, forbid, ok}},
+	"GET /admin/outbox":                     {"/admin/outbox", nil, expect{see, forbid, forbid, ok}},
+	"GET /admin/outbox/{id}":                {"/admin/outbox/{outbox}", nil, expect{see, forbid, forbid, ok}},
 	"POST /admin/outbox/test": {"/admin/outbox/test", url.Values{"to": {"check@example.com"}},
 		expect{see, forbid, forbid, see}},
 	"GET /admin/audit": {"/admin/audit", nil, expect{see, forbid, forbid, ok}},
@@ -51,7 +84,25 @@ func TestAuthorizationMatrix(t *testing.T) {
 		if err := p.DB().Create(&outbox).Error; err != nil {
 			t.Fatal(err)
 		}
-		ids := map[string]string{"{outbox}": strconv.FormatInt(outbox.ID, 10)}
+		// A session of a customer who is not the demo "customer" login.
+		var victim models.User
+		if err := p.DB().Where("role = ? AND email <> ?", "customer", p.logins["customer"].Email).Take(&victim).Error; err != nil {
+			t.Fatal(err)
+		}
+		victimSession := models.Session{TokenHash: strings.Repeat("ab", 32), UserID: &victim.ID,
+			LastSeenAt: time.Now(), ExpiresAt: time.Now().Add(time.Hour)}
+		if err := p.DB().Create(&victimSession).Error; err != nil {
+			t.Fatal(err)
+		}
+		var staff models.User
+		if err := p.DB().Where("role = ?", "staff").Take(&staff).Error; err != nil {
+			t.Fatal(err)
+		}
+		ids := map[string]string{
+			"{outbox}":         strconv.FormatInt(outbox.ID, 10),
+			"{victim_session}": strconv.FormatInt(victimSession.ID, 10),
+			"{staff}":          strconv.FormatInt(staff.ID, 10),
+		}
 
 		seen := map[string]bool{}
 		for _, rt := range p.Routes() {
@@ -89,6 +140,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 			if !seen[key] {
 				t.Errorf("matrix row %s names no registered route", key)
 			}
+		}
+		if err := p.DB().Take(&models.Session{}, victimSession.ID).Error; err != nil {
+			t.Errorf("another customer's session was ended: %v", err)
 		}
 	})
 }

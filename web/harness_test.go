@@ -10,10 +10,13 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/photolab/privacyportal/internal/config"
 	"github.com/photolab/privacyportal/internal/dbtest"
 	"github.com/photolab/privacyportal/internal/demo"
+	"github.com/photolab/privacyportal/models"
+	"github.com/pquerna/otp/totp"
 )
 
 // portal is a running test instance with the demo shop loaded.
@@ -25,16 +28,17 @@ type portal struct {
 
 // startPortal serves a portal on the given database URL ("" = SQLite in a
 // temp dir). extra settings override the defaults.
-func startPortal(t *testing.T, databaseURL string, extra map[string]string) *portal {
+func startPortal(t *testing.T, databaseURL string, extra map[string]string, opts ...Option) *portal {
 	t.Helper()
 	ts := httptest.NewUnstartedServer(nil)
 	env := map[string]string{
-		"PORTAL_DATA_DIR":     t.TempDir(),
-		"PORTAL_DATABASE_URL": databaseURL,
-		"PORTAL_BASE_URL":     "http://" + ts.Listener.Addr().String(),
-		"PORTAL_RATE_LIMIT":   "1000",
-		"PORTAL_RATE_BURST":   "1000",
-		"PORTAL_JOB_WORKERS":  "0",
+		"PORTAL_DATA_DIR":          t.TempDir(),
+		"PORTAL_DATABASE_URL":      databaseURL,
+		"PORTAL_BASE_URL":          "http://" + ts.Listener.Addr().String(),
+		"PORTAL_RATE_LIMIT":        "1000",
+		"PORTAL_RATE_BURST":        "1000",
+		"PORTAL_JOB_WORKERS":       "0",
+		"PORTAL_SIGNIN_RATE_LIMIT": "100000",
 	}
 	for k, v := range extra {
 		env[k] = v
@@ -43,7 +47,7 @@ func startPortal(t *testing.T, databaseURL string, extra map[string]string) *por
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s, err := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +64,25 @@ func startPortal(t *testing.T, databaseURL string, extra map[string]string) *por
 			p.logins[l.Role] = l
 		}
 	}
+	// Staff must use two-factor; give the demo staff and admin a known
+	// secret so tests can act as fully enrolled staff.
+	if err := s.DB().Model(&models.User{}).Where("role IN ?", []string{"staff", "admin"}).
+		Update("totp_secret", testTOTPSecret).Error; err != nil {
+		t.Fatal(err)
+	}
 	return p
+}
+
+const testTOTPSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+// totpCode is the code an authenticator app would show at t.
+func totpCode(t *testing.T, secret string, at time.Time) string {
+	t.Helper()
+	code, err := totp.GenerateCode(secret, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
 }
 
 // eachDB starts a portal on SQLite and, when configured, on PostgreSQL.
@@ -89,6 +111,15 @@ func (p *portal) signedIn(t *testing.T, role string) *http.Client {
 	res := p.post(t, c, "/signin", url.Values{"email": {l.Email}, "password": {l.Password}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign in as %s: status %d", role, res.StatusCode)
+	}
+	if res.Header.Get("Location") == "/signin/2fa" {
+		// Tests sign in many times within one 30-second step; forget the
+		// last used step so the replay guard does not refuse them.
+		p.DB().Model(&models.User{}).Where("email = ?", l.Email).Update("totp_last_step", 0)
+		res = p.post(t, c, "/signin/2fa", url.Values{"code": {totpCode(t, testTOTPSecret, time.Now())}})
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") == "/signin/2fa" {
+			t.Fatalf("second factor as %s: status %d to %q", role, res.StatusCode, res.Header.Get("Location"))
+		}
 	}
 	return c
 }

@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"net/url"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -24,8 +23,6 @@ import (
 type ctxKey int
 
 const requestIDKey ctxKey = iota
-
-func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 // requestID tags each request so its log lines can be found together.
 // An id from a trusted upstream is not accepted: it could be used to
@@ -97,6 +94,19 @@ func rateLimit(l *ratelimit.Limiter, clientIP func(*http.Request) string, render
 			secs := int(math.Ceil(l.RetryAfter(ip).Seconds()))
 			w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
 			renderError(w, r, http.StatusTooManyRequests)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// rateLimitSignIn puts a tighter per-IP budget on the POSTs that check a
+// secret (password, codes), on top of the per-account throttle, so one
+// address cannot spray guesses across many accounts.
+func rateLimitSignIn(l *ratelimit.Limiter, clientIP func(*http.Request) string, renderError func(http.ResponseWriter, *http.Request, int), next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && (strings.HasPrefix(r.URL.Path, "/signin") || r.URL.Path == "/security/confirm") {
+			rateLimit(l, clientIP, renderError, next).ServeHTTP(w, r)
 			return
 		}
 		next.ServeHTTP(w, r)

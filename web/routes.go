@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/subtle"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/photolab/privacyportal/assets"
@@ -21,7 +23,7 @@ func (s *Server) routes(limiter *ratelimit.Limiter, clientIP func(*http.Request)
 	h := s.handlers
 	mux := http.NewServeMux()
 	for _, rt := range h.Routes() {
-		mux.Handle(rt.Method+" "+rt.Pattern, s.requireAccess(rt.Access, rt.Handle))
+		mux.Handle(rt.Method+" "+rt.Pattern, s.requireAccess(rt))
 	}
 	mux.Handle("GET /assets/", assets.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -42,6 +44,7 @@ func (s *Server) routes(limiter *ratelimit.Limiter, clientIP func(*http.Request)
 	handler = s.loadSession(handler)
 	handler = cop.Handler(handler)
 	handler = rateLimit(limiter, clientIP, h.RenderError, handler)
+	handler = rateLimitSignIn(s.signinLimiter, clientIP, h.RenderError, handler)
 	handler = securityHeaders(s.cfg.SecureCookies, handler)
 	handler = instrument(mux, s.logger, clientIP, handler)
 	handler = recoverPanics(s.logger, h.RenderError, handler)
@@ -64,26 +67,44 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 	})
 }
 
-// requireAccess is the one place roles are checked. Signed-out visitors
-// are sent to sign in (and back afterwards); signed-in users without the
-// role get 403.
-func (s *Server) requireAccess(a handlers.Access, next http.HandlerFunc) http.Handler {
+// requireAccess is the one place a route's conditions are checked, in
+// this order: the role (signed-out visitors are sent to sign in and back
+// afterwards; a wrong role gets 403), then staff without two-factor are
+// sent to enrol, then a sensitive route asks to "confirm it's you".
+func (s *Server) requireAccess(rt handlers.Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u := handlers.CurrentUser(r)
-		if a.Allows(u) {
-			next(w, r)
-			return
-		}
-		if u == nil {
+		switch {
+		case !rt.Access.Allows(u) && u == nil:
 			target := "/signin"
 			if r.Method == http.MethodGet {
-				target += "?next=" + urlQueryEscape(r.URL.RequestURI())
+				target += "?next=" + url.QueryEscape(r.URL.RequestURI())
 			}
 			http.Redirect(w, r, target, http.StatusSeeOther)
-			return
+		case !rt.Access.Allows(u):
+			s.handlers.RenderError(w, r, http.StatusForbidden)
+		case u != nil && u.Role.IsStaff() && !u.HasTOTP() && !rt.Before2FA:
+			http.Redirect(w, r, "/security/2fa", http.StatusSeeOther)
+		case rt.Reauth && !handlers.RecentlyAuthenticated(r, time.Now()):
+			next := r.URL.RequestURI()
+			if r.Method != http.MethodGet {
+				next = refererPath(r, "/security")
+			}
+			http.Redirect(w, r, "/security/confirm?next="+url.QueryEscape(next), http.StatusSeeOther)
+		default:
+			rt.Handle(w, r)
 		}
-		s.handlers.RenderError(w, r, http.StatusForbidden)
 	})
+}
+
+// refererPath is where a refused POST came from, so confirming leads back
+// to the same page; only same-origin paths are kept.
+func refererPath(r *http.Request, fallback string) string {
+	ref, err := url.Parse(r.Referer())
+	if err != nil || ref.Host != r.Host || !strings.HasPrefix(ref.Path, "/") {
+		return fallback
+	}
+	return ref.Path
 }
 
 // ready answers 503 while draining so a load balancer stops sending

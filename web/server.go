@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/photolab/privacyportal/handlers"
+	"github.com/photolab/privacyportal/internal/account"
 	"github.com/photolab/privacyportal/internal/audit"
 	"github.com/photolab/privacyportal/internal/config"
 	"github.com/photolab/privacyportal/internal/demo"
@@ -36,12 +37,28 @@ type Server struct {
 	sessions *session.Store
 	queue    *jobs.Queue
 	handlers *handlers.Handler
+	accounts *account.Service
 	handler  http.Handler
-	draining atomic.Bool
+	// signinLimiter is the per-IP budget for secret-checking POSTs.
+	signinLimiter *ratelimit.Limiter
+	draining      atomic.Bool
 }
 
+// Option adjusts a Server at construction.
+type Option func(*options)
+
+type options struct{ now func() time.Time }
+
+// WithClock makes the sign-in rules (throttling, code expiry) read time
+// from now, so tests can move time forward.
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
 // New opens the database, applies migrations and builds the router.
-func New(cfg config.Config, logger *slog.Logger) (*Server, error) {
+func New(cfg config.Config, logger *slog.Logger, opts ...Option) (*Server, error) {
+	o := options{now: time.Now}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("web: data dir: %w", err)
 	}
@@ -78,12 +95,15 @@ func New(cfg config.Config, logger *slog.Logger) (*Server, error) {
 		_, err := s.sessions.DeleteExpired(ctx)
 		return err
 	})
+	s.accounts = account.NewService(db, dialect, s.hasher, mailer, cfg.TOTPIssuer, cfg.BaseURL, o.now)
+	s.accounts.RegisterJobs(s.queue)
 	s.handlers = &handlers.Handler{
 		DB: db, Dialect: dialect, Sessions: s.sessions, Hasher: s.hasher,
-		Audit: audit.New(db, dialect), Mailer: mailer, Logger: logger,
+		Audit: audit.New(db, dialect), Mailer: mailer, Accounts: s.accounts, Logger: logger,
 		ClientIP: clientIP, SecureCookies: cfg.SecureCookies,
 	}
 	limiter := ratelimit.New(cfg.RateLimit, cfg.RateBurst, time.Now)
+	s.signinLimiter = ratelimit.New(float64(cfg.SignInPerMinute)/60, cfg.SignInPerMinute, time.Now)
 	s.handler = s.routes(limiter, clientIP)
 	return s, nil
 }

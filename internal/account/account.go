@@ -4,7 +4,6 @@ package account
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/mail"
 	"strconv"
 	"strings"
@@ -16,15 +15,11 @@ import (
 	"gorm.io/gorm"
 )
 
-// MinPasswordLength follows NIST SP 800-63B for passwords chosen by a person.
-const MinPasswordLength = 8
-
 // Errors a caller can show next to a field.
 var (
-	ErrInvalidEmail  = errors.New("account: not a valid email address")
-	ErrEmailTaken    = errors.New("account: an account with this email exists")
-	ErrNameRequired  = errors.New("account: a name is required")
-	ErrShortPassword = fmt.Errorf("account: password must have at least %d characters", MinPasswordLength)
+	ErrInvalidEmail = errors.New("account: not a valid email address")
+	ErrEmailTaken   = errors.New("account: an account with this email exists")
+	ErrNameRequired = errors.New("account: a name is required")
 )
 
 // NormalizeEmail lowercases and trims an address, or reports it invalid.
@@ -37,6 +32,14 @@ func NormalizeEmail(email string) (string, error) {
 	return email, nil
 }
 
+func trimName(name string) string {
+	name = strings.TrimSpace(name)
+	if utf8.RuneCountInString(name) > 200 {
+		return string([]rune(name)[:200])
+	}
+	return name
+}
+
 // CreateAdmin makes an admin account from the terminal (`portal admin
 // create`), audited in the same transaction.
 func CreateAdmin(ctx context.Context, db *gorm.DB, dialect models.Dialect, hasher *password.Hasher, email, name, pw string) (*models.User, error) {
@@ -44,12 +47,12 @@ func CreateAdmin(ctx context.Context, db *gorm.DB, dialect models.Dialect, hashe
 	if err != nil {
 		return nil, err
 	}
-	name = strings.TrimSpace(name)
-	if name == "" {
+	if name = trimName(name); name == "" {
 		return nil, ErrNameRequired
 	}
-	if utf8.RuneCountInString(pw) < MinPasswordLength {
-		return nil, ErrShortPassword
+	local, _, _ := strings.Cut(email, "@")
+	if err := password.CheckNew(pw, email, local, name); err != nil {
+		return nil, err
 	}
 	hash, err := hasher.Hash(ctx, pw)
 	if err != nil {

@@ -18,11 +18,11 @@ func TestCreateAdmin(t *testing.T) {
 			email, name, pw string
 			want            error
 		}{
-			{"not-an-email", "A", "long enough pw", ErrInvalidEmail},
-			{"a@example.com", " ", "long enough pw", ErrNameRequired},
-			{"a@example.com", "A", "short", ErrShortPassword},
-			{" Ada@Example.com ", "Ada", "long enough pw", nil},
-			{"ada@example.com", "Ada again", "long enough pw", ErrEmailTaken},
+			{"not-an-email", "A", "quiet lantern harbor", ErrInvalidEmail},
+			{"a@example.com", " ", "quiet lantern harbor", ErrNameRequired},
+			{"a@example.com", "A", "short", password.ErrTooShort},
+			{" Ada@Example.com ", "Ada", "quiet lantern harbor", nil},
+			{"ada@example.com", "Ada again", "quiet lantern harbor", ErrEmailTaken},
 		}
 		for _, c := range cases {
 			_, err := CreateAdmin(ctx, db.DB, db.Dialect, h, c.email, c.name, c.pw)

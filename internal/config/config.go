@@ -37,6 +37,8 @@ type Config struct {
 	MetricsToken     string
 	SecureCookies    bool
 	HashConcurrency  int
+	SignInPerMinute  int
+	TOTPIssuer       string
 }
 
 // Setting describes one configuration variable.
@@ -68,6 +70,8 @@ var Settings = []Setting{
 	{"PORTAL_SHUTDOWN_TIMEOUT", "shutdown-timeout", "20s", "how long in-flight requests may take to finish on SIGTERM", setDuration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 	{"PORTAL_JOB_WORKERS", "job-workers", "2", "background job workers in this instance (0 runs none)", setNonNegativeInt(func(c *Config) *int { return &c.JobWorkers })},
 	{"PORTAL_METRICS_TOKEN", "metrics-token", "", "if set, /metrics requires 'Authorization: Bearer <token>'", func(c *Config, v string) error { c.MetricsToken = v; return nil }},
+	{"PORTAL_SIGNIN_RATE_LIMIT", "signin-rate-limit", "10", "sign-in attempts (password, codes) allowed per minute per client IP", setPositiveInt(func(c *Config) *int { return &c.SignInPerMinute })},
+	{"PORTAL_TOTP_ISSUER", "totp-issuer", "Privacy Portal", "the name authenticator apps show next to the account (e.g. your shop's name)", func(c *Config, v string) error { c.TOTPIssuer = v; return nil }},
 	{"PORTAL_HASH_CONCURRENCY", "hash-concurrency", "4", "password hashes computed at once (each takes 19 MiB); more wait", setPositiveInt(func(c *Config) *int { return &c.HashConcurrency })},
 }
 

@@ -21,6 +21,30 @@ var sampleData = map[string]map[string]any{
 		"Device": "Firefox on Linux",
 		"IP":     "203.0.113.7",
 	},
+	"email_code":        {"Code": "482913", "Minutes": 15},
+	"email_change_code": {"Code": "482913", "Minutes": 15},
+	"password_changed":  {"Name": "Zoé", "Time": time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC)},
+	"totp_enabled":      {"Name": "Zoé", "Time": time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC)},
+	"totp_disabled":     {"Name": "", "Time": time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC)},
+	"totp_reset":        {"Name": "Zoé"},
+	"email_changed": {
+		"Name":           "Zoé",
+		"NewEmailMasked": "ca•••@example.com",
+		"Time":           time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC),
+	},
+	"staff_welcome": {"Name": "Sam", "SignInURL": "https://privacy.example.com/signin/code?for=staff&x=1"},
+}
+
+// sampleWants is what each template's text and HTML must show of its data,
+// so a template that drops a field fails.
+var sampleWants = map[string][]string{
+	"email_code":        {"482913", "15"},
+	"email_change_code": {"482913", "15"},
+	"password_changed":  {"Zoé", "17:05 UTC"},
+	"totp_enabled":      {"Zoé", "17:05 UTC"},
+	"totp_disabled":     {"17:05 UTC"},
+	"totp_reset":        {"Zoé"},
+	"email_changed":     {"Zoé", "ca•••@example.com", "17:05 UTC"},
 }
 
 func TestEmbeddedTemplatesHaveEveryPart(t *testing.T) {
@@ -115,6 +139,18 @@ func TestRenderEveryTemplate(t *testing.T) {
 				}
 				if !strings.Contains(r.html, `lang="`+l.Code+`"`) || !strings.Contains(r.html, `href="https://privacy.example.com"`) {
 					t.Errorf("html lacks lang or the portal link:\n%s", r.html)
+				}
+				for _, want := range sampleWants[name] {
+					if !strings.Contains(r.text, want) || !strings.Contains(r.html, want) {
+						t.Errorf("text or html lacks %q:\n%s\n%s", want, r.text, r.html)
+					}
+				}
+				if code, ok := data["Code"].(string); ok && strings.Contains(r.subject, code) {
+					t.Errorf("subject shows the code: %q", r.subject)
+				}
+				if name == "staff_welcome" && (!strings.Contains(r.text, "https://privacy.example.com/signin/code?for=staff&x=1") ||
+					!strings.Contains(r.html, `href="https://privacy.example.com/signin/code?for=staff&amp;x=1"`)) {
+					t.Errorf("staff_welcome lacks the sign-in link:\n%s\n%s", r.text, r.html)
 				}
 				if name == "signin_new_device" {
 					if strings.Contains(r.html, "<b>Zoé") || !strings.Contains(r.html, "&lt;b&gt;Zoé &amp; &#34;Co&#34;&lt;/b&gt;") {

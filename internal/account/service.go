@@ -1,0 +1,154 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/photolab/privacyportal/internal/audit"
+	"github.com/photolab/privacyportal/internal/auth"
+	"github.com/photolab/privacyportal/internal/mail"
+	"github.com/photolab/privacyportal/internal/password"
+	"github.com/photolab/privacyportal/models"
+	"gorm.io/gorm"
+)
+
+// ReauthWindow is how recent a password or TOTP confirmation must be for a
+// sensitive change (email, password, 2FA, export, erasure).
+const ReauthWindow = 10 * time.Minute
+
+// Errors shown to the person acting; handlers map them to messages.
+var (
+	ErrInvalidCredentials = errors.New("account: email or password is incorrect")
+	ErrInvalidCode        = errors.New("account: code is not valid")
+	ErrCurrentPassword    = errors.New("account: current password is incorrect")
+	ErrSameEmail          = errors.New("account: that is already the address")
+	ErrEmailUnavailable   = errors.New("account: address cannot be used")
+	ErrTOTPMandatory      = errors.New("account: staff accounts must keep two-factor authentication")
+	ErrTOTPNotEnabled     = errors.New("account: two-factor authentication is off")
+	ErrNoPendingTOTP      = errors.New("account: no two-factor set-up in progress")
+	ErrNotFound           = errors.New("account: not found")
+	ErrInvalidRole        = errors.New("account: role must be staff or admin")
+)
+
+// WaitError says the address is throttled: try again after Wait.
+type WaitError struct{ Wait time.Duration }
+
+func (e *WaitError) Error() string { return "account: too many attempts, wait " + e.Wait.String() }
+
+// Client is who acts, as the server sees them: recorded in the login
+// history (the user's own data) and the audit log.
+type Client struct {
+	IP        string
+	UserAgent string
+	Locale    string
+}
+
+// Service runs the sign-in and account-security flows. It holds no HTTP.
+type Service struct {
+	DB       *gorm.DB
+	Dialect  models.Dialect
+	Hasher   *password.Hasher
+	Mailer   *mail.Mailer
+	Codes    *auth.Codes
+	Throttle *auth.Throttle
+	Issuer   string // shown in authenticator apps
+	BaseURL  string
+	Now      func() time.Time
+}
+
+// NewService wires a Service with its primitives sharing one clock.
+func NewService(db *gorm.DB, dialect models.Dialect, hasher *password.Hasher, mailer *mail.Mailer, issuer, baseURL string, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	utc := func() time.Time { return now().UTC() }
+	return &Service{
+		DB: db, Dialect: dialect, Hasher: hasher, Mailer: mailer, Issuer: issuer, BaseURL: baseURL, Now: utc,
+		Codes:    &auth.Codes{DB: db, Now: utc},
+		Throttle: &auth.Throttle{DB: db, Dialect: dialect, Now: utc},
+	}
+}
+
+// inTx runs fn in one transaction: a security change, its history line,
+// its audit row and its notification mail commit together or not at all.
+func (s *Service) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.DB.WithContext(ctx).Transaction(fn)
+}
+
+// record writes the login-history line and the audit row for an event.
+func (s *Service) record(tx *gorm.DB, u *models.User, actor *models.User, event, method, action string, c Client) error {
+	if err := auth.RecordEvent(tx, u.ID, event, method, c.IP, c.UserAgent, s.Now()); err != nil {
+		return err
+	}
+	if action == "" {
+		return nil
+	}
+	if actor == nil {
+		actor = u
+	}
+	aid := actor.ID
+	return audit.Append(tx, s.Dialect, audit.Entry{ActorID: &aid, ActorRole: string(actor.Role), Action: action,
+		TargetType: "user", TargetID: strconv.FormatInt(u.ID, 10), IP: c.IP})
+}
+
+// notify queues a localized security mail to the user.
+func (s *Service) notify(tx *gorm.DB, u *models.User, to, template string, data map[string]any) error {
+	if data == nil {
+		data = map[string]any{}
+	}
+	if _, ok := data["Name"]; !ok {
+		data["Name"] = u.Name
+	}
+	if _, ok := data["Time"]; !ok {
+		data["Time"] = s.Now()
+	}
+	_, err := s.Mailer.Queue(tx, mail.Message{To: to, Template: template, Locale: u.Locale, Data: data})
+	return err
+}
+
+func (s *Service) userByID(ctx context.Context, id int64) (*models.User, error) {
+	var u models.User
+	if err := s.DB.WithContext(ctx).Take(&u, id).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, ErrNotFound
+		}
+		return nil, fmt.Errorf("account: %w", err)
+	}
+	return &u, nil
+}
+
+func (s *Service) userByEmail(ctx context.Context, email string) (*models.User, error) {
+	var u models.User
+	err := s.DB.WithContext(ctx).Where("email = ?", strings.ToLower(strings.TrimSpace(email))).Take(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("account: %w", err)
+	}
+	return &u, nil
+}
+
+// revokeOtherSessions ends every session of the user but keep (0 = all).
+func revokeOtherSessions(tx *gorm.DB, userID, keep int64) (int64, error) {
+	q := tx.Where("user_id = ?", userID)
+	if keep != 0 {
+		q = q.Where("id <> ?", keep)
+	}
+	res := q.Delete(&models.Session{})
+	return res.RowsAffected, res.Error
+}
+
+// maskEmail shows enough of an address for its owner to recognise it.
+func maskEmail(email string) string {
+	local, domain, ok := strings.Cut(email, "@")
+	if !ok {
+		return "•••"
+	}
+	keep := min(2, len(local))
+	return local[:keep] + "•••@" + domain
+}

@@ -1,0 +1,121 @@
+package account
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/photolab/privacyportal/internal/audit"
+	"github.com/photolab/privacyportal/internal/auth"
+	"github.com/photolab/privacyportal/internal/mail"
+	"github.com/photolab/privacyportal/models"
+	"gorm.io/gorm"
+)
+
+// Sessions lists the user's active sessions, most recently used first.
+func (s *Service) Sessions(ctx context.Context, userID int64) ([]models.Session, error) {
+	var rows []models.Session
+	err := s.DB.WithContext(ctx).Where("user_id = ? AND expires_at > ?", userID, s.Now()).
+		Order("last_seen_at DESC").Limit(200).Find(&rows).Error
+	return rows, err
+}
+
+// RevokeSession ends one of the user's own sessions. The owner is part of
+// the query, so another user's session id is simply not found.
+func (s *Service) RevokeSession(ctx context.Context, u *models.User, sessionID int64, c Client) error {
+	return s.inTx(ctx, func(tx *gorm.DB) error {
+		res := tx.Where("id = ? AND user_id = ?", sessionID, u.ID).Delete(&models.Session{})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return s.record(tx, u, nil, auth.EventSessionRevoked, "", "account.session_revoked", c)
+	})
+}
+
+// RevokeOtherSessions ends every session of the user except keep.
+func (s *Service) RevokeOtherSessions(ctx context.Context, u *models.User, keep int64, c Client) (int64, error) {
+	var n int64
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		var err error
+		if n, err = revokeOtherSessions(tx, u.ID, keep); err != nil || n == 0 {
+			return err
+		}
+		return s.record(tx, u, nil, auth.EventSessionRevoked, "", "account.sessions_revoked", c)
+	})
+	return n, err
+}
+
+// Staff lists staff members and admins, for the admin page.
+func (s *Service) Staff(ctx context.Context) ([]models.User, error) {
+	var rows []models.User
+	err := s.DB.WithContext(ctx).Where("role IN ?", []models.Role{models.RoleStaff, models.RoleAdmin}).
+		Order("name").Limit(500).Find(&rows).Error
+	return rows, err
+}
+
+// CreateStaff adds a staff member or admin. They get no password: the
+// welcome mail sends them to sign in with an emailed code, and the portal
+// makes them set up two-factor authentication before anything else.
+func (s *Service) CreateStaff(ctx context.Context, admin *models.User, email, name string, role models.Role, locale string, c Client) (*models.User, error) {
+	email, err := NormalizeEmail(email)
+	if err != nil {
+		return nil, err
+	}
+	if name = trimName(name); name == "" {
+		return nil, ErrNameRequired
+	}
+	if !role.IsStaff() {
+		return nil, ErrInvalidRole
+	}
+	u := &models.User{Email: email, Name: name, Role: role, Locale: locale}
+	err = s.inTx(ctx, func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&models.User{}).Where("email = ?", email).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return ErrEmailTaken
+		}
+		if err := tx.Create(u).Error; err != nil {
+			return err
+		}
+		aid := admin.ID
+		if err := audit.Append(tx, s.Dialect, audit.Entry{ActorID: &aid, ActorRole: string(admin.Role),
+			Action: "admin.staff_created", TargetType: "user", TargetID: strconv.FormatInt(u.ID, 10), IP: c.IP}); err != nil {
+			return err
+		}
+		_, err := s.Mailer.Queue(tx, mail.Message{To: email, Template: "staff_welcome", Locale: locale,
+			Data: map[string]any{"Name": name, "SignInURL": s.BaseURL + "/signin/code"}})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// ResetTOTP is an admin clearing a staff member's lost second factor. The
+// member's sessions end; they enrol again at their next sign-in.
+func (s *Service) ResetTOTP(ctx context.Context, admin *models.User, targetID int64, c Client) error {
+	target, err := s.userByID(ctx, targetID)
+	if err != nil {
+		return err
+	}
+	if !target.Role.IsStaff() {
+		return ErrNotFound
+	}
+	return s.inTx(ctx, func(tx *gorm.DB) error {
+		if err := clearTOTP(tx, target.ID); err != nil {
+			return err
+		}
+		if _, err := revokeOtherSessions(tx, target.ID, 0); err != nil {
+			return err
+		}
+		if err := s.record(tx, target, admin, auth.EventTOTPReset, "", "admin.totp_reset", c); err != nil {
+			return err
+		}
+		return s.notify(tx, target, target.Email, "totp_reset", nil)
+	})
+}

@@ -1,0 +1,181 @@
+package auth
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/photolab/privacyportal/models"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// The throttle's rules (NIST SP 800-63B asks for at most 100 consecutive
+// failures per account; ASVS for a lockout that resists both guessing and
+// locking users out for long):
+//
+//   - failures 1 to 4 cost nothing: people mistype;
+//   - failure n from the 5th on makes the next attempt wait 2^(n-5) seconds
+//     (1, 2, 4, 8, 16 s; never more than 60 s);
+//   - the 10th consecutive failure locks the address for 15 minutes and
+//     sets the count back to 5, so each later failure waits 2, 4, 8, 16 s
+//     and every 5th locks again for 15 minutes;
+//   - over a fixed hour starting at the first failure in it, the 100th
+//     failure locks the address until that hour ends. Honouring Wait alone
+//     never gets that far; the cap bounds callers that race past Wait.
+//
+// Only a successful sign-in clears the count.
+const (
+	ThrottleFreeFailures = 4
+	ThrottleMaxDelay     = 60 * time.Second
+	ThrottleLockAfter    = 10
+	ThrottleLockFor      = 15 * time.Minute
+	ThrottleHourlyCap    = 100
+	throttleResetTo      = 5
+	throttleWindow       = time.Hour
+)
+
+// Throttle counts failed sign-ins per email address in the database, so
+// the limits hold across portal instances.
+type Throttle struct {
+	DB      *gorm.DB
+	Dialect models.Dialect
+	Now     func() time.Time
+}
+
+// ThrottleKey is the row key for an address: the hex SHA-256 of the
+// lowercased, trimmed address. Unknown addresses get a row like known ones,
+// so the throttle's behaviour does not reveal which have accounts.
+func ThrottleKey(email string) string {
+	sum := sha256.Sum256([]byte(normEmail(email)))
+	return hex.EncodeToString(sum[:])
+}
+
+// Postgres keeps microseconds; rounding here makes what is stored and what
+// is computed agree on both databases.
+func (t *Throttle) now() time.Time { return t.Now().UTC().Truncate(time.Microsecond) }
+
+// Wait is how long until the next sign-in attempt for email is allowed;
+// 0 means now.
+func (t *Throttle) Wait(ctx context.Context, email string) (time.Duration, error) {
+	var row models.SignInThrottle
+	err := t.DB.WithContext(ctx).Where("key_hash = ?", ThrottleKey(email)).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("auth: throttle wait: %w", err)
+	}
+	return waitFor(&row, t.now()), nil
+}
+
+func waitFor(row *models.SignInThrottle, now time.Time) time.Duration {
+	var until time.Time
+	if row.NextAllowedAt != nil {
+		until = *row.NextAllowedAt
+	}
+	if row.LockedUntil != nil && row.LockedUntil.After(until) {
+		until = *row.LockedUntil
+	}
+	if d := until.Sub(now); d > 0 {
+		return d
+	}
+	return 0
+}
+
+// Fail records one failed sign-in for email and reports whether this
+// failure locked the address (for a "lockout" event and mail).
+func (t *Throttle) Fail(ctx context.Context, email string) (locked bool, err error) {
+	key := ThrottleKey(email)
+	now := t.now()
+	err = t.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// Make sure the row exists, then lock it: two first failures
+		// arriving together must not both insert, and every failure must
+		// see the one before it. On SQLite the transaction itself is the
+		// lock (BEGIN IMMEDIATE).
+		if err := tx.Exec(`INSERT INTO sign_in_throttles (key_hash, failures, hour_start, hour_failures, updated_at)
+			VALUES (?, 0, ?, 0, ?) ON CONFLICT (key_hash) DO NOTHING`, key, now, now).Error; err != nil {
+			return err
+		}
+		q := tx.Where("key_hash = ?", key)
+		if t.Dialect == models.Postgres {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		}
+		var row models.SignInThrottle
+		if err := q.Take(&row).Error; err != nil {
+			return err
+		}
+		locked = recordFailure(&row, now)
+		return tx.Model(&models.SignInThrottle{}).Where("key_hash = ?", key).Updates(map[string]any{
+			"failures":        row.Failures,
+			"hour_start":      row.HourStart,
+			"hour_failures":   row.HourFailures,
+			"locked_until":    row.LockedUntil,
+			"next_allowed_at": row.NextAllowedAt,
+			"updated_at":      now,
+		}).Error
+	})
+	if err != nil {
+		return false, fmt.Errorf("auth: throttle fail: %w", err)
+	}
+	return locked, nil
+}
+
+// recordFailure applies the rules above to row for a failure at now and
+// reports whether it started a lock.
+func recordFailure(row *models.SignInThrottle, now time.Time) (locked bool) {
+	if !now.Before(row.HourStart.Add(throttleWindow)) || row.HourFailures == 0 {
+		row.HourStart = now
+		row.HourFailures = 0
+	}
+	row.Failures++
+	row.HourFailures++
+
+	next := now.Add(failureDelay(row.Failures))
+	lockUntil := time.Time{}
+	if row.Failures >= ThrottleLockAfter {
+		lockUntil = now.Add(ThrottleLockFor)
+		row.Failures = throttleResetTo
+	}
+	if row.HourFailures >= ThrottleHourlyCap {
+		if end := row.HourStart.Add(throttleWindow); end.After(lockUntil) {
+			lockUntil = end
+		}
+	}
+	if !lockUntil.IsZero() {
+		locked = row.LockedUntil == nil || lockUntil.After(*row.LockedUntil)
+		if row.LockedUntil == nil || lockUntil.After(*row.LockedUntil) {
+			row.LockedUntil = &lockUntil
+		}
+	}
+	if row.LockedUntil != nil && row.LockedUntil.After(next) {
+		next = *row.LockedUntil
+	}
+	row.NextAllowedAt = &next
+	return locked
+}
+
+// failureDelay is the wait after the n-th consecutive failure.
+func failureDelay(n int) time.Duration {
+	if n <= ThrottleFreeFailures {
+		return 0
+	}
+	shift := n - ThrottleFreeFailures - 1
+	if shift >= 6 { // 2^6 s already exceeds the cap
+		return ThrottleMaxDelay
+	}
+	return min(time.Duration(1<<shift)*time.Second, ThrottleMaxDelay)
+}
+
+// Succeed forgets email's failures after a successful sign-in.
+func (t *Throttle) Succeed(ctx context.Context, email string) error {
+	err := t.DB.WithContext(ctx).Where("key_hash = ?", ThrottleKey(email)).
+		Delete(&models.SignInThrottle{}).Error
+	if err != nil {
+		return fmt.Errorf("auth: throttle succeed: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,234 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	smtpmock "github.com/mocktools/go-smtp-mock/v2"
+	"github.com/photolab/privacyportal/internal/dbtest"
+	"github.com/photolab/privacyportal/models"
+	"github.com/pquerna/otp/totp"
+)
+
+func TestInvalidSettingNamesTheVariable(t *testing.T) {
+	cases := []struct{ env, value string }{
+		{"PORTAL_RATE_LIMIT", "fast"},
+		{"PORTAL_BASE_URL", "localhost:8080"},
+		{"PORTAL_STAFF_IDLE_TIMEOUT", "-5m"},
+		{"PORTAL_SMTP_URL", "ftp://mail.example.com"},
+		{"PORTAL_LOG_FORMAT", "xml"},
+	}
+	for _, c := range cases {
+		t.Run(c.env, func(t *testing.T) {
+			t.Setenv("PORTAL_DATA_DIR", t.TempDir())
+			t.Setenv(c.env, c.value)
+			var out, errb bytes.Buffer
+			if code := run([]string{"migrate"}, &out, &errb); code == 0 {
+				t.Fatal("start-up did not stop")
+			}
+			if !strings.Contains(errb.String(), c.env) {
+				t.Fatalf("error does not name %s: %q", c.env, errb.String())
+			}
+		})
+	}
+}
+
+func TestDemoIsIdempotent(t *testing.T) {
+	t.Setenv("PORTAL_DATA_DIR", t.TempDir())
+	var first, second, errb bytes.Buffer
+	if code := run([]string{"demo"}, &first, &errb); code != 0 {
+		t.Fatalf("demo: %s", errb.String())
+	}
+	if code := run([]string{"demo"}, &second, &errb); code != 0 {
+		t.Fatalf("demo again: %s", errb.String())
+	}
+	if first.String() != second.String() {
+		t.Fatal("second run printed different logins")
+	}
+	roles := map[string]int{}
+	for _, line := range strings.Split(strings.TrimSpace(first.String()), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 3 || !strings.Contains(f[1], "@") {
+			t.Fatalf("line %q is not ROLE EMAIL PASSWORD", line)
+		}
+		roles[f[0]]++
+	}
+	if roles["customer"] < 2 || roles["staff"] != 1 || roles["admin"] != 1 {
+		t.Fatalf("roles printed: %v", roles)
+	}
+	var out bytes.Buffer
+	if code := run([]string{"audit", "verify"}, &out, &errb); code != 0 || !strings.Contains(out.String(), "intact") {
+		t.Fatalf("audit verify: %d %s %s", code, out.String(), errb.String())
+	}
+}
+
+func TestAdminCreate(t *testing.T) {
+	t.Setenv("PORTAL_DATA_DIR", t.TempDir())
+	var out, errb bytes.Buffer
+	if code := run([]string{"admin", "create", "--email", "root@example.com", "--name", "First Admin"}, &out, &errb); code != 0 {
+		t.Fatalf("admin create: %s", errb.String())
+	}
+	if !strings.Contains(out.String(), "password: ") {
+		t.Fatalf("generated password not shown: %q", out.String())
+	}
+	if code := run([]string{"admin", "create", "--email", "root@example.com", "--name", "Again"}, &out, &errb); code == 0 {
+		t.Fatal("duplicate admin accepted")
+	}
+}
+
+// TestTwoInstancesShareOnePostgres runs two real `portal serve` processes
+// on one database: a session made on one is valid on the other, and a mail
+// job enqueued once is delivered once although both run workers.
+func TestTwoInstancesShareOnePostgres(t *testing.T) {
+	dsn := dbtest.PostgresURL(t)
+	bin := filepath.Join(t.TempDir(), "portal")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	smtp := smtpmock.New(smtpmock.ConfigurationAttr{MultipleMessageReceiving: true, HostAddress: "127.0.0.1"})
+	if err := smtp.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { smtp.Stop() })
+
+	env := append(os.Environ(),
+		"PORTAL_DATABASE_URL="+dsn,
+		"PORTAL_DATA_DIR="+t.TempDir(),
+		fmt.Sprintf("PORTAL_SMTP_URL=smtp://127.0.0.1:%d", smtp.PortNumber()),
+		"PORTAL_JOB_WORKERS=2",
+	)
+	demo := exec.Command(bin, "demo")
+	demo.Env = env
+	out, err := demo.Output()
+	if err != nil {
+		t.Fatalf("demo: %v", err)
+	}
+	var adminEmail, adminPassword string
+	for _, line := range strings.Split(string(out), "\n") {
+		if f := strings.Fields(line); len(f) == 3 && f[0] == "admin" {
+			adminEmail, adminPassword = f[1], f[2]
+		}
+	}
+
+	// Admins must use two-factor; enrol the demo admin with a known secret.
+	const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+	db, _, err := models.Open(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Model(&models.User{}).Where("email = ?", adminEmail).Update("totp_secret", secret).Error
+	models.Close(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	a := startInstance(t, bin, env)
+	b := startInstance(t, bin, env)
+
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := c.PostForm(a+"/signin", url.Values{"email": {adminEmail}, "password": {adminPassword}})
+	if err != nil || res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in on A: %v %v", err, res)
+	}
+	// The second factor on B: the pending sign-in lives in the shared DB.
+	code, _ := totp.GenerateCode(secret, time.Now())
+	res, err = c.PostForm(b+"/signin/2fa", url.Values{"code": {code}})
+	if err != nil || res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/admin" {
+		t.Fatalf("second factor on B: %v %v", err, res)
+	}
+	// Same cookie, other instance (cookies are per host, not per port).
+	res, err = c.Get(a + "/admin")
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("session from B not valid on A: %v %v", err, res)
+	}
+	res, err = c.PostForm(b+"/admin/outbox/test", url.Values{"to": {"check@example.com"}})
+	if err != nil || res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("queue test mail on B: %v %v", err, res)
+	}
+
+	// Other mails (the new-device notice to the admin) go out too; count
+	// only the test message.
+	delivered := func() int {
+		n := 0
+		for _, m := range smtp.Messages() {
+			for _, rr := range m.RcpttoRequestResponse() {
+				if len(rr) > 0 && strings.Contains(rr[0], "check@example.com") {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for delivered() == 0 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	// Both instances keep polling for a while; a double claim would show up.
+	time.Sleep(3 * time.Second)
+	if n := delivered(); n != 1 {
+		t.Fatalf("test mail delivered %d times, want once", n)
+	}
+}
+
+// startInstance runs `portal serve` on a free port, waits until ready and
+// stops it with SIGTERM (graceful) at the end; it must exit cleanly.
+func startInstance(t *testing.T, bin string, env []string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(env, "PORTAL_ADDR="+addr, "PORTAL_BASE_URL=http://"+addr)
+	var logs bytes.Buffer
+	cmd.Stderr = &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("instance did not exit cleanly on SIGTERM: %v\n%s", err, logs.String())
+			}
+		case <-time.After(30 * time.Second):
+			cmd.Process.Kill()
+			t.Error("instance did not stop within 30s of SIGTERM")
+		}
+	})
+	base := "http://" + addr
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if res, err := http.Get(base + "/readyz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return base
+			}
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("instance exited: %v\n%s", err, logs.String())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	t.Fatalf("instance not ready\n%s", logs.String())
+	return ""
+}
