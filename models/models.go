@@ -200,5 +200,7 @@ type AuditEntry struct {
 // All lists every entity, for the schema-agreement test.
 func All() []any {
 	return []any{&User{}, &Session{}, &Job{}, &JobSchedule{}, &OutboxMessage{}, &AuditEntry{},
-		&RecoveryCode{}, &EmailCode{}, &SignInThrottle{}, &LoginEvent{}}
+		&RecoveryCode{}, &EmailCode{}, &SignInThrottle{}, &LoginEvent{},
+		&Profile{}, &Address{}, &ProfileChange{}, &Order{}, &OrderItem{}, &Payment{}, &Photo{},
+		&ContactMessage{}, &SurveyAnswer{}, &DataCategory{}, &DataPurpose{}, &PolicyVersion{}, &PolicyAck{}}
 }
