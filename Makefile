@@ -1,0 +1,84 @@
+# The portal's developer and CI entry points. `make run` on a fresh clone
+# builds, migrates SQLite under ./data, seeds the demo and serves on :8080.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := build
+
+GO ?= go
+# SQLite is mattn/go-sqlite3, which needs cgo.
+export CGO_ENABLED := 1
+
+# The machines have 2 cores: as many test binaries as cores, and the race
+# detector's slowdown needs a generous per-binary timeout.
+TEST_P ?= 2
+TEST_TIMEOUT ?= 8m
+E2E_TIMEOUT ?= 6m
+
+# Debian's Chromium, or whatever `chromium` is on PATH.
+CHROMIUM ?= $(firstword $(wildcard /usr/bin/chromium) $(shell command -v chromium chromium-browser 2>/dev/null))
+AXE := node_modules/axe-core/axe.min.js
+
+.PHONY: run build generate check-generated lint test unit e2e bench clean
+
+run: generate
+	$(GO) run . demo
+	$(GO) run . serve
+
+build: generate
+	$(GO) build -trimpath -o bin/portal .
+
+generate:
+	$(GO) tool templ generate
+
+# Generated *_templ.go files are committed; CI fails when they are stale.
+check-generated: generate
+	@changed="$$(git status --porcelain -- '*_templ.go')"; \
+	if [ -n "$$changed" ]; then \
+		echo "check-generated: these *_templ.go files differ from what 'go tool templ generate' makes;"; \
+		echo "run 'make generate' and commit them:"; \
+		echo "$$changed"; \
+		exit 1; \
+	fi
+
+# -tags e2e so the browser tests are vetted too (the tag only adds them).
+lint:
+	$(GO) vet -tags e2e ./...
+	$(GO) tool staticcheck -tags e2e ./...
+	@unformatted="$$(gofmt -l .)"; \
+	if [ -n "$$unformatted" ]; then \
+		echo "lint: not gofmt-formatted (run gofmt -w):"; \
+		echo "$$unformatted"; \
+		exit 1; \
+	fi
+
+test: check-generated lint unit e2e
+
+# PostgreSQL tests run too when PORTAL_TEST_POSTGRES_DSN is set.
+unit:
+	$(GO) test -race -count=1 -p $(TEST_P) -timeout $(TEST_TIMEOUT) ./...
+
+# Browser tests: skipped with a clear line when Chromium is missing, except
+# in CI (CI=true), where that is a failure.
+e2e:
+	@if [ -z "$(CHROMIUM)" ]; then \
+		if [ "$${CI:-}" = "true" ]; then \
+			echo "e2e: FAILED: chromium not found; CI must install it (apt-get install -y chromium)"; \
+			exit 1; \
+		fi; \
+		echo "e2e: SKIPPED: chromium not found (apt-get install -y chromium to run the browser tests)"; \
+		exit 0; \
+	fi; \
+	[ -e $(AXE) ] || $(MAKE) --no-print-directory $(AXE); \
+	E2E_CHROMIUM="$(CHROMIUM)" $(GO) test -count=1 -p 1 -timeout $(E2E_TIMEOUT) -tags e2e ./e2e/...
+
+# Only when missing: npm writes old mtimes, so a dependency on the lock file
+# would reinstall on every run.
+$(AXE):
+	npm ci --no-audit --no-fund
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin
