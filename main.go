@@ -7,6 +7,8 @@
 //	                                create an admin; the password is read from
 //	                                PORTAL_ADMIN_PASSWORD or generated and printed
 //	portal audit verify             check the audit log's hash chain
+//	portal keys rotate              add a new file encryption key and re-encrypt
+//	                                every stored file with it
 //
 // Settings come from PORTAL_* environment variables or the matching flags;
 // `portal help` lists them.
@@ -77,6 +79,23 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "audit log intact: %d entries checked\n", report.Checked)
 			return nil
 		})
+	case "keys":
+		if len(args) == 0 || args[0] != "rotate" {
+			err = errors.New("usage: portal keys rotate")
+			break
+		}
+		err = withServer(args[1:], stderr, func(ctx context.Context, s *web.Server) error {
+			name, err := s.Vault().AddKey()
+			if err != nil {
+				return err
+			}
+			n, err := s.Vault().Reencrypt()
+			if err != nil {
+				return fmt.Errorf("new key %s added, but re-encryption stopped after %d files: %w (run it again)", name, n, err)
+			}
+			fmt.Fprintf(stdout, "new key %s; %d files re-encrypted; older key files can now be removed from the keys directory\n", name, n)
+			return nil
+		})
 	case "help", "-h", "--help":
 		usage(stdout)
 	default:
@@ -91,7 +110,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: portal [serve|migrate|demo|admin create|audit verify|help] [flags]")
+	fmt.Fprintln(w, "usage: portal [serve|migrate|demo|admin create|audit verify|keys rotate|help] [flags]")
 	fmt.Fprintln(w, "\nsettings (environment variable, flag, default):")
 	for _, s := range config.Settings {
 		fmt.Fprintf(w, "  %-34s --%-28s %q\n      %s\n", s.Env, s.Flag, s.Default, s.Help)

@@ -17,10 +17,13 @@ import (
 	"github.com/gorilla/sessions"
 	"github.com/photolab/privacyportal/internal/account"
 	"github.com/photolab/privacyportal/internal/audit"
+	"github.com/photolab/privacyportal/internal/holdings"
 	"github.com/photolab/privacyportal/internal/i18n"
 	"github.com/photolab/privacyportal/internal/mail"
 	"github.com/photolab/privacyportal/internal/password"
+	"github.com/photolab/privacyportal/internal/profile"
 	"github.com/photolab/privacyportal/internal/session"
+	"github.com/photolab/privacyportal/internal/vault"
 	"github.com/photolab/privacyportal/models"
 	"github.com/photolab/privacyportal/views"
 	"gorm.io/gorm"
@@ -35,6 +38,9 @@ type Handler struct {
 	Audit    *audit.Log
 	Mailer   *mail.Mailer
 	Accounts *account.Service
+	Holdings *holdings.Store
+	Profiles *profile.Service
+	Vault    *vault.Vault
 	Logger   *slog.Logger
 	ClientIP func(*http.Request) string
 	// SecureCookies marks the language cookie Secure (the portal runs on HTTPS).

@@ -42,6 +42,23 @@ var matrix = map[string]struct {
 	"GET /signin/2fa":         {"/signin/2fa", nil, expect{see, see, see, see}},
 	"POST /signin/2fa":        {"/signin/2fa", url.Values{"code": {"123456"}}, expect{see, see, see, see}},
 
+	"GET /account/data":                 {"/account/data", nil, expect{see, ok, forbid, forbid}},
+	"GET /account/data/profile":         {"/account/data/profile", nil, expect{see, ok, forbid, forbid}},
+	"GET /account/data/profile/edit":    {"/account/data/profile/edit", nil, expect{see, ok, forbid, forbid}},
+	"POST /account/data/profile/edit":   {"/account/data/profile/edit", url.Values{"first_name": {""}}, expect{see, invalid, forbid, forbid}},
+	"GET /account/data/profile/history": {"/account/data/profile/history", nil, expect{see, ok, forbid, forbid}},
+	"GET /account/data/orders":          {"/account/data/orders", nil, expect{see, ok, forbid, forbid}},
+	"GET /account/data/payments":        {"/account/data/payments", nil, expect{see, ok, forbid, forbid}},
+	"GET /account/data/photos":          {"/account/data/photos", nil, expect{see, ok, forbid, forbid}},
+	// Another customer's photo: not found, whoever asks.
+	"GET /account/data/photos/{id}/thumb": {"/account/data/photos/{victim_photo}/thumb", nil, expect{see, notFound, forbid, forbid}},
+	"GET /account/data/photos/{id}/file":  {"/account/data/photos/{victim_photo}/file", nil, expect{see, notFound, forbid, forbid}},
+	"GET /account/data/contact":           {"/account/data/contact", nil, expect{see, ok, forbid, forbid}},
+	"GET /account/data/surveys":           {"/account/data/surveys", nil, expect{see, ok, forbid, forbid}},
+	"GET /account/data/logins":            {"/account/data/logins", nil, expect{see, ok, forbid, forbid}},
+	"GET /account/policy":                 {"/account/policy", nil, expect{see, ok, forbid, forbid}},
+	"POST /account/policy/ack":            {"/account/policy/ack", nil, expect{see, see, forbid, forbid}},
+
 	"GET /security":           {"/security", nil, expect{see, ok, ok, ok}},
 	"GET /security/confirm":   {"/security/confirm", nil, expect{see, ok, ok, ok}},
 	"POST /security/confirm":  {"/security/confirm", url.Values{"password": {"not-my-password"}}, expect{see, invalid, invalid, invalid}},
@@ -94,6 +111,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		if err := p.DB().Create(&victimSession).Error; err != nil {
 			t.Fatal(err)
 		}
+		var victimPhoto models.Photo
+		if err := p.DB().Where("user_id = ?", victim.ID).Take(&victimPhoto).Error; err != nil {
+			t.Fatalf("the other demo customer has no photo: %v", err)
+		}
 		var staff models.User
 		if err := p.DB().Where("role = ?", "staff").Take(&staff).Error; err != nil {
 			t.Fatal(err)
@@ -102,6 +123,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			"{outbox}":         strconv.FormatInt(outbox.ID, 10),
 			"{victim_session}": strconv.FormatInt(victimSession.ID, 10),
 			"{staff}":          strconv.FormatInt(staff.ID, 10),
+			"{victim_photo}":   strconv.FormatInt(victimPhoto.ID, 10),
 		}
 
 		seen := map[string]bool{}

@@ -23,7 +23,8 @@ import (
 type portal struct {
 	*Server
 	URL    string
-	logins map[string]demo.Login // by role
+	logins map[string]demo.Login // the first demo login of each role
+	all    []demo.Login
 }
 
 // startPortal serves a portal on the given database URL ("" = SQLite in a
@@ -58,7 +59,7 @@ func startPortal(t *testing.T, databaseURL string, extra map[string]string, opts
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &portal{Server: s, URL: ts.URL, logins: map[string]demo.Login{}}
+	p := &portal{Server: s, URL: ts.URL, logins: map[string]demo.Login{}, all: logins}
 	for _, l := range logins {
 		if _, ok := p.logins[l.Role]; !ok {
 			p.logins[l.Role] = l
@@ -103,11 +104,17 @@ func (p *portal) client(t *testing.T) *http.Client {
 // signedIn returns a client signed in as the demo user of role ("" = anonymous).
 func (p *portal) signedIn(t *testing.T, role string) *http.Client {
 	t.Helper()
-	c := p.client(t)
 	if role == "" {
-		return c
+		return p.client(t)
 	}
-	l := p.logins[role]
+	return p.signedInAs(t, p.logins[role])
+}
+
+// signedInAs signs in with one demo login.
+func (p *portal) signedInAs(t *testing.T, l demo.Login) *http.Client {
+	t.Helper()
+	c := p.client(t)
+	role := l.Role
 	res := p.post(t, c, "/signin", url.Values{"email": {l.Email}, "password": {l.Password}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign in as %s: status %d", role, res.StatusCode)

@@ -18,11 +18,14 @@ import (
 	"github.com/photolab/privacyportal/internal/audit"
 	"github.com/photolab/privacyportal/internal/config"
 	"github.com/photolab/privacyportal/internal/demo"
+	"github.com/photolab/privacyportal/internal/holdings"
 	"github.com/photolab/privacyportal/internal/jobs"
 	"github.com/photolab/privacyportal/internal/mail"
 	"github.com/photolab/privacyportal/internal/password"
+	"github.com/photolab/privacyportal/internal/profile"
 	"github.com/photolab/privacyportal/internal/ratelimit"
 	"github.com/photolab/privacyportal/internal/session"
+	"github.com/photolab/privacyportal/internal/vault"
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
 )
@@ -38,6 +41,7 @@ type Server struct {
 	queue    *jobs.Queue
 	handlers *handlers.Handler
 	accounts *account.Service
+	vault    *vault.Vault
 	handler  http.Handler
 	// signinLimiter is the per-IP budget for secret-checking POSTs.
 	signinLimiter *ratelimit.Limiter
@@ -97,9 +101,15 @@ func New(cfg config.Config, logger *slog.Logger, opts ...Option) (*Server, error
 	})
 	s.accounts = account.NewService(db, dialect, s.hasher, mailer, cfg.TOTPIssuer, cfg.BaseURL, o.now)
 	s.accounts.RegisterJobs(s.queue)
+	s.vault, err = vault.OpenDirs(cfg.FilesDir, cfg.KeysDir)
+	if err != nil {
+		models.Close(db)
+		return nil, err
+	}
 	s.handlers = &handlers.Handler{
 		DB: db, Dialect: dialect, Sessions: s.sessions, Hasher: s.hasher,
 		Audit: audit.New(db, dialect), Mailer: mailer, Accounts: s.accounts, Logger: logger,
+		Holdings: &holdings.Store{DB: db}, Profiles: &profile.Service{DB: db, Now: o.now}, Vault: s.vault,
 		ClientIP: clientIP, SecureCookies: cfg.SecureCookies,
 	}
 	limiter := ratelimit.New(cfg.RateLimit, cfg.RateBurst, time.Now)
@@ -127,8 +137,15 @@ func (s *Server) Routes() []handlers.Route { return s.handlers.Routes() }
 
 // SeedDemo loads the demo shop and returns its logins.
 func (s *Server) SeedDemo(ctx context.Context) ([]demo.Login, error) {
-	return demo.Seed(ctx, s.db, s.hasher)
+	logins, err := demo.Seed(ctx, s.db, s.hasher)
+	if err != nil {
+		return nil, err
+	}
+	return logins, demo.SeedData(ctx, s.db, s.vault, time.Now())
 }
+
+// Vault is the encrypted file store.
+func (s *Server) Vault() *vault.Vault { return s.vault }
 
 // Close releases the database.
 func (s *Server) Close() error { return models.Close(s.db) }

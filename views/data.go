@@ -1,0 +1,316 @@
+package views
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/photolab/privacyportal/internal/i18n"
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+)
+
+// PurposeView is one use of a category's data and its lawful basis.
+type PurposeView struct {
+	Text  string
+	Basis string // contract | consent | legal_obligation | legitimate_interest
+}
+
+// CategoryView is a kind of data we hold, explained in the reader's language.
+type CategoryView struct {
+	Key, Name, Description, RetentionText, Source, Recipients string
+	RetentionDays                                             int
+	CustomerEdits                                             bool
+	Purposes                                                  []PurposeView
+}
+
+// CategoryCard is one category on the "Your data" overview.
+type CategoryCard struct {
+	Category   CategoryView
+	Count      int64
+	LastChange *time.Time
+	URL        string
+}
+
+// PolicyStatus is the current privacy policy and whether the reader has
+// acknowledged it.
+type PolicyStatus struct {
+	Version        string
+	PublishedAt    time.Time
+	AcknowledgedAt *time.Time
+}
+
+// DataOverview feeds /account/data.
+type DataOverview struct {
+	Cards  []CategoryCard
+	Policy *PolicyStatus // nil if no policy is published
+}
+
+// AddressView is one postal address; Country is ISO 3166-1 alpha-2.
+type AddressView struct {
+	Line1, Line2, PostalCode, City, Region, Country string
+}
+
+// ProfileView is the customer's profile as stored.
+type ProfileView struct {
+	Email, FirstName, LastName, Phone, BirthDate, Gender, PreferredLanguage string
+	Billing, Delivery                                                       AddressView
+	UpdatedAt                                                               *time.Time
+}
+
+// ConflictField is a field someone else saved while the form was open.
+type ConflictField struct {
+	Field   string // form field name
+	Current string // the value now stored
+}
+
+// ProfileForm is the profile form as last submitted.
+type ProfileForm struct {
+	Values    ProfileView
+	Version   int64
+	Errors    FieldErrors // keyed by form field name
+	Conflict  []ConflictField
+	Countries []string // ISO codes offered for both addresses
+}
+
+// ChangeView is one row of the profile's change history.
+type ChangeView struct {
+	At                         time.Time
+	Field, Old, New, ActorKind string // ActorKind: customer | staff | api
+}
+
+// OrderItemView is one line of an order.
+type OrderItemView struct {
+	Description string
+	Quantity    int
+	UnitPrice   string // formatted
+}
+
+// OrderView is one order with its lines; Total is formatted.
+type OrderView struct {
+	Number, Status, DeliveryStatus, Total string
+	PlacedAt                              time.Time
+	Items                                 []OrderItemView
+}
+
+// PaymentView is a payment reference; Amount is formatted.
+type PaymentView struct {
+	PaidAt                                       time.Time
+	Provider, Method, Last4, Amount, OrderNumber string
+}
+
+// PhotoView is one uploaded photo; Size is formatted.
+type PhotoView struct {
+	ID                int64
+	Filename, Size    string
+	Width, Height     int
+	UploadedAt        time.Time
+	ThumbURL, FileURL string
+}
+
+// ContactView is one message between the customer and customer service.
+type ContactView struct {
+	At                                time.Time
+	Channel, Direction, Subject, Body string // Direction: in (from the customer) | out
+}
+
+// SurveyView is one survey or competition answer.
+type SurveyView struct {
+	At                            time.Time
+	Kind, Title, Question, Answer string // Kind: survey | competition
+}
+
+// profileFields are the form's field names in its order; each has a label
+// "profile.field.<name>", also used by the change history.
+var profileFields = []string{
+	"first_name", "last_name", "phone", "birth_date", "gender", "preferred_language",
+	"billing.line1", "billing.line2", "billing.postal_code", "billing.city", "billing.region", "billing.country",
+	"delivery.line1", "delivery.line2", "delivery.postal_code", "delivery.city", "delivery.region", "delivery.country",
+}
+
+// ProfileFieldNames lists the profile form's field names in form order.
+func ProfileFieldNames() []string { return slices.Clone(profileFields) }
+
+var (
+	genders          = []string{"female", "male", "non_binary", "prefer_not_to_say"}
+	orderStatuses    = []string{"placed", "paid", "in_production", "shipped", "delivered", "cancelled", "refunded"}
+	deliveryStatuses = []string{"pending", "in_transit", "delivered", "returned"}
+	contactChannels  = []string{"email", "phone", "chat"}
+	surveyKinds      = []string{"survey", "competition"}
+)
+
+// labelOf translates prefix+value when value is one the catalogs know, and
+// otherwise shows the stored code rather than a message id.
+func labelOf(ctx context.Context, known []string, prefix, value string) string {
+	if value == "" {
+		return i18n.T(ctx, "profile.not_given")
+	}
+	if !slices.Contains(known, value) {
+		return value
+	}
+	return i18n.T(ctx, prefix+value)
+}
+
+func fieldLabel(ctx context.Context, name string) string {
+	if name == "email" {
+		return i18n.T(ctx, "profile.field.email")
+	}
+	if !slices.Contains(profileFields, name) {
+		return name
+	}
+	return i18n.T(ctx, "profile.field."+name)
+}
+
+func genderLabel(ctx context.Context, g string) string {
+	return labelOf(ctx, genders, "profile.gender.", g)
+}
+
+func orderStatusLabel(ctx context.Context, s string) string {
+	return labelOf(ctx, orderStatuses, "order.status.", s)
+}
+
+func deliveryLabel(ctx context.Context, s string) string {
+	if s == "" {
+		return "—"
+	}
+	return labelOf(ctx, deliveryStatuses, "order.delivery.", s)
+}
+
+func channelLabel(ctx context.Context, c string) string {
+	return labelOf(ctx, contactChannels, "contact.channel.", c)
+}
+
+func surveyKindLabel(ctx context.Context, k string) string {
+	return labelOf(ctx, surveyKinds, "survey.kind.", k)
+}
+
+// orderStatusClass colours a status badge; the words carry the meaning.
+func orderStatusClass(s string) string {
+	switch s {
+	case "delivered":
+		return "badge badge--success"
+	case "cancelled":
+		return "badge badge--neutral"
+	case "refunded":
+		return "badge badge--warning"
+	}
+	return "badge badge--info"
+}
+
+func basisLabel(ctx context.Context, basis string) string {
+	switch basis {
+	case "contract":
+		return i18n.T(ctx, "basis.contract")
+	case "consent":
+		return i18n.T(ctx, "basis.consent")
+	case "legal_obligation":
+		return i18n.T(ctx, "basis.legal_obligation")
+	case "legitimate_interest":
+		return i18n.T(ctx, "basis.legitimate_interest")
+	}
+	return basis
+}
+
+func actorKindLabel(ctx context.Context, kind string) string {
+	switch kind {
+	case "customer":
+		return i18n.T(ctx, "history.actor.customer")
+	case "staff":
+		return i18n.T(ctx, "history.actor.staff")
+	case "api":
+		return i18n.T(ctx, "history.actor.api")
+	}
+	return kind
+}
+
+func directionLabel(ctx context.Context, d string) string {
+	if d == "in" {
+		return i18n.T(ctx, "contact.direction.in")
+	}
+	return i18n.T(ctx, "contact.direction.out")
+}
+
+func notGiven(ctx context.Context, s string) string {
+	if strings.TrimSpace(s) == "" {
+		return i18n.T(ctx, "profile.not_given")
+	}
+	return s
+}
+
+// countryName names an ISO region in the reader's language, or shows the
+// code when the name is unknown.
+func countryName(locale, code string) string {
+	region, err := language.ParseRegion(code)
+	if err != nil {
+		return code
+	}
+	tag, err := language.Parse(locale)
+	if err != nil {
+		tag = language.English
+	}
+	if name := display.Regions(tag).Name(region); name != "" {
+		return name
+	}
+	return code
+}
+
+// languageName names a supported language in itself, as the switcher does.
+func languageName(code string) string {
+	for _, l := range i18n.Supported {
+		if l.Code == code {
+			return l.Name
+		}
+	}
+	return code
+}
+
+// fieldValue is a stored value as the reader should see it: codes become
+// words, dates their local form, blanks "not given".
+func fieldValue(ctx context.Context, name, value string) string {
+	if strings.TrimSpace(value) == "" {
+		return i18n.T(ctx, "profile.not_given")
+	}
+	switch {
+	case name == "gender":
+		return genderLabel(ctx, value)
+	case name == "preferred_language":
+		return languageName(value)
+	case name == "birth_date":
+		return FormatDate(i18n.Locale(ctx), value)
+	case strings.HasSuffix(name, ".country"):
+		return countryName(i18n.Locale(ctx), value)
+	}
+	return value
+}
+
+// FormatDate shows a YYYY-MM-DD date in locale's conventions, or the text as
+// given when it is not such a date.
+func FormatDate(locale, ymd string) string {
+	t, err := time.Parse(time.DateOnly, ymd)
+	if err != nil {
+		return ymd
+	}
+	switch locale {
+	case "fr":
+		return fmt.Sprintf("%d %s %d", t.Day(), monthsFR[t.Month()-1], t.Year())
+	case "zh-CN":
+		return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
+	}
+	return fmt.Sprintf("%d %s %d", t.Day(), monthsEN[t.Month()-1], t.Year())
+}
+
+// addressLines is an address as it would be written on an envelope.
+func addressLines(ctx context.Context, a AddressView) []string {
+	var lines []string
+	for _, s := range []string{a.Line1, a.Line2, strings.TrimSpace(a.PostalCode + " " + a.City), a.Region} {
+		if strings.TrimSpace(s) != "" {
+			lines = append(lines, s)
+		}
+	}
+	if a.Country != "" {
+		lines = append(lines, countryName(i18n.Locale(ctx), a.Country))
+	}
+	return lines
+}

@@ -1,0 +1,144 @@
+package views
+
+import (
+	"context"
+	"testing"
+
+	"github.com/photolab/privacyportal/internal/i18n"
+)
+
+func TestFormatMoney(t *testing.T) {
+	cases := []struct {
+		locale   string
+		cents    int64
+		currency string
+		want     string
+	}{
+		{"en", 1250, "EUR", "€12.50"},
+		{"fr", 1250, "EUR", "12,50\u00a0€"},
+		{"zh-CN", 1250, "EUR", "€12.50"},
+		{"en", 123456789, "EUR", "€1,234,567.89"},
+		{"fr", 123456789, "EUR", "1\u00a0234\u00a0567,89\u00a0€"},
+		{"en", 5, "usd", "$0.05"},
+		{"en", -1999, "GBP", "-£19.99"},
+		{"fr", -1999, "GBP", "-19,99\u00a0£"},
+		{"en", 1500, "JPY", "¥1,500"}, // no minor unit
+		{"zh-CN", 9900, "CNY", "¥99.00"},
+		{"en", 1250, "CHF", "CHF\u00a012.50"},
+		{"fr", 1250, "CHF", "12,50\u00a0CHF"},
+		{"en", 0, "EUR", "€0.00"},
+		{"xx", 1250, "EUR", "€12.50"},
+	}
+	for _, c := range cases {
+		if got := FormatMoney(c.locale, c.cents, c.currency); got != c.want {
+			t.Errorf("FormatMoney(%s, %d, %s) = %q, want %q", c.locale, c.cents, c.currency, got, c.want)
+		}
+	}
+}
+
+func TestFormatBytes(t *testing.T) {
+	cases := []struct {
+		locale string
+		n      int64
+		want   string
+	}{
+		{"en", 0, "0\u00a0B"},
+		{"en", 999, "999\u00a0B"},
+		{"en", 1000, "1.0\u00a0kB"},
+		{"en", 1_234_567, "1.2\u00a0MB"},
+		{"fr", 1_234_567, "1,2\u00a0Mo"},
+		{"zh-CN", 1_234_567, "1.2\u00a0MB"},
+		{"en", 999_960, "1.0\u00a0MB"}, // never "1000.0 kB"
+		{"en", 5_300_000_000, "5.3\u00a0GB"},
+		{"fr", 512, "512\u00a0o"},
+		{"en", -3, "0\u00a0B"},
+	}
+	for _, c := range cases {
+		if got := FormatBytes(c.locale, c.n); got != c.want {
+			t.Errorf("FormatBytes(%s, %d) = %q, want %q", c.locale, c.n, got, c.want)
+		}
+	}
+}
+
+func TestFormatDate(t *testing.T) {
+	cases := []struct{ locale, in, want string }{
+		{"en", "1990-02-03", "3 Feb 1990"},
+		{"fr", "1990-02-03", "3 févr. 1990"},
+		{"zh-CN", "1990-02-03", "1990年2月3日"},
+		{"en", "not a date", "not a date"},
+	}
+	for _, c := range cases {
+		if got := FormatDate(c.locale, c.in); got != c.want {
+			t.Errorf("FormatDate(%s, %s) = %q, want %q", c.locale, c.in, got, c.want)
+		}
+	}
+}
+
+// Every label a view builds from a code must exist in every catalog, or a
+// customer would read the message id.
+func TestDataLabelsTranslated(t *testing.T) {
+	groups := []struct {
+		prefix string
+		codes  []string
+	}{
+		{"profile.field.", profileFields},
+		{"profile.gender.", genders},
+		{"order.status.", orderStatuses},
+		{"order.delivery.", deliveryStatuses},
+		{"contact.channel.", contactChannels},
+		{"survey.kind.", surveyKinds},
+	}
+	for _, l := range i18n.Supported {
+		ids, err := i18n.IDs(l.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		have := map[string]bool{}
+		for _, id := range ids {
+			have[id] = true
+		}
+		for _, g := range groups {
+			for _, c := range g.codes {
+				if !have[g.prefix+c] {
+					t.Errorf("%s lacks %s%s", l.Code, g.prefix, c)
+				}
+			}
+		}
+	}
+}
+
+func TestLabelsOfUnknownCodes(t *testing.T) {
+	ctx := i18n.WithLocale(context.Background(), "fr")
+	cases := []struct{ got, want string }{
+		{orderStatusLabel(ctx, "on_hold"), "on_hold"},
+		{orderStatusLabel(ctx, "shipped"), "Expédiée"},
+		{deliveryLabel(ctx, ""), "—"},
+		{fieldLabel(ctx, "nickname"), "nickname"},
+		{fieldLabel(ctx, "billing.city"), "Ville de facturation"},
+		{fieldValue(ctx, "gender", "non_binary"), "Non binaire"},
+		{fieldValue(ctx, "delivery.country", "DE"), "Allemagne"},
+		{fieldValue(ctx, "preferred_language", "zh-CN"), "简体中文"},
+		{fieldValue(ctx, "phone", ""), "Non renseigné"},
+		{basisLabel(ctx, "vital_interest"), "vital_interest"},
+		{actorKindLabel(ctx, "api"), "Notre boutique en ligne"},
+	}
+	for i, c := range cases {
+		if c.got != c.want {
+			t.Errorf("%d: got %q, want %q", i, c.got, c.want)
+		}
+	}
+}
+
+func TestCountryChoices(t *testing.T) {
+	ctx := i18n.WithLocale(context.Background(), "fr")
+	got := countryChoices(ctx, []string{"FR", "DE", "BE"}, "CH")
+	want := []string{"", "DE", "BE", "FR", "CH"} // Allemagne, Belgique, France, Suisse
+	if len(got) != len(want) {
+		t.Fatalf("got %v", got)
+	}
+	for i, c := range got {
+		if c.Value != want[i] {
+			t.Errorf("%d: %s, want %s (%v)", i, c.Value, want[i], got)
+		}
+	}
+}
