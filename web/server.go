@@ -96,8 +96,10 @@ func New(cfg config.Config, logger *slog.Logger, opts ...Option) (*Server, error
 	s.queue = jobs.New(db, dialect, jobs.Options{Workers: cfg.JobWorkers, Logger: logger})
 	mailer.Register(s.queue)
 	s.queue.Register(jobSessionCleanup, func(ctx context.Context, _ *models.Job) error {
-		_, err := s.sessions.DeleteExpired(ctx)
-		return err
+		if _, err := s.sessions.DeleteExpired(ctx); err != nil {
+			return err
+		}
+		return s.accounts.Cleanup(ctx)
 	})
 	s.accounts = account.NewService(db, dialect, s.hasher, mailer, cfg.TOTPIssuer, cfg.BaseURL, o.now)
 	s.accounts.RegisterJobs(s.queue)

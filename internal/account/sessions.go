@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"strconv"
+	"time"
 
 	"github.com/photolab/privacyportal/internal/audit"
 	"github.com/photolab/privacyportal/internal/auth"
@@ -118,4 +119,20 @@ func (s *Service) ResetTOTP(ctx context.Context, admin *models.User, targetID in
 		}
 		return s.notify(tx, target, target.Email, "totp_reset", nil)
 	})
+}
+
+// throttleMemory is how long a quiet address's failure count is kept.
+const throttleMemory = 24 * time.Hour
+
+// Cleanup deletes what has no more use: expired emailed codes (they can
+// never be accepted again) and failure counts of addresses quiet for a day
+// and not locked. It runs as a periodic job.
+func (s *Service) Cleanup(ctx context.Context) error {
+	now := s.Now()
+	db := s.DB.WithContext(ctx)
+	if err := db.Where("expires_at < ?", now).Delete(&models.EmailCode{}).Error; err != nil {
+		return err
+	}
+	return db.Where("updated_at < ? AND (locked_until IS NULL OR locked_until < ?)", now.Add(-throttleMemory), now).
+		Delete(&models.SignInThrottle{}).Error
 }
