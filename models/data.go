@@ -69,6 +69,30 @@ type Order struct {
 	UpdatedAt      time.Time
 }
 
+// Order statuses and delivery statuses. The customer sees each translated
+// (views: order.status.*, order.delivery.*), so only these may be stored.
+const (
+	OrderPlaced       = "placed"
+	OrderPaid         = "paid"
+	OrderInProduction = "in_production"
+	OrderShipped      = "shipped"
+	OrderDelivered    = "delivered"
+	OrderCancelled    = "cancelled"
+	OrderRefunded     = "refunded"
+
+	DeliveryPending   = "pending"
+	DeliveryInTransit = "in_transit"
+	DeliveryDelivered = "delivered"
+	DeliveryReturned  = "returned"
+)
+
+// OrderStatuses and DeliveryStatuses list the allowed values ("" means no
+// delivery status yet).
+var (
+	OrderStatuses    = []string{OrderPlaced, OrderPaid, OrderInProduction, OrderShipped, OrderDelivered, OrderCancelled, OrderRefunded}
+	DeliveryStatuses = []string{"", DeliveryPending, DeliveryInTransit, DeliveryDelivered, DeliveryReturned}
+)
+
 // OrderItem is one line of an order.
 type OrderItem struct {
 	ID             int64  `gorm:"primaryKey"`

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/photolab/privacyportal/internal/i18n"
+	"github.com/photolab/privacyportal/models"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 )
@@ -135,8 +136,8 @@ func ProfileFieldNames() []string { return slices.Clone(profileFields) }
 
 var (
 	genders          = []string{"female", "male", "non_binary", "prefer_not_to_say"}
-	orderStatuses    = []string{"placed", "paid", "in_production", "shipped", "delivered", "cancelled", "refunded"}
-	deliveryStatuses = []string{"pending", "in_transit", "delivered", "returned"}
+	orderStatuses    = models.OrderStatuses
+	deliveryStatuses = models.DeliveryStatuses[1:] // "" is shown as "not given"
 	contactChannels  = []string{"email", "phone", "chat"}
 	surveyKinds      = []string{"survey", "competition"}
 )

@@ -162,15 +162,15 @@ func makeOrders(userID int64, p plan, r *rand.Rand, now time.Time) orderSet {
 		paid := placed.Add(time.Duration(1+r.IntN(10)) * time.Minute)
 		switch {
 		case i == len(times)-1 && p.orders > 20:
-			o.Status = "pending_payment"
+			o.Status, o.DeliveryStatus = models.OrderPlaced, models.DeliveryPending
 		case r.IntN(25) == 0:
-			o.Status = "cancelled"
+			o.Status = models.OrderCancelled
 		case age < 3*24*time.Hour:
-			o.Status, o.DeliveryStatus, o.PaidAt = "in_production", "", &paid
+			o.Status, o.DeliveryStatus, o.PaidAt = models.OrderInProduction, models.DeliveryPending, &paid
 		case age < 10*24*time.Hour:
-			o.Status, o.DeliveryStatus, o.PaidAt = "shipped", "in_transit", &paid
+			o.Status, o.DeliveryStatus, o.PaidAt = models.OrderShipped, models.DeliveryInTransit, &paid
 		default:
-			o.Status, o.DeliveryStatus, o.PaidAt = "delivered", "delivered", &paid
+			o.Status, o.DeliveryStatus, o.PaidAt = models.OrderDelivered, models.DeliveryDelivered, &paid
 		}
 		o.UpdatedAt = placed.Add(min(age, 5*24*time.Hour))
 		s.orders = append(s.orders, o)

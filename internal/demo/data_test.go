@@ -126,3 +126,23 @@ func TestSeedData(t *testing.T) {
 		}
 	})
 }
+
+// Every stored status must be one the customer sees translated.
+func TestDemoOrderStatusesAreKnown(t *testing.T) {
+	db := dbtest.SQLite(t)
+	v, err := vault.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Seed(context.Background(), db.DB, password.New(1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := SeedData(context.Background(), db.DB, v, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	var bad int64
+	db.Model(&models.Order{}).Where("status NOT IN ? OR delivery_status NOT IN ?", models.OrderStatuses, models.DeliveryStatuses).Count(&bad)
+	if bad != 0 {
+		t.Fatalf("%d demo orders have a status the portal cannot show", bad)
+	}
+}
