@@ -173,7 +173,7 @@ func (s *Service) Update(ctx context.Context, userID int64, in Input, actor Acto
 		if err := writeHistory(tx, cur, in, changed, actor, now); err != nil {
 			return err
 		}
-		if err := syncUser(tx, user, in, now); err != nil {
+		if err := syncUser(tx, user, cur.Profile, in, now); err != nil {
 			return err
 		}
 		saved, err = load(tx, userID)
@@ -288,13 +288,16 @@ func writeHistory(tx *gorm.DB, cur Snapshot, in Input, changed []string, actor A
 }
 
 // syncUser keeps the account's display name and language (used by mails
-// and the staff screens) equal to what the customer last saved.
-func syncUser(tx *gorm.DB, u models.User, in Input, now time.Time) error {
+// and the staff screens) equal to what the customer last saved. The
+// language follows the profile only when the preferred language itself was
+// changed: saving other fields must not undo a choice made since with the
+// language switcher.
+func syncUser(tx *gorm.DB, u models.User, was models.Profile, in Input, now time.Time) error {
 	set := map[string]any{}
 	if name := displayName(in.FirstName, in.LastName); name != u.Name {
 		set["name"] = name
 	}
-	if in.PreferredLanguage != "" && in.PreferredLanguage != u.Locale {
+	if in.PreferredLanguage != "" && in.PreferredLanguage != was.PreferredLanguage && in.PreferredLanguage != u.Locale {
 		set["locale"] = in.PreferredLanguage
 	}
 	if len(set) == 0 {

@@ -383,3 +383,36 @@ func TestRefusedSavesWriteNothing(t *testing.T) {
 		}
 	})
 }
+
+// A language chosen with the switcher after the last profile save must
+// survive a save that leaves the preferred language as it was.
+func TestSaveKeepsALaterLanguageChoice(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		s, _ := newService(db)
+		ctx := context.Background()
+		id := newUser(t, db, "b@example.com")
+		snap, err := s.Update(ctx, id, fullInput(), customer(id))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Model(&models.User{}).Where("id = ?", id).Update("locale", "zh-CN").Error; err != nil {
+			t.Fatal(err)
+		}
+		next := snap.Input()
+		next.FirstName = "Augusta"
+		if _, err := s.Update(ctx, id, next, customer(id)); err != nil {
+			t.Fatal(err)
+		}
+		if u := loadUserRow(t, db, id); u.Locale != "zh-CN" {
+			t.Fatalf("locale = %q, want the switcher's zh-CN kept", u.Locale)
+		}
+		next.Version++
+		next.PreferredLanguage = "en"
+		if _, err := s.Update(ctx, id, next, customer(id)); err != nil {
+			t.Fatal(err)
+		}
+		if u := loadUserRow(t, db, id); u.Locale != "en" {
+			t.Fatalf("locale = %q, want en after changing the preferred language", u.Locale)
+		}
+	})
+}
