@@ -29,6 +29,7 @@ type portal struct {
 	URL         string
 	DatabaseURL string
 	logins      map[string]demo.Login // by role
+	srv         *web.Server           // the portal itself: its database and job queue
 }
 
 // eachDB runs fn once per database the portal supports: SQLite always,
@@ -81,7 +82,7 @@ func startPortal(t *testing.T, databaseURL string) *portal {
 	if err != nil {
 		t.Fatalf("seed demo: %v", err)
 	}
-	p := &portal{URL: srv.URL, DatabaseURL: cfg.DatabaseURL, logins: map[string]demo.Login{}}
+	p := &portal{URL: srv.URL, DatabaseURL: cfg.DatabaseURL, logins: map[string]demo.Login{}, srv: s}
 	for _, l := range seeded {
 		if _, dup := p.logins[l.Role]; !dup {
 			p.logins[l.Role] = l
