@@ -153,6 +153,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 				if res.StatusCode != who.want {
 					t.Errorf("%s as %q: status %d, want %d", key, who.role, res.StatusCode, who.want)
 				}
+				// Every response, whatever its status, carries the security headers.
+				if h := res.Header; !strings.Contains(h.Get("Content-Security-Policy"), "frame-ancestors 'none'") ||
+					h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Cache-Control") != "no-store" {
+					t.Errorf("%s as %q: security headers missing: %v", key, who.role, h)
+				}
 				if who.role == "" && who.want == see && row.want.customer != see && !strings.HasPrefix(res.Header.Get("Location"), "/signin") {
 					t.Errorf("%s anonymous: redirected to %q, want /signin", key, res.Header.Get("Location"))
 				}
