@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/photolab/privacyportal/internal/auth"
 	"github.com/photolab/privacyportal/internal/holdings"
 	"github.com/photolab/privacyportal/internal/i18n"
@@ -45,6 +46,33 @@ func (h *Handler) categoryPage(r *http.Request, key, titleID string) (views.Page
 	return h.page(r, i18n.T(r.Context(), titleID)), categoryView(r.Context(), c), nil
 }
 
+// pageLoader reads one page of the signed-in customer's rows.
+type pageLoader[T any] func(ctx context.Context, userID int64, limit, offset int) ([]T, int64, error)
+
+// listCategory renders a category page listing the customer's rows: it
+// loads the category, the requested page of rows (always scoped by the
+// signed-in customer), converts each row for the view and renders.
+func listCategory[T, V any](h *Handler, w http.ResponseWriter, r *http.Request, key, titleID string,
+	load pageLoader[T], convert func(T) V, render func(views.Page, views.CategoryView, []V, views.Pagination) templ.Component) {
+	page, cat, err := h.categoryPage(r, key, titleID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	pg, offset := pageParam(r, dataPerPage)
+	rows, total, err := load(r.Context(), CurrentUser(r).ID, dataPerPage, offset)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	pg.Total = total
+	items := make([]V, 0, len(rows))
+	for _, row := range rows {
+		items = append(items, convert(row))
+	}
+	h.render(w, r, http.StatusOK, render(page, cat, items, pg))
+}
+
 func (h *Handler) dataOverview(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	uid := CurrentUser(r).ID
@@ -80,78 +108,33 @@ func policyStatus(p *models.PolicyVersion, ack *models.PolicyAck) *views.PolicyS
 }
 
 func (h *Handler) ordersData(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	page, cat, err := h.categoryPage(r, "orders", "data.orders.title")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	pg, offset := pageParam(r, dataPerPage)
-	rows, total, err := h.Holdings.Orders(ctx, CurrentUser(r).ID, dataPerPage, offset)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	pg.Total = total
-	loc := i18n.Locale(ctx)
-	orders := make([]views.OrderView, 0, len(rows))
-	for _, o := range rows {
+	loc := i18n.Locale(r.Context())
+	listCategory(h, w, r, "orders", "data.orders.title", h.Holdings.Orders, func(o holdings.OrderWithItems) views.OrderView {
 		ov := views.OrderView{Number: o.Number, Status: o.Status, DeliveryStatus: o.DeliveryStatus, PlacedAt: o.PlacedAt,
 			Total: views.FormatMoney(loc, o.TotalCents, o.Currency)}
 		for _, it := range o.Items {
 			ov.Items = append(ov.Items, views.OrderItemView{Description: it.Description, Quantity: it.Quantity,
 				UnitPrice: views.FormatMoney(loc, it.UnitPriceCents, o.Currency)})
 		}
-		orders = append(orders, ov)
-	}
-	h.render(w, r, http.StatusOK, views.OrdersPage(page, cat, orders, pg))
+		return ov
+	}, views.OrdersPage)
 }
 
 func (h *Handler) paymentsData(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	page, cat, err := h.categoryPage(r, "payments", "data.payments.title")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	pg, offset := pageParam(r, dataPerPage)
-	rows, total, err := h.Holdings.Payments(ctx, CurrentUser(r).ID, dataPerPage, offset)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	pg.Total = total
-	loc := i18n.Locale(ctx)
-	items := make([]views.PaymentView, 0, len(rows))
-	for _, p := range rows {
-		items = append(items, views.PaymentView{PaidAt: p.PaidAt, Provider: p.Provider, Method: p.Method, Last4: p.Last4,
-			Amount: views.FormatMoney(loc, p.AmountCents, p.Currency), OrderNumber: p.OrderNumber})
-	}
-	h.render(w, r, http.StatusOK, views.PaymentsPage(page, cat, items, pg))
+	loc := i18n.Locale(r.Context())
+	listCategory(h, w, r, "payments", "data.payments.title", h.Holdings.Payments, func(p holdings.PaymentRow) views.PaymentView {
+		return views.PaymentView{PaidAt: p.PaidAt, Provider: p.Provider, Method: p.Method, Last4: p.Last4,
+			Amount: views.FormatMoney(loc, p.AmountCents, p.Currency), OrderNumber: p.OrderNumber}
+	}, views.PaymentsPage)
 }
 
 func (h *Handler) photosData(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	page, cat, err := h.categoryPage(r, "photos", "data.photos.title")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	pg, offset := pageParam(r, dataPerPage)
-	rows, total, err := h.Holdings.Photos(ctx, CurrentUser(r).ID, dataPerPage, offset)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	pg.Total = total
-	loc := i18n.Locale(ctx)
-	items := make([]views.PhotoView, 0, len(rows))
-	for _, p := range rows {
+	loc := i18n.Locale(r.Context())
+	listCategory(h, w, r, "photos", "data.photos.title", h.Holdings.Photos, func(p models.Photo) views.PhotoView {
 		base := "/account/data/photos/" + strconv.FormatInt(p.ID, 10)
-		items = append(items, views.PhotoView{ID: p.ID, Filename: p.Filename, Size: views.FormatBytes(loc, p.SizeBytes),
-			Width: p.Width, Height: p.Height, UploadedAt: p.UploadedAt, ThumbURL: base + "/thumb", FileURL: base + "/file"})
-	}
-	h.render(w, r, http.StatusOK, views.PhotosPage(page, cat, items, pg))
+		return views.PhotoView{ID: p.ID, Filename: p.Filename, Size: views.FormatBytes(loc, p.SizeBytes),
+			Width: p.Width, Height: p.Height, UploadedAt: p.UploadedAt, ThumbURL: base + "/thumb", FileURL: base + "/file"}
+	}, views.PhotosPage)
 }
 
 // photoFile streams a photo or its thumbnail, decrypted, to its owner
@@ -191,64 +174,28 @@ func (h *Handler) photoFile(thumb bool) http.HandlerFunc {
 }
 
 func (h *Handler) contactData(w http.ResponseWriter, r *http.Request) {
-	page, cat, err := h.categoryPage(r, "contact", "data.contact.title")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	pg, offset := pageParam(r, dataPerPage)
-	rows, total, err := h.Holdings.Contact(r.Context(), CurrentUser(r).ID, dataPerPage, offset)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	pg.Total = total
-	items := make([]views.ContactView, 0, len(rows))
-	for _, m := range rows {
-		items = append(items, views.ContactView{At: m.CreatedAt, Channel: m.Channel, Direction: m.Direction, Subject: m.Subject, Body: m.Body})
-	}
-	h.render(w, r, http.StatusOK, views.ContactPage(page, cat, items, pg))
+	listCategory(h, w, r, "contact", "data.contact.title", h.Holdings.Contact, func(m models.ContactMessage) views.ContactView {
+		return views.ContactView{At: m.CreatedAt, Channel: m.Channel, Direction: m.Direction, Subject: m.Subject, Body: m.Body}
+	}, views.ContactPage)
 }
 
 func (h *Handler) surveysData(w http.ResponseWriter, r *http.Request) {
-	page, cat, err := h.categoryPage(r, "surveys", "data.surveys.title")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	pg, offset := pageParam(r, dataPerPage)
-	rows, total, err := h.Holdings.Surveys(r.Context(), CurrentUser(r).ID, dataPerPage, offset)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	pg.Total = total
-	items := make([]views.SurveyView, 0, len(rows))
-	for _, s := range rows {
-		items = append(items, views.SurveyView{At: s.AnsweredAt, Kind: s.Kind, Title: s.Title, Question: s.Question, Answer: s.Answer})
-	}
-	h.render(w, r, http.StatusOK, views.SurveysPage(page, cat, items, pg))
+	listCategory(h, w, r, "surveys", "data.surveys.title", h.Holdings.Surveys, func(s models.SurveyAnswer) views.SurveyView {
+		return views.SurveyView{At: s.AnsweredAt, Kind: s.Kind, Title: s.Title, Question: s.Question, Answer: s.Answer}
+	}, views.SurveysPage)
 }
 
 func (h *Handler) loginsData(w http.ResponseWriter, r *http.Request) {
-	page, cat, err := h.categoryPage(r, "logins", "data.logins.title")
-	if err != nil {
-		h.fail(w, r, err)
-		return
+	events := func(ctx context.Context, userID int64, limit, offset int) ([]models.LoginEvent, int64, error) {
+		return auth.ListEvents(ctx, h.DB, userID, limit, offset)
 	}
-	pg, offset := pageParam(r, dataPerPage)
-	rows, total, err := auth.ListEvents(r.Context(), h.DB, CurrentUser(r).ID, dataPerPage, offset)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	pg.Total = total
-	items := make([]views.LoginEventView, 0, len(rows))
-	for _, e := range rows {
-		browser, os := auth.Device(e.UserAgent)
-		items = append(items, views.LoginEventView{At: e.CreatedAt, Event: e.Event, Method: e.Method, IP: e.IP, Browser: browser, OS: os})
-	}
-	h.render(w, r, http.StatusOK, views.LoginHistoryPage(page, cat, items, pg))
+	listCategory(h, w, r, "logins", "data.logins.title", events, loginEventView, views.LoginHistoryPage)
+}
+
+// loginEventView shows one history line with its device in words.
+func loginEventView(e models.LoginEvent) views.LoginEventView {
+	browser, os := auth.Device(e.UserAgent)
+	return views.LoginEventView{At: e.CreatedAt, Event: e.Event, Method: e.Method, IP: e.IP, Browser: browser, OS: os}
 }
 
 func (h *Handler) policy(w http.ResponseWriter, r *http.Request) {

@@ -40,8 +40,7 @@ func (h *Handler) security(w http.ResponseWriter, r *http.Request) {
 		TOTPEnabled: u.HasTOTP(), TOTPEnabledAt: u.TOTPEnabledAt, RecoveryCodesLeft: left,
 		SessionCount: int64(len(sessions)), EventsPagination: pg}
 	for _, e := range events {
-		browser, os := auth.Device(e.UserAgent)
-		ov.Events = append(ov.Events, views.LoginEventView{At: e.CreatedAt, Event: e.Event, Method: e.Method, IP: e.IP, Browser: browser, OS: os})
+		ov.Events = append(ov.Events, loginEventView(e))
 	}
 	h.render(w, r, http.StatusOK, views.SecurityPage(h.page(r, i18n.T(ctx, "security.title")), ov))
 }
