@@ -341,7 +341,13 @@ func TestSecurityPagesAccessible(t *testing.T) {
 			if got := currentPath(t, ctx); got == "/signin/2fa" || got == enrol2FAPath {
 				t.Fatalf("admin with 2FA left on %s after signing in", got)
 			}
-			for _, path := range []string{"/admin/staff", "/admin/outbox", "/admin/audit"} {
+			// A failed job, so the jobs page shows its table and retry button.
+			dead := models.Job{Kind: "mail.deliver", Status: models.JobDead, RunAt: now, Attempts: 10, MaxAttempts: 10,
+				LastError: "dial tcp: connection refused"}
+			if err := p.srv.DB().Create(&dead).Error; err != nil {
+				t.Fatal(err)
+			}
+			for _, path := range []string{"/admin/staff", "/admin/outbox", "/admin/audit", "/admin/jobs", "/admin"} {
 				open(t, ctx, p.URL, path)
 				wantPath(t, ctx, path)
 				checkA11y(t, ctx, "en "+path)

@@ -19,6 +19,7 @@ import (
 	"github.com/photolab/privacyportal/internal/audit"
 	"github.com/photolab/privacyportal/internal/holdings"
 	"github.com/photolab/privacyportal/internal/i18n"
+	"github.com/photolab/privacyportal/internal/jobs"
 	"github.com/photolab/privacyportal/internal/mail"
 	"github.com/photolab/privacyportal/internal/password"
 	"github.com/photolab/privacyportal/internal/profile"
@@ -41,6 +42,7 @@ type Handler struct {
 	Holdings *holdings.Store
 	Profiles *profile.Service
 	Vault    *vault.Vault
+	Queue    *jobs.Queue
 	Logger   *slog.Logger
 	ClientIP func(*http.Request) string
 	// SecureCookies marks the language cookie Secure (the portal runs on HTTPS).

@@ -61,6 +61,8 @@ func (h *Handler) Routes() []Route {
 		{Method: "GET", Pattern: "/admin/outbox/{id}", Access: Admin, Handle: h.outboxMessage},
 		{Method: "POST", Pattern: "/admin/outbox/test", Access: Admin, Handle: h.sendTestMail},
 		{Method: "GET", Pattern: "/admin/audit", Access: Admin, Handle: h.auditLog},
+		{Method: "GET", Pattern: "/admin/jobs", Access: Admin, Handle: h.jobsPage},
+		{Method: "POST", Pattern: "/admin/jobs/{id}/retry", Access: Admin, Handle: h.retryJob},
 		{Method: "GET", Pattern: "/admin/staff", Access: Admin, Handle: h.staff},
 		{Method: "POST", Pattern: "/admin/staff", Access: Admin, Handle: h.createStaff},
 		{Method: "POST", Pattern: "/admin/staff/{id}/reset-2fa", Access: Admin, Handle: h.resetStaffTOTP, Reauth: true},

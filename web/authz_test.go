@@ -59,6 +59,9 @@ var matrix = map[string]struct {
 	"GET /account/policy":                 {"/account/policy", nil, expect{see, ok, forbid, forbid}},
 	"POST /account/policy/ack":            {"/account/policy/ack", nil, expect{see, see, forbid, forbid}},
 
+	"GET /admin/jobs":             {"/admin/jobs?status=dead", nil, expect{see, forbid, forbid, ok}},
+	"POST /admin/jobs/{id}/retry": {"/admin/jobs/{dead_job}/retry", nil, expect{see, forbid, forbid, see}},
+
 	"GET /security":           {"/security", nil, expect{see, ok, ok, ok}},
 	"GET /security/confirm":   {"/security/confirm", nil, expect{see, ok, ok, ok}},
 	"POST /security/confirm":  {"/security/confirm", url.Values{"password": {"not-my-password"}}, expect{see, invalid, invalid, invalid}},
@@ -115,6 +118,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		if err := p.DB().Where("user_id = ?", victim.ID).Take(&victimPhoto).Error; err != nil {
 			t.Fatalf("the other demo customer has no photo: %v", err)
 		}
+		deadJob := models.Job{Kind: "test.kind", Status: models.JobDead, RunAt: time.Now(), Attempts: 1, MaxAttempts: 1}
+		if err := p.DB().Create(&deadJob).Error; err != nil {
+			t.Fatal(err)
+		}
 		var staff models.User
 		if err := p.DB().Where("role = ?", "staff").Take(&staff).Error; err != nil {
 			t.Fatal(err)
@@ -124,6 +131,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			"{victim_session}": strconv.FormatInt(victimSession.ID, 10),
 			"{staff}":          strconv.FormatInt(staff.ID, 10),
 			"{victim_photo}":   strconv.FormatInt(victimPhoto.ID, 10),
+			"{dead_job}":       strconv.FormatInt(deadJob.ID, 10),
 		}
 
 		seen := map[string]bool{}
@@ -167,6 +175,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 			if !seen[key] {
 				t.Errorf("matrix row %s names no registered route", key)
 			}
+		}
+		p.DB().Take(&deadJob, deadJob.ID)
+		if deadJob.Status != models.JobQueued || deadJob.Attempts != 0 {
+			t.Errorf("admin retry left the job %s with %d attempts", deadJob.Status, deadJob.Attempts)
 		}
 		if err := p.DB().Take(&models.Session{}, victimSession.ID).Error; err != nil {
 			t.Errorf("another customer's session was ended: %v", err)

@@ -2,7 +2,9 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
@@ -48,4 +50,24 @@ func List(ctx context.Context, db *gorm.DB, status models.JobStatus, limit, offs
 		return nil, 0, fmt.Errorf("jobs: list: %w", err)
 	}
 	return jobs, total, nil
+}
+
+// ErrNotDead is returned by Retry for a job that is not in the dead-letter
+// state (already retried, still running, or no such job).
+var ErrNotDead = errors.New("jobs: no dead job with that id")
+
+// Retry puts a dead job back in the queue with a fresh set of attempts.
+// The update is conditional, so two admins pressing "retry" at once (or a
+// retry of a job that is no longer dead) cannot run it twice.
+func Retry(tx *gorm.DB, id int64, now time.Time) error {
+	res := tx.Model(&models.Job{}).Where("id = ? AND status = ?", id, models.JobDead).Updates(map[string]any{
+		"status": models.JobQueued, "attempts": 0, "run_at": now, "locked_by": "", "locked_until": nil, "updated_at": now,
+	})
+	if res.Error != nil {
+		return fmt.Errorf("jobs: retry: %w", res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return ErrNotDead
+	}
+	return nil
 }
