@@ -46,6 +46,8 @@ func (h *Handler) createStaff(w http.ResponseWriter, r *http.Request) {
 		form.Errors["email"] = i18n.T(ctx, "staff.error.email_taken")
 	case errors.Is(err, account.ErrNameRequired):
 		form.Errors["name"] = i18n.T(ctx, "staff.error.name_required")
+	case errors.Is(err, account.ErrNameTooLong):
+		form.Errors["name"] = i18n.T(ctx, "profile.error.too_long")
 	case errors.Is(err, account.ErrInvalidRole):
 		form.Errors["role"] = i18n.T(ctx, "staff.error.role")
 	default:

@@ -4,12 +4,13 @@ package account
 import (
 	"context"
 	"errors"
-	"net/mail"
+	netmail "net/mail"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/photolab/privacyportal/internal/audit"
+	"github.com/photolab/privacyportal/internal/mail"
 	"github.com/photolab/privacyportal/internal/password"
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
@@ -20,35 +21,62 @@ var (
 	ErrInvalidEmail = errors.New("account: not a valid email address")
 	ErrEmailTaken   = errors.New("account: an account with this email exists")
 	ErrNameRequired = errors.New("account: a name is required")
+	ErrNameTooLong  = errors.New("account: the name is too long")
 )
 
 // NormalizeEmail lowercases and trims an address, or reports it invalid.
 func NormalizeEmail(email string) (string, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
-	a, err := mail.ParseAddress(email)
+	a, err := netmail.ParseAddress(email)
 	if err != nil || a.Address != email || len(email) > 320 {
 		return "", ErrInvalidEmail
 	}
 	return email, nil
 }
 
-func trimName(name string) string {
-	name = strings.TrimSpace(name)
-	if utf8.RuneCountInString(name) > 200 {
-		return string([]rune(name)[:200])
+// maxNameLength matches the users.name column.
+const maxNameLength = 200
+
+// checkNewUser normalises the email and name of an account about to be
+// created, or says which one is wrong.
+func checkNewUser(email, name string) (string, string, error) {
+	email, err := NormalizeEmail(email)
+	if err != nil {
+		return "", "", err
 	}
-	return name
+	name = strings.TrimSpace(name)
+	switch {
+	case name == "":
+		return "", "", ErrNameRequired
+	case utf8.RuneCountInString(name) > maxNameLength:
+		return "", "", ErrNameTooLong
+	}
+	return email, name, nil
+}
+
+// insertUser creates u, refusing a taken address, and writes its audit
+// row in the same transaction.
+func insertUser(tx *gorm.DB, dialect models.Dialect, u *models.User, e audit.Entry) error {
+	var n int64
+	if err := tx.Model(&models.User{}).Where("email = ?", u.Email).Count(&n).Error; err != nil {
+		return err
+	}
+	if n > 0 {
+		return ErrEmailTaken
+	}
+	if err := tx.Create(u).Error; err != nil {
+		return err
+	}
+	e.TargetType, e.TargetID = "user", strconv.FormatInt(u.ID, 10)
+	return audit.Append(tx, dialect, e)
 }
 
 // CreateAdmin makes an admin account from the terminal (`portal admin
 // create`), audited in the same transaction.
 func CreateAdmin(ctx context.Context, db *gorm.DB, dialect models.Dialect, hasher *password.Hasher, email, name, pw string) (*models.User, error) {
-	email, err := NormalizeEmail(email)
+	email, name, err := checkNewUser(email, name)
 	if err != nil {
 		return nil, err
-	}
-	if name = trimName(name); name == "" {
-		return nil, ErrNameRequired
 	}
 	local, _, _ := strings.Cut(email, "@")
 	if err := password.CheckNew(pw, email, local, name); err != nil {
@@ -60,18 +88,35 @@ func CreateAdmin(ctx context.Context, db *gorm.DB, dialect models.Dialect, hashe
 	}
 	u := &models.User{Email: email, Name: name, Role: models.RoleAdmin, PasswordHash: hash}
 	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var n int64
-		if err := tx.Model(&models.User{}).Where("email = ?", email).Count(&n).Error; err != nil {
+		return insertUser(tx, dialect, u, audit.Entry{ActorRole: "system", Action: "admin.created"})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// CreateStaff adds a staff member or admin. They get no password: the
+// welcome mail sends them to sign in with an emailed code, and the portal
+// makes them set up two-factor authentication before anything else.
+func (s *Service) CreateStaff(ctx context.Context, admin *models.User, email, name string, role models.Role, locale string, c Client) (*models.User, error) {
+	email, name, err := checkNewUser(email, name)
+	if err != nil {
+		return nil, err
+	}
+	if !role.IsStaff() {
+		return nil, ErrInvalidRole
+	}
+	u := &models.User{Email: email, Name: name, Role: role, Locale: locale}
+	aid := admin.ID
+	err = s.inTx(ctx, func(tx *gorm.DB) error {
+		if err := insertUser(tx, s.Dialect, u, audit.Entry{ActorID: &aid, ActorRole: string(admin.Role),
+			Action: "admin.staff_created", IP: c.IP}); err != nil {
 			return err
 		}
-		if n > 0 {
-			return ErrEmailTaken
-		}
-		if err := tx.Create(u).Error; err != nil {
-			return err
-		}
-		return audit.Append(tx, dialect, audit.Entry{ActorRole: "system", Action: "admin.created",
-			TargetType: "user", TargetID: strconv.FormatInt(u.ID, 10)})
+		_, err := s.Mailer.Queue(tx, mail.Message{To: email, Template: "staff_welcome", Locale: locale,
+			Data: map[string]any{"Name": name, "SignInURL": s.BaseURL + "/signin/code"}})
+		return err
 	})
 	if err != nil {
 		return nil, err

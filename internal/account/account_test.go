@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/photolab/privacyportal/internal/dbtest"
@@ -20,6 +21,7 @@ func TestCreateAdmin(t *testing.T) {
 		}{
 			{"not-an-email", "A", "quiet lantern harbor", ErrInvalidEmail},
 			{"a@example.com", " ", "quiet lantern harbor", ErrNameRequired},
+			{"a@example.com", strings.Repeat("n", 201), "quiet lantern harbor", ErrNameTooLong},
 			{"a@example.com", "A", "short", password.ErrTooShort},
 			{" Ada@Example.com ", "Ada", "quiet lantern harbor", nil},
 			{"ada@example.com", "Ada again", "quiet lantern harbor", ErrEmailTaken},

@@ -2,12 +2,9 @@ package account
 
 import (
 	"context"
-	"strconv"
 	"time"
 
-	"github.com/photolab/privacyportal/internal/audit"
 	"github.com/photolab/privacyportal/internal/auth"
-	"github.com/photolab/privacyportal/internal/mail"
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
 )
@@ -54,47 +51,6 @@ func (s *Service) Staff(ctx context.Context) ([]models.User, error) {
 	err := s.DB.WithContext(ctx).Where("role IN ?", []models.Role{models.RoleStaff, models.RoleAdmin}).
 		Order("name").Limit(500).Find(&rows).Error
 	return rows, err
-}
-
-// CreateStaff adds a staff member or admin. They get no password: the
-// welcome mail sends them to sign in with an emailed code, and the portal
-// makes them set up two-factor authentication before anything else.
-func (s *Service) CreateStaff(ctx context.Context, admin *models.User, email, name string, role models.Role, locale string, c Client) (*models.User, error) {
-	email, err := NormalizeEmail(email)
-	if err != nil {
-		return nil, err
-	}
-	if name = trimName(name); name == "" {
-		return nil, ErrNameRequired
-	}
-	if !role.IsStaff() {
-		return nil, ErrInvalidRole
-	}
-	u := &models.User{Email: email, Name: name, Role: role, Locale: locale}
-	err = s.inTx(ctx, func(tx *gorm.DB) error {
-		var n int64
-		if err := tx.Model(&models.User{}).Where("email = ?", email).Count(&n).Error; err != nil {
-			return err
-		}
-		if n > 0 {
-			return ErrEmailTaken
-		}
-		if err := tx.Create(u).Error; err != nil {
-			return err
-		}
-		aid := admin.ID
-		if err := audit.Append(tx, s.Dialect, audit.Entry{ActorID: &aid, ActorRole: string(admin.Role),
-			Action: "admin.staff_created", TargetType: "user", TargetID: strconv.FormatInt(u.ID, 10), IP: c.IP}); err != nil {
-			return err
-		}
-		_, err := s.Mailer.Queue(tx, mail.Message{To: email, Template: "staff_welcome", Locale: locale,
-			Data: map[string]any{"Name": name, "SignInURL": s.BaseURL + "/signin/code"}})
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return u, nil
 }
 
 // ResetTOTP is an admin clearing a staff member's lost second factor. The
