@@ -229,6 +229,13 @@ func (h *Handler) acknowledgePolicy(w http.ResponseWriter, r *http.Request) {
 		h.RenderError(w, r, http.StatusNotFound)
 		return
 	}
+	// Only the version the customer had in front of them is acknowledged:
+	// if a newer one was published meanwhile, they are shown that first.
+	if r.PostFormValue("version") != p.Version {
+		addFlash(r, flashInfo, "policy.newer")
+		h.redirect(w, r, "/account/policy")
+		return
+	}
 	if err := h.Holdings.Acknowledge(ctx, uid, p.ID, time.Now()); err != nil {
 		h.fail(w, r, err)
 		return

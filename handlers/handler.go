@@ -21,7 +21,6 @@ import (
 	"github.com/photolab/privacyportal/internal/i18n"
 	"github.com/photolab/privacyportal/internal/jobs"
 	"github.com/photolab/privacyportal/internal/mail"
-	"github.com/photolab/privacyportal/internal/password"
 	"github.com/photolab/privacyportal/internal/profile"
 	"github.com/photolab/privacyportal/internal/session"
 	"github.com/photolab/privacyportal/internal/vault"
@@ -35,7 +34,6 @@ type Handler struct {
 	DB       *gorm.DB
 	Dialect  models.Dialect
 	Sessions *session.Store
-	Hasher   *password.Hasher
 	Audit    *audit.Log
 	Mailer   *mail.Mailer
 	Accounts *account.Service

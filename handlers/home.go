@@ -36,13 +36,15 @@ func (h *Handler) adminHome(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = db.Model(&models.OutboxMessage{}).Where("status = ?", models.OutboxHeld).Count(&stats.OutboxHeld).Error
 	}
+	var jobs map[models.JobStatus]int64
 	if err == nil {
-		err = db.Model(&models.Job{}).Where("status = ?", models.JobDead).Count(&stats.JobsDead).Error
+		jobs, err = h.Queue.Stats(ctx)
 	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	stats.JobsDead = jobs[models.JobDead]
 	for _, row := range byRole {
 		stats.Users[row.Role] = row.Count
 	}

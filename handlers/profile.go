@@ -85,15 +85,11 @@ func (h *Handler) saveProfile(w http.ResponseWriter, r *http.Request) {
 		PreferredLanguage: r.PostFormValue("preferred_language"), Billing: readAddress(r, "billing"),
 		Delivery: readAddress(r, "delivery"), Version: version}
 	id := u.ID
-	before, err := h.Profiles.Get(ctx, u.ID)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
 	after, err := h.Profiles.Update(ctx, u.ID, in, profile.Actor{Kind: "customer", ID: &id})
 	if err == nil {
+		// A save that changed nothing keeps the version the form was loaded at.
 		flash := "profile.saved"
-		if after.Profile.Version == before.Profile.Version {
+		if after.Profile.Version == version {
 			flash = "profile.unchanged"
 		}
 		addFlash(r, flashSuccess, flash)

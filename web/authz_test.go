@@ -57,7 +57,7 @@ var matrix = map[string]struct {
 	"GET /account/data/surveys":           {"/account/data/surveys", nil, expect{see, ok, forbid, forbid}},
 	"GET /account/data/logins":            {"/account/data/logins", nil, expect{see, ok, forbid, forbid}},
 	"GET /account/policy":                 {"/account/policy", nil, expect{see, ok, forbid, forbid}},
-	"POST /account/policy/ack":            {"/account/policy/ack", nil, expect{see, see, forbid, forbid}},
+	"POST /account/policy/ack":            {"/account/policy/ack", url.Values{"version": {"V.100000002"}}, expect{see, see, forbid, forbid}},
 
 	"GET /admin/jobs":             {"/admin/jobs?status=dead", nil, expect{see, forbid, forbid, ok}},
 	"POST /admin/jobs/{id}/retry": {"/admin/jobs/{dead_job}/retry", nil, expect{see, forbid, forbid, see}},

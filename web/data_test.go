@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/photolab/privacyportal/internal/i18n"
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
 )
@@ -200,6 +201,41 @@ func TestProfileEditValidationConflictAndHistory(t *testing.T) {
 		p.DB().Model(&models.ProfileChange{}).Where("user_id = ? AND field = ?", me.ID, "phone").Count(&changes)
 		if changes < 2 {
 			t.Fatalf("phone changes recorded: %d", changes)
+		}
+	})
+}
+
+func TestPolicyAcknowledgesOnlyTheVersionRead(t *testing.T) {
+	eachDB(t, func(t *testing.T, p *portal) {
+		c := p.signedIn(t, "customer")
+		var me models.User
+		p.DB().Where("email = ?", p.logins["customer"].Email).Take(&me)
+		acks := func() int64 {
+			var n int64
+			p.DB().Model(&models.PolicyAck{}).Where("user_id = ?", me.ID).Count(&n)
+			return n
+		}
+		notYet := []string{i18n.Tl("en", "policy.not_acknowledged"), i18n.Tl("fr", "policy.not_acknowledged")}
+		_, overview := p.get(t, c, "/account/data")
+		if !strings.Contains(overview, notYet[0]) && !strings.Contains(overview, notYet[1]) {
+			t.Fatal("overview does not say the policy is not acknowledged yet")
+		}
+		_, page := p.get(t, c, "/account/policy")
+		version := regexp.MustCompile(`name="version" value="([^"]+)"`).FindStringSubmatch(page)
+		if version == nil {
+			t.Fatal("policy page has no acknowledge form")
+		}
+		// A version other than the current one (a newer one was published
+		// while the customer read the old one) is not acknowledged.
+		if res := p.post(t, c, "/account/policy/ack", url.Values{"version": {"V.000000001"}}); res.StatusCode != see || acks() != 0 {
+			t.Fatalf("stale version acknowledged: %d, %d acks", res.StatusCode, acks())
+		}
+		if res := p.post(t, c, "/account/policy/ack", url.Values{"version": {version[1]}}); res.StatusCode != see || acks() != 1 {
+			t.Fatalf("current version not acknowledged: %d, %d acks", res.StatusCode, acks())
+		}
+		_, overview = p.get(t, c, "/account/data")
+		if strings.Contains(overview, notYet[0]) || strings.Contains(overview, notYet[1]) {
+			t.Error("overview still says the policy is not acknowledged")
 		}
 	})
 }

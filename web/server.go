@@ -109,7 +109,7 @@ func New(cfg config.Config, logger *slog.Logger, opts ...Option) (*Server, error
 		return nil, err
 	}
 	s.handlers = &handlers.Handler{
-		DB: db, Dialect: dialect, Sessions: s.sessions, Hasher: s.hasher,
+		DB: db, Dialect: dialect, Sessions: s.sessions,
 		Audit: audit.New(db, dialect), Mailer: mailer, Accounts: s.accounts, Logger: logger,
 		Holdings: &holdings.Store{DB: db}, Profiles: &profile.Service{DB: db, Now: o.now}, Vault: s.vault, Queue: s.queue,
 		ClientIP: clientIP, SecureCookies: cfg.SecureCookies,
