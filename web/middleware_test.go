@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/photolab/privacyportal/assets"
 	"github.com/photolab/privacyportal/models"
 	"github.com/pquerna/otp/totp"
 )
@@ -84,5 +85,21 @@ func TestEmailedCodeDoesNotBypassTOTP(t *testing.T) {
 	now, _ := totp.GenerateCode(testTOTPSecret, time.Now())
 	if res := p.post(t, c, "/signin/2fa", url.Values{"code": {now}}); res.Header.Get("Location") != "/account" {
 		t.Fatalf("after TOTP: %q", res.Header.Get("Location"))
+	}
+}
+
+// Assets and probes must not cost a database round trip per request.
+func TestStaticPathsSkipTheSession(t *testing.T) {
+	p := startPortal(t, "", nil)
+	c := p.signedIn(t, "customer")
+	for _, path := range []string{assets.Path("css/portal.css"), "/healthz"} {
+		var status int
+		n := countQueries(t, p.DB(), func() {
+			res, _ := p.get(t, c, path)
+			status = res.StatusCode
+		})
+		if status != ok || n != 0 {
+			t.Errorf("%s: status %d after %d queries, want 200 after none", path, status, n)
+		}
 	}
 }

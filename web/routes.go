@@ -53,8 +53,15 @@ func (s *Server) routes(limiter *ratelimit.Limiter, clientIP func(*http.Request)
 }
 
 // loadSession resolves the session and the language once per request.
+// Assets and probes skip it: they do not depend on who asks, and loading
+// (and touching) a session row for each stylesheet or health check would
+// put database work on the busiest paths.
 func (s *Server) loadSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, assets.Prefix) || r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || r.URL.Path == "/metrics" {
+			next.ServeHTTP(w, r)
+			return
+		}
 		sess, err := s.sessions.Get(r, session.Name)
 		if err != nil {
 			s.logger.ErrorContext(r.Context(), "session load failed", "err", err)
