@@ -113,7 +113,7 @@ func TestAudit(t *testing.T) {
 	if strings.Index(out, "auth.signin") > strings.Index(out, "session.cleanup") {
 		t.Error("audit is not newest first")
 	}
-	one := render(t, "en", views.AuditPage(page("en", "audit.title", admin), views.AuditList{ChainIntact: true, Checked: 1}))
+	one := render(t, "en", views.AuditPage(page("en", "audit.title", admin), views.AuditList{Verified: true, ChainIntact: true, Checked: 1}))
 	assertContains(t, one, "1 entry checked")
 
 	broken := render(t, "fr", pages("fr")["audit broken"])

@@ -68,6 +68,9 @@ type AuditList struct {
 	ChainIntact bool
 	BrokenID    int64 // first entry whose hash does not match, when !ChainIntact
 	Checked     int64 // entries verified
+	// Verified is false until an admin asks for the check: it reads the
+	// whole log, so it is not done on every view.
+	Verified bool
 }
 
 // AdminStats feeds the admin home page's cards.

@@ -69,13 +69,14 @@ func pages(locale string) map[string]templ.Component {
 			LastError: "dial tcp: refused", CreatedAt: when,
 		}),
 		"audit": views.AuditPage(page(locale, "audit.title", admin), views.AuditList{
+			Verified: true,
 			Items: []models.AuditEntry{
 				{ID: 41, CreatedAt: when, ActorID: &actor, ActorRole: "staff", Action: "auth.signin", TargetType: "user", TargetID: "12", IP: "192.0.2.1"},
 				{ID: 40, CreatedAt: when, Action: "session.cleanup"},
 			},
 			ChainIntact: true, Checked: 41,
 		}),
-		"audit broken": views.AuditPage(page(locale, "audit.title", admin), views.AuditList{ChainIntact: false, BrokenID: 40, Checked: 39}),
+		"audit broken": views.AuditPage(page(locale, "audit.title", admin), views.AuditList{Verified: true, ChainIntact: false, BrokenID: 40, Checked: 39}),
 		"error 400":    views.ErrorPage(page(locale, "error.title.400", nil), 400),
 		"error 403":    views.ErrorPage(page(locale, "error.title.403", customer), 403),
 		"error 404":    views.ErrorPage(page(locale, "error.title.404", nil), 404),

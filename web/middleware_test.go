@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/photolab/privacyportal/assets"
+	"github.com/photolab/privacyportal/internal/i18n"
 	"github.com/photolab/privacyportal/models"
 	"github.com/pquerna/otp/totp"
 )
@@ -101,5 +102,19 @@ func TestStaticPathsSkipTheSession(t *testing.T) {
 		if status != ok || n != 0 {
 			t.Errorf("%s: status %d after %d queries, want 200 after none", path, status, n)
 		}
+	}
+}
+
+func TestAuditPageVerifiesOnRequest(t *testing.T) {
+	p := startPortal(t, "", nil)
+	admin := p.signedIn(t, "admin")
+	unchecked, intact := i18n.Tl("en", "audit.chain.unchecked.title"), i18n.Tl("en", "audit.chain.intact.title")
+	_, body := p.get(t, admin, "/admin/audit")
+	if !strings.Contains(body, unchecked) || strings.Contains(body, intact) || !strings.Contains(body, `name="verify"`) {
+		t.Fatal("plain view should offer the check, not run it")
+	}
+	_, body = p.get(t, admin, "/admin/audit?verify=1")
+	if !strings.Contains(body, intact) || strings.Contains(body, unchecked) {
+		t.Fatal("the requested check did not report an intact chain")
 	}
 }
