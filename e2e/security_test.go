@@ -322,6 +322,14 @@ func TestSecurityPagesAccessible(t *testing.T) {
 					}
 					checkA11y(t, ctx, lang+" "+path)
 				}
+				// The confirmation step of an email change, reached by asking for one.
+				open(t, ctx, p.URL, "/security/email")
+				fill(t, ctx, "/security/email", "email", "new-"+lang+"@example.com")
+				if status := submitForm(t, ctx, "/security/email"); status != http.StatusOK {
+					t.Fatalf("email change request: status %d", status)
+				}
+				wantPath(t, ctx, "/security/email/confirm")
+				checkA11y(t, ctx, lang+" /security/email/confirm")
 			})
 		}
 
