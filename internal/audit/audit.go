@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/photolab/privacyportal/internal/actor"
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
 )
@@ -193,3 +194,8 @@ func (l *Log) List(ctx context.Context, limit, offset int) ([]models.AuditEntry,
 
 // genesisHash is the prev_hash of the first row.
 var genesisHash = strings.Repeat("0", 64)
+
+// By starts an entry for what a did to a target, with a's id, role and IP.
+func By(a actor.Actor, action, targetType, targetID string) Entry {
+	return Entry{ActorID: a.ID(), ActorRole: a.Role(), Action: action, TargetType: targetType, TargetID: targetID, IP: a.IP}
+}
