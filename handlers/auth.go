@@ -19,11 +19,6 @@ import (
 // form field cannot be used to burn CPU.
 const maxPasswordBytes = 4096
 
-// client describes the requester for history and audit.
-func (h *Handler) client(r *http.Request) account.Client {
-	return account.Client{IP: h.ClientIP(r), UserAgent: r.UserAgent(), Locale: i18n.Locale(r.Context())}
-}
-
 // waitMessage turns a throttle into the plain "please wait" text.
 func waitMessage(r *http.Request, err error) (string, bool) {
 	var we *account.WaitError
@@ -61,7 +56,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		if len(pw) > maxPasswordBytes {
 			form.Errors["form"] = i18n.T(ctx, "signin.error.invalid")
 		} else {
-			user, err := h.Accounts.SignInWithPassword(ctx, form.Email, pw, h.client(r))
+			user, err := h.Accounts.SignInWithPassword(ctx, h.actor(r), form.Email, pw)
 			if err == nil {
 				h.firstFactorPassed(w, r, user, auth.MethodPassword, form.Next)
 				return
@@ -111,7 +106,7 @@ func (h *Handler) finishSignIn(w http.ResponseWriter, r *http.Request, u *models
 		h.fail(w, r, err)
 		return
 	}
-	if err := h.Accounts.CompleteSignIn(r.Context(), u, method, h.client(r)); err != nil {
+	if err := h.Accounts.CompleteSignIn(r.Context(), h.actor(r), u, method); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -125,7 +120,7 @@ func (h *Handler) finishSignIn(w http.ResponseWriter, r *http.Request, u *models
 
 func (h *Handler) signOut(w http.ResponseWriter, r *http.Request) {
 	if u := CurrentUser(r); u != nil {
-		if err := h.Accounts.RecordSignOut(r.Context(), u, h.client(r)); err != nil {
+		if err := h.Accounts.RecordSignOut(r.Context(), h.actor(r), u); err != nil {
 			h.fail(w, r, err)
 			return
 		}
@@ -146,11 +141,11 @@ func (h *Handler) pendingUser(r *http.Request) *models.User {
 	if id == 0 || time.Since(time.Unix(at, 0)) > pendingLifetime {
 		return nil
 	}
-	var u models.User
-	if err := h.DB.WithContext(r.Context()).Take(&u, id).Error; err != nil {
+	u, err := h.Accounts.User(r.Context(), id)
+	if err != nil {
 		return nil
 	}
-	return &u
+	return u
 }
 
 func (h *Handler) showSecondFactor(w http.ResponseWriter, r *http.Request) {
@@ -174,7 +169,7 @@ func (h *Handler) secondFactor(w http.ResponseWriter, r *http.Request) {
 	if code == "" {
 		form.Errors["code"] = i18n.T(ctx, "totp.error.required")
 	} else {
-		_, err := h.Accounts.VerifySecondFactor(ctx, u, code, h.client(r))
+		_, err := h.Accounts.VerifySecondFactor(ctx, h.actor(r), u, code)
 		if err == nil {
 			h.finishSignIn(w, r, u, sessionString(r, keyPendingMethod), sessionString(r, "next"))
 			return
@@ -183,6 +178,8 @@ func (h *Handler) secondFactor(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case throttled:
 			form.Errors["code"] = msg
+		case errors.Is(err, account.ErrCodeReused):
+			form.Errors["code"] = i18n.T(ctx, "totp.error.reused")
 		case errors.Is(err, account.ErrInvalidCode):
 			form.Errors["code"] = i18n.T(ctx, "totp.error.invalid")
 		default:

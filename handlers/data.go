@@ -186,10 +186,7 @@ func (h *Handler) surveysData(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) loginsData(w http.ResponseWriter, r *http.Request) {
-	events := func(ctx context.Context, userID int64, limit, offset int) ([]models.LoginEvent, int64, error) {
-		return auth.ListEvents(ctx, h.DB, userID, limit, offset)
-	}
-	listCategory(h, w, r, "logins", "data.logins.title", events, loginEventView, views.LoginHistoryPage)
+	listCategory(h, w, r, "logins", "data.logins.title", h.Accounts.Events, loginEventView, views.LoginHistoryPage)
 }
 
 // loginEventView shows one history line with its device in words.

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -16,7 +17,9 @@ import (
 	"github.com/a-h/templ"
 	"github.com/gorilla/sessions"
 	"github.com/photolab/privacyportal/internal/account"
+	"github.com/photolab/privacyportal/internal/actor"
 	"github.com/photolab/privacyportal/internal/audit"
+	"github.com/photolab/privacyportal/internal/fault"
 	"github.com/photolab/privacyportal/internal/holdings"
 	"github.com/photolab/privacyportal/internal/i18n"
 	"github.com/photolab/privacyportal/internal/jobs"
@@ -26,16 +29,15 @@ import (
 	"github.com/photolab/privacyportal/internal/vault"
 	"github.com/photolab/privacyportal/models"
 	"github.com/photolab/privacyportal/views"
-	"gorm.io/gorm"
 )
 
-// Handler holds what the handlers depend on.
+// Handler holds what the handlers depend on: services only. The database
+// belongs to the services (a test checks this package never imports gorm),
+// so a change and its audit row are always written together, below HTTP.
 type Handler struct {
-	DB       *gorm.DB
-	Dialect  models.Dialect
 	Sessions *session.Store
 	Audit    *audit.Log
-	Mailer   *mail.Mailer
+	Outbox   *mail.Outbox
 	Accounts *account.Service
 	Holdings *holdings.Store
 	Profiles *profile.Service
@@ -190,28 +192,50 @@ func (h *Handler) RenderError(w http.ResponseWriter, r *http.Request, status int
 
 func statusKey(status int) string {
 	switch status {
-	case 400, 403, 404, 405, 429:
+	case 400, 403, 404, 405, 409, 410, 413, 422, 429:
 		return strconv.Itoa(status)
 	}
 	return "500"
 }
 
-// errNotFound is returned by lookups scoped to their owner; it renders 404
-// whether the row is missing or belongs to someone else.
-var errNotFound = errors.New("not found")
-
-// fail logs err once, with the request's context, and renders the right
-// error page: 404 for errNotFound and gorm's not-found, 500 otherwise.
-func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, errNotFound) || errors.Is(err, gorm.ErrRecordNotFound) {
-		h.RenderError(w, r, http.StatusNotFound)
-		return
+// StatusOf is the one mapping from a service's error kind to an HTTP
+// status. A kind missing here would be a 500, and a test walks them all.
+func StatusOf(k fault.Kind) int {
+	switch k {
+	case fault.NotFound:
+		return http.StatusNotFound
+	case fault.Forbidden:
+		return http.StatusForbidden
+	case fault.Conflict:
+		return http.StatusConflict
+	case fault.Invalid:
+		return http.StatusUnprocessableEntity
+	case fault.Throttled:
+		return http.StatusTooManyRequests
+	case fault.Gone:
+		return http.StatusGone
+	case fault.TooLarge:
+		return http.StatusRequestEntityTooLarge
 	}
+	return http.StatusInternalServerError
+}
+
+// fail renders the designed error page for err's kind. Only unexpected
+// errors are logged: a missing row or a refused action is the visitor's
+// doing, not the portal's. A throttle says when to come back.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, context.Canceled) {
 		return
 	}
-	h.Logger.ErrorContext(r.Context(), "request failed", "err", err)
-	h.RenderError(w, r, http.StatusInternalServerError)
+	k := fault.KindOf(err)
+	switch k {
+	case fault.Internal:
+		h.Logger.ErrorContext(r.Context(), "request failed", "err", err)
+	case fault.Throttled:
+		secs := int(math.Ceil(fault.WaitOf(err).Seconds()))
+		w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
+	}
+	h.RenderError(w, r, StatusOf(k))
 }
 
 // localPath accepts only same-site absolute paths as redirect targets, so
@@ -240,13 +264,8 @@ func homeFor(u *models.User) string {
 	return "/account"
 }
 
-// actor fills the audit fields that name who acted and from where.
-func (h *Handler) actor(r *http.Request, e audit.Entry) audit.Entry {
-	if u := CurrentUser(r); u != nil {
-		id := u.ID
-		e.ActorID = &id
-		e.ActorRole = string(u.Role)
-	}
-	e.IP = h.ClientIP(r)
-	return e
+// actor is who makes this request, with the evidence services record: the
+// signed-in user by role, or a visitor without an account.
+func (h *Handler) actor(r *http.Request) actor.Actor {
+	return actor.Of(CurrentUser(r), actor.Evidence{IP: h.ClientIP(r), UserAgent: r.UserAgent(), Locale: i18n.Locale(r.Context())})
 }

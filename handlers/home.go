@@ -27,14 +27,9 @@ func (h *Handler) staffHome(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) adminHome(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	stats := views.AdminStats{Users: map[string]int64{}}
-	var byRole []struct {
-		Role  string
-		Count int64
-	}
-	db := h.DB.WithContext(ctx)
-	err := db.Model(&models.User{}).Select("role, count(*) as count").Group("role").Scan(&byRole).Error
+	byRole, err := h.Accounts.CountByRole(ctx)
 	if err == nil {
-		err = db.Model(&models.OutboxMessage{}).Where("status = ?", models.OutboxHeld).Count(&stats.OutboxHeld).Error
+		stats.OutboxHeld, err = h.Outbox.Held(ctx)
 	}
 	var jobs map[models.JobStatus]int64
 	if err == nil {
@@ -45,8 +40,8 @@ func (h *Handler) adminHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	stats.JobsDead = jobs[models.JobDead]
-	for _, row := range byRole {
-		stats.Users[row.Role] = row.Count
+	for role, n := range byRole {
+		stats.Users[string(role)] = n
 	}
 	h.render(w, r, http.StatusOK, views.AdminHomePage(h.page(r, i18n.T(ctx, "admin.title")), stats))
 }

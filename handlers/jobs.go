@@ -1,18 +1,13 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"slices"
 	"strconv"
-	"time"
 
-	"github.com/photolab/privacyportal/internal/audit"
 	"github.com/photolab/privacyportal/internal/i18n"
-	"github.com/photolab/privacyportal/internal/jobs"
 	"github.com/photolab/privacyportal/models"
 	"github.com/photolab/privacyportal/views"
-	"gorm.io/gorm"
 )
 
 const jobsPerPage = 50
@@ -27,7 +22,7 @@ func (h *Handler) jobsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	pg, offset := pageParam(r, jobsPerPage)
 	pg.BaseURL = "/admin/jobs?status=" + string(status)
-	items, total, err := jobs.List(ctx, h.DB, status, jobsPerPage, offset)
+	items, total, err := h.Queue.List(ctx, status, jobsPerPage, offset)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -48,18 +43,7 @@ func (h *Handler) retryJob(w http.ResponseWriter, r *http.Request) {
 		h.RenderError(w, r, http.StatusNotFound)
 		return
 	}
-	err = h.DB.WithContext(r.Context()).Transaction(func(tx *gorm.DB) error {
-		if err := jobs.Retry(tx, id, time.Now()); err != nil {
-			return err
-		}
-		return audit.Append(tx, h.Dialect, h.actor(r, audit.Entry{Action: "admin.job_retried", TargetType: "job",
-			TargetID: strconv.FormatInt(id, 10)}))
-	})
-	if errors.Is(err, jobs.ErrNotDead) {
-		h.RenderError(w, r, http.StatusNotFound)
-		return
-	}
-	if err != nil {
+	if err := h.Queue.RetryDead(r.Context(), h.actor(r), id); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -22,12 +22,11 @@ func (h *Handler) setLanguage(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, &http.Cookie{Name: LanguageCookie, Value: lang, Path: "/",
 		MaxAge: int((365 * 24 * time.Hour).Seconds()), HttpOnly: true, Secure: h.SecureCookies, SameSite: http.SameSiteLaxMode})
-	if u := CurrentUser(r); u != nil && u.Locale != lang {
-		if err := h.DB.WithContext(r.Context()).Model(&models.User{}).Where("id = ?", u.ID).Update("locale", lang).Error; err != nil {
+	if u := CurrentUser(r); u != nil {
+		if err := h.Accounts.SetLocale(r.Context(), h.actor(r), u, lang); err != nil {
 			h.fail(w, r, err)
 			return
 		}
-		u.Locale = lang
 	}
 	h.redirect(w, r, next)
 }

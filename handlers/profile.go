@@ -84,8 +84,7 @@ func (h *Handler) saveProfile(w http.ResponseWriter, r *http.Request) {
 		Phone: r.PostFormValue("phone"), BirthDate: r.PostFormValue("birth_date"), Gender: r.PostFormValue("gender"),
 		PreferredLanguage: r.PostFormValue("preferred_language"), Billing: readAddress(r, "billing"),
 		Delivery: readAddress(r, "delivery"), Version: version}
-	id := u.ID
-	after, err := h.Profiles.Update(ctx, u.ID, in, profile.Actor{Kind: "customer", ID: &id})
+	after, err := h.Profiles.Update(ctx, h.actor(r), u.ID, in)
 	if err == nil {
 		// A save that changed nothing keeps the version the form was loaded at.
 		flash := "profile.saved"

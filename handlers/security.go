@@ -20,12 +20,12 @@ func (h *Handler) security(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	u := CurrentUser(r)
 	pg, offset := pageParam(r, eventsPerPage)
-	events, total, err := auth.ListEvents(ctx, h.DB, u.ID, eventsPerPage, offset)
+	events, total, err := h.Accounts.Events(ctx, u.ID, eventsPerPage, offset)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	left, err := auth.RecoveryCodesLeft(ctx, h.DB, u.ID)
+	left, err := h.Accounts.RecoveryCodesLeft(ctx, u.ID)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -65,7 +65,7 @@ func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) {
 		}
 		form.Errors[field] = i18n.T(ctx, "confirm.error.invalid")
 	} else {
-		err := h.Accounts.Reauthenticate(ctx, CurrentUser(r), pw, code, h.client(r))
+		err := h.Accounts.Reauthenticate(ctx, h.actor(r), CurrentUser(r), pw, code)
 		if err == nil {
 			markAuthenticated(r, sessionString(r, keyAuthMethod), time.Now())
 			addFlash(r, flashSuccess, "confirm.done")
@@ -76,6 +76,8 @@ func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case throttled:
 			form.Errors["form"] = msg
+		case errors.Is(err, account.ErrCodeReused):
+			form.Errors["form"] = i18n.T(ctx, "totp.error.reused")
 		case errors.Is(err, account.ErrInvalidCredentials):
 			form.Errors["form"] = i18n.T(ctx, "confirm.error.invalid")
 		default:
@@ -116,7 +118,7 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) {
 		form.Errors["confirm"] = i18n.T(ctx, "password.error.mismatch")
 	}
 	if len(form.Errors) == 0 {
-		err := h.Accounts.ChangePassword(ctx, u, current, newPw, form.NeedsCurrent, session.SessionID(Session(r)), h.client(r))
+		err := h.Accounts.ChangePassword(ctx, h.actor(r), u, current, newPw, form.NeedsCurrent, session.SessionID(Session(r)))
 		if err == nil {
 			flash := "password.changed"
 			if !hadPassword {
@@ -163,7 +165,7 @@ func (h *Handler) requestEmailChange(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	u := CurrentUser(r)
 	form := views.EmailChangeForm{Current: u.Email, NewEmail: strings.TrimSpace(r.PostFormValue("email")), Errors: views.FieldErrors{}}
-	newEmail, err := h.Accounts.RequestEmailChange(ctx, u, form.NewEmail)
+	newEmail, err := h.Accounts.RequestEmailChange(ctx, h.actor(r), u, form.NewEmail)
 	switch {
 	case err == nil:
 		Session(r).Values[keyNewEmail] = newEmail
@@ -176,8 +178,6 @@ func (h *Handler) requestEmailChange(w http.ResponseWriter, r *http.Request) {
 		form.Errors["email"] = i18n.T(ctx, "email.error.invalid")
 	case errors.Is(err, account.ErrSameEmail):
 		form.Errors["email"] = i18n.T(ctx, "email.error.same")
-	case errors.Is(err, account.ErrEmailUnavailable):
-		form.Errors["email"] = i18n.T(ctx, "email.error.unavailable")
 	default:
 		h.fail(w, r, err)
 		return
@@ -206,7 +206,7 @@ func (h *Handler) confirmEmailChange(w http.ResponseWriter, r *http.Request) {
 	if code == "" {
 		form.Errors["code"] = i18n.T(ctx, "code.error.required")
 	} else {
-		err := h.Accounts.ConfirmEmailChange(ctx, CurrentUser(r), newEmail, code, h.client(r))
+		err := h.Accounts.ConfirmEmailChange(ctx, h.actor(r), CurrentUser(r), newEmail, code)
 		switch {
 		case err == nil:
 			delete(Session(r).Values, keyNewEmail)
@@ -215,8 +215,6 @@ func (h *Handler) confirmEmailChange(w http.ResponseWriter, r *http.Request) {
 			return
 		case errors.Is(err, account.ErrInvalidCode):
 			form.Errors["code"] = i18n.T(ctx, "code.error.invalid")
-		case errors.Is(err, account.ErrEmailUnavailable):
-			form.Errors["code"] = i18n.T(ctx, "email.error.unavailable")
 		default:
 			h.fail(w, r, err)
 			return

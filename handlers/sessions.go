@@ -36,7 +36,7 @@ func (h *Handler) revokeSession(w http.ResponseWriter, r *http.Request) {
 		h.RenderError(w, r, http.StatusNotFound)
 		return
 	}
-	err = h.Accounts.RevokeSession(r.Context(), CurrentUser(r), id, h.client(r))
+	err = h.Accounts.RevokeSession(r.Context(), h.actor(r), CurrentUser(r), id)
 	if errors.Is(err, account.ErrNotFound) {
 		h.RenderError(w, r, http.StatusNotFound)
 		return
@@ -50,7 +50,7 @@ func (h *Handler) revokeSession(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) revokeOtherSessions(w http.ResponseWriter, r *http.Request) {
-	if _, err := h.Accounts.RevokeOtherSessions(r.Context(), CurrentUser(r), session.SessionID(Session(r)), h.client(r)); err != nil {
+	if _, err := h.Accounts.RevokeOtherSessions(r.Context(), h.actor(r), CurrentUser(r), session.SessionID(Session(r))); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -22,7 +22,7 @@ func (h *Handler) requestCode(w http.ResponseWriter, r *http.Request) {
 	form := views.CodeRequestForm{Email: strings.TrimSpace(r.PostFormValue("email")), Errors: views.FieldErrors{}}
 	if form.Email == "" {
 		form.Errors["email"] = i18n.T(ctx, "email.error.required")
-	} else if err := h.Accounts.RequestSignInCode(ctx, form.Email, h.client(r)); errors.Is(err, account.ErrInvalidEmail) {
+	} else if err := h.Accounts.RequestSignInCode(ctx, h.actor(r), form.Email); errors.Is(err, account.ErrInvalidEmail) {
 		form.Errors["email"] = i18n.T(ctx, "email.error.invalid")
 	} else if err != nil {
 		h.fail(w, r, err)
@@ -58,7 +58,7 @@ func (h *Handler) enterCode(w http.ResponseWriter, r *http.Request) {
 	if code == "" {
 		form.Errors["code"] = i18n.T(ctx, "code.error.required")
 	} else {
-		u, err := h.Accounts.SignInWithCode(ctx, email, code, h.client(r))
+		u, err := h.Accounts.SignInWithCode(ctx, h.actor(r), email, code)
 		if err == nil {
 			h.firstFactorPassed(w, r, u, auth.MethodEmailCode, "")
 			return

@@ -34,7 +34,7 @@ func (h *Handler) createStaff(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	form := views.StaffForm{Email: strings.TrimSpace(r.PostFormValue("email")), Name: strings.TrimSpace(r.PostFormValue("name")),
 		Role: r.PostFormValue("role"), Errors: views.FieldErrors{}}
-	_, err := h.Accounts.CreateStaff(ctx, CurrentUser(r), form.Email, form.Name, models.Role(form.Role), i18n.Locale(ctx), h.client(r))
+	_, err := h.Accounts.CreateStaff(ctx, h.actor(r), form.Email, form.Name, models.Role(form.Role), i18n.Locale(ctx))
 	switch {
 	case err == nil:
 		addFlash(r, flashSuccess, "staff.created")
@@ -63,7 +63,7 @@ func (h *Handler) resetStaffTOTP(w http.ResponseWriter, r *http.Request) {
 		h.RenderError(w, r, http.StatusNotFound)
 		return
 	}
-	err = h.Accounts.ResetTOTP(r.Context(), CurrentUser(r), id, h.client(r))
+	err = h.Accounts.ResetTOTP(r.Context(), h.actor(r), id)
 	if errors.Is(err, account.ErrNotFound) {
 		h.RenderError(w, r, http.StatusNotFound)
 		return

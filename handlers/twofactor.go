@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/photolab/privacyportal/internal/account"
-	"github.com/photolab/privacyportal/internal/auth"
 	"github.com/photolab/privacyportal/internal/i18n"
 	"github.com/photolab/privacyportal/internal/session"
 	"github.com/photolab/privacyportal/views"
@@ -15,7 +14,7 @@ import (
 func (h *Handler) showTOTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	u := CurrentUser(r)
-	left, err := auth.RecoveryCodesLeft(ctx, h.DB, u.ID)
+	left, err := h.Accounts.RecoveryCodesLeft(ctx, u.ID)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -30,7 +29,7 @@ func (h *Handler) startTOTP(w http.ResponseWriter, r *http.Request) {
 		h.redirect(w, r, "/security/2fa")
 		return
 	}
-	if _, err := h.Accounts.BeginTOTP(r.Context(), u); err != nil {
+	if _, err := h.Accounts.BeginTOTP(r.Context(), h.actor(r), u); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -62,7 +61,7 @@ func (h *Handler) confirmTOTP(w http.ResponseWriter, r *http.Request) {
 		h.renderTOTPSetup(w, r, http.StatusUnprocessableEntity, views.FieldErrors{"code": i18n.T(ctx, "totp.error.required")})
 		return
 	}
-	codes, err := h.Accounts.ConfirmTOTP(ctx, CurrentUser(r), code, session.SessionID(Session(r)), h.client(r))
+	codes, err := h.Accounts.ConfirmTOTP(ctx, h.actor(r), CurrentUser(r), code, session.SessionID(Session(r)))
 	switch {
 	case errors.Is(err, account.ErrInvalidCode):
 		h.renderTOTPSetup(w, r, http.StatusUnprocessableEntity, views.FieldErrors{"code": i18n.T(ctx, "totp.error.invalid")})
@@ -85,7 +84,7 @@ func (h *Handler) showRecoveryCodes(w http.ResponseWriter, r *http.Request, code
 }
 
 func (h *Handler) regenerateRecoveryCodes(w http.ResponseWriter, r *http.Request) {
-	codes, err := h.Accounts.RegenerateRecoveryCodes(r.Context(), CurrentUser(r), h.client(r))
+	codes, err := h.Accounts.RegenerateRecoveryCodes(r.Context(), h.actor(r), CurrentUser(r))
 	if errors.Is(err, account.ErrTOTPNotEnabled) {
 		h.redirect(w, r, "/security/2fa")
 		return
@@ -99,7 +98,7 @@ func (h *Handler) regenerateRecoveryCodes(w http.ResponseWriter, r *http.Request
 }
 
 func (h *Handler) disableTOTP(w http.ResponseWriter, r *http.Request) {
-	err := h.Accounts.DisableTOTP(r.Context(), CurrentUser(r), session.SessionID(Session(r)), h.client(r))
+	err := h.Accounts.DisableTOTP(r.Context(), h.actor(r), CurrentUser(r), session.SessionID(Session(r)))
 	switch {
 	case errors.Is(err, account.ErrTOTPMandatory):
 		h.RenderError(w, r, http.StatusForbidden)

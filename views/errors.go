@@ -19,6 +19,12 @@ func errorTextsFor(ctx context.Context, status int) errorTexts {
 		return errorTexts{i18n.T(ctx, "error.title.404"), i18n.T(ctx, "errorpage.404.body"), i18n.T(ctx, "errorpage.404.next")}
 	case 405:
 		return errorTexts{i18n.T(ctx, "error.title.405"), i18n.T(ctx, "errorpage.405.body"), i18n.T(ctx, "errorpage.405.next")}
+	case 409:
+		return errorTexts{i18n.T(ctx, "error.title.409"), i18n.T(ctx, "errorpage.409.body"), i18n.T(ctx, "errorpage.409.next")}
+	case 410:
+		return errorTexts{i18n.T(ctx, "error.title.410"), i18n.T(ctx, "errorpage.410.body"), i18n.T(ctx, "errorpage.410.next")}
+	case 422:
+		return errorTexts{i18n.T(ctx, "error.title.422"), i18n.T(ctx, "errorpage.422.body"), i18n.T(ctx, "errorpage.422.next")}
 	case 429:
 		return errorTexts{i18n.T(ctx, "error.title.429"), i18n.T(ctx, "errorpage.429.body"), i18n.T(ctx, "errorpage.429.next")}
 	case 500:

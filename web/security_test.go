@@ -88,6 +88,10 @@ func TestTOTPReplayAndRecoveryCodes(t *testing.T) {
 		if res.StatusCode != invalid || !strings.Contains(body, `aria-invalid="true"`) {
 			t.Fatalf("replayed TOTP code accepted: %d", res.StatusCode)
 		}
+		// It says what happened, rather than blaming the phone's clock.
+		if !strings.Contains(body, "just been used") || strings.Contains(body, "clock") {
+			t.Fatal("a reused code is not told apart from a wrong one")
+		}
 		// The next step's code (within the allowed skew) works once.
 		next := totpCode(t, secret, time.Now().Add(30*time.Second))
 		if res := p.post(t, c, "/signin/2fa", url.Values{"code": {next}}); res.StatusCode != see || res.Header.Get("Location") != "/account" {

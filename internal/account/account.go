@@ -9,10 +9,13 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/photolab/privacyportal/internal/actor"
 	"github.com/photolab/privacyportal/internal/audit"
 	"github.com/photolab/privacyportal/internal/mail"
 	"github.com/photolab/privacyportal/internal/password"
+	"github.com/photolab/privacyportal/internal/profile"
 	"github.com/photolab/privacyportal/models"
+	"golang.org/x/text/unicode/norm"
 	"gorm.io/gorm"
 )
 
@@ -22,6 +25,7 @@ var (
 	ErrEmailTaken   = errors.New("account: an account with this email exists")
 	ErrNameRequired = errors.New("account: a name is required")
 	ErrNameTooLong  = errors.New("account: the name is too long")
+	ErrNameInvalid  = errors.New("account: the name has characters that cannot be shown")
 )
 
 // NormalizeEmail lowercases and trims an address, or reports it invalid.
@@ -44,12 +48,14 @@ func checkNewUser(email, name string) (string, string, error) {
 	if err != nil {
 		return "", "", err
 	}
-	name = strings.TrimSpace(name)
+	name = norm.NFC.String(strings.TrimSpace(name))
 	switch {
 	case name == "":
 		return "", "", ErrNameRequired
 	case utf8.RuneCountInString(name) > maxNameLength:
 		return "", "", ErrNameTooLong
+	case !profile.Printable(name):
+		return "", "", ErrNameInvalid
 	}
 	return email, name, nil
 }
@@ -88,7 +94,7 @@ func CreateAdmin(ctx context.Context, db *gorm.DB, dialect models.Dialect, hashe
 	}
 	u := &models.User{Email: email, Name: name, Role: models.RoleAdmin, PasswordHash: hash}
 	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return insertUser(tx, dialect, u, audit.Entry{ActorRole: "system", Action: "admin.created"})
+		return insertUser(tx, dialect, u, audit.By(actor.SystemActor(), "admin.created", "", ""))
 	})
 	if err != nil {
 		return nil, err
@@ -99,7 +105,10 @@ func CreateAdmin(ctx context.Context, db *gorm.DB, dialect models.Dialect, hashe
 // CreateStaff adds a staff member or admin. They get no password: the
 // welcome mail sends them to sign in with an emailed code, and the portal
 // makes them set up two-factor authentication before anything else.
-func (s *Service) CreateStaff(ctx context.Context, admin *models.User, email, name string, role models.Role, locale string, c Client) (*models.User, error) {
+func (s *Service) CreateStaff(ctx context.Context, a actor.Actor, email, name string, role models.Role, locale string) (*models.User, error) {
+	if err := a.RequireAdmin(); err != nil {
+		return nil, err
+	}
 	email, name, err := checkNewUser(email, name)
 	if err != nil {
 		return nil, err
@@ -108,10 +117,8 @@ func (s *Service) CreateStaff(ctx context.Context, admin *models.User, email, na
 		return nil, ErrInvalidRole
 	}
 	u := &models.User{Email: email, Name: name, Role: role, Locale: locale}
-	aid := admin.ID
 	err = s.inTx(ctx, func(tx *gorm.DB) error {
-		if err := insertUser(tx, s.Dialect, u, audit.Entry{ActorID: &aid, ActorRole: string(admin.Role),
-			Action: "admin.staff_created", IP: c.IP}); err != nil {
+		if err := insertUser(tx, s.Dialect, u, audit.By(a, "admin.staff_created", "", "")); err != nil {
 			return err
 		}
 		_, err := s.Mailer.Queue(tx, mail.Message{To: email, Template: "staff_welcome", Locale: locale,

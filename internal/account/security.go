@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/photolab/privacyportal/internal/actor"
 	"github.com/photolab/privacyportal/internal/auth"
 	"github.com/photolab/privacyportal/internal/password"
 	"github.com/photolab/privacyportal/models"
@@ -20,7 +21,10 @@ import (
 // user has no password yet or has just proved their address with an
 // emailed code (the reset path); a second factor was already required to
 // get here. Every other session of the user ends.
-func (s *Service) ChangePassword(ctx context.Context, u *models.User, current, newPw string, needsCurrent bool, keepSession int64, c Client) error {
+func (s *Service) ChangePassword(ctx context.Context, a actor.Actor, u *models.User, current, newPw string, needsCurrent bool, keepSession int64) error {
+	if err := a.Self(u.ID); err != nil {
+		return err
+	}
 	local, _, _ := strings.Cut(u.Email, "@")
 	if err := password.CheckNew(newPw, u.Email, local, u.Name); err != nil {
 		return err
@@ -31,7 +35,7 @@ func (s *Service) ChangePassword(ctx context.Context, u *models.User, current, n
 			return err
 		}
 		if !ok {
-			return s.failed(ctx, u.Email, u, auth.MethodPassword, c, ErrCurrentPassword)
+			return s.failed(ctx, a, u.Email, u, auth.MethodPassword, ErrCurrentPassword)
 		}
 	}
 	hash, err := s.Hasher.Hash(ctx, newPw)
@@ -47,7 +51,7 @@ func (s *Service) ChangePassword(ctx context.Context, u *models.User, current, n
 		if _, err := revokeOtherSessions(tx, u.ID, keepSession); err != nil {
 			return err
 		}
-		if err := s.record(tx, u, nil, auth.EventPasswordChanged, "", "account.password_changed", c); err != nil {
+		if err := s.record(tx, a, u, auth.EventPasswordChanged, "", "account.password_changed"); err != nil {
 			return err
 		}
 		u.PasswordHash, u.PasswordChangedAt = hash, &now
@@ -63,7 +67,10 @@ type TOTPSetup struct {
 
 // BeginTOTP makes a new pending secret, kept server-side until a code
 // proves the app has it.
-func (s *Service) BeginTOTP(ctx context.Context, u *models.User) (TOTPSetup, error) {
+func (s *Service) BeginTOTP(ctx context.Context, a actor.Actor, u *models.User) (TOTPSetup, error) {
+	if err := a.Self(u.ID); err != nil {
+		return TOTPSetup{}, err
+	}
 	secret, _, _, err := auth.NewTOTPKey(s.Issuer, u.Email)
 	if err != nil {
 		return TOTPSetup{}, err
@@ -113,7 +120,10 @@ func qrDataURI(issuer, account, secret string) (string, error) {
 
 // ConfirmTOTP turns two-factor on when the code matches the pending
 // secret, and returns the recovery codes, shown once.
-func (s *Service) ConfirmTOTP(ctx context.Context, u *models.User, code string, keepSession int64, c Client) ([]string, error) {
+func (s *Service) ConfirmTOTP(ctx context.Context, a actor.Actor, u *models.User, code string, keepSession int64) ([]string, error) {
+	if err := a.Self(u.ID); err != nil {
+		return nil, err
+	}
 	if u.TOTPPendingSecret == "" {
 		return nil, ErrNoPendingTOTP
 	}
@@ -142,7 +152,7 @@ func (s *Service) ConfirmTOTP(ctx context.Context, u *models.User, code string, 
 		if _, err := revokeOtherSessions(tx, u.ID, keepSession); err != nil {
 			return err
 		}
-		if err := s.record(tx, u, nil, auth.EventTOTPEnabled, "", "account.totp_enabled", c); err != nil {
+		if err := s.record(tx, a, u, auth.EventTOTPEnabled, "", "account.totp_enabled"); err != nil {
 			return err
 		}
 		return s.notify(tx, u, u.Email, "totp_enabled", nil)
@@ -155,7 +165,10 @@ func (s *Service) ConfirmTOTP(ctx context.Context, u *models.User, code string, 
 }
 
 // DisableTOTP turns two-factor off (customers only: staff must keep it).
-func (s *Service) DisableTOTP(ctx context.Context, u *models.User, keepSession int64, c Client) error {
+func (s *Service) DisableTOTP(ctx context.Context, a actor.Actor, u *models.User, keepSession int64) error {
+	if err := a.Self(u.ID); err != nil {
+		return err
+	}
 	if u.Role.IsStaff() {
 		return ErrTOTPMandatory
 	}
@@ -169,7 +182,7 @@ func (s *Service) DisableTOTP(ctx context.Context, u *models.User, keepSession i
 		if _, err := revokeOtherSessions(tx, u.ID, keepSession); err != nil {
 			return err
 		}
-		if err := s.record(tx, u, nil, auth.EventTOTPDisabled, "", "account.totp_disabled", c); err != nil {
+		if err := s.record(tx, a, u, auth.EventTOTPDisabled, "", "account.totp_disabled"); err != nil {
 			return err
 		}
 		u.TOTPSecret = ""
@@ -186,7 +199,10 @@ func clearTOTP(tx *gorm.DB, userID int64) error {
 }
 
 // RegenerateRecoveryCodes replaces every recovery code with 10 new ones.
-func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *models.User, c Client) ([]string, error) {
+func (s *Service) RegenerateRecoveryCodes(ctx context.Context, a actor.Actor, u *models.User) ([]string, error) {
+	if err := a.Self(u.ID); err != nil {
+		return nil, err
+	}
 	if !u.HasTOTP() {
 		return nil, ErrTOTPNotEnabled
 	}
@@ -198,7 +214,7 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *models.User, c
 		if err := auth.ReplaceRecoveryCodes(tx, u.ID, hashes); err != nil {
 			return err
 		}
-		return s.record(tx, u, nil, auth.EventRecoveryCodesRegenerated, "", "account.recovery_codes_regenerated", c)
+		return s.record(tx, a, u, auth.EventRecoveryCodesRegenerated, "", "account.recovery_codes_regenerated")
 	})
 	if err != nil {
 		return nil, err

@@ -8,8 +8,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/photolab/privacyportal/internal/actor"
 	"github.com/photolab/privacyportal/internal/audit"
 	"github.com/photolab/privacyportal/internal/auth"
+	"github.com/photolab/privacyportal/internal/fault"
 	"github.com/photolab/privacyportal/internal/mail"
 	"github.com/photolab/privacyportal/internal/password"
 	"github.com/photolab/privacyportal/models"
@@ -24,13 +26,13 @@ const ReauthWindow = 10 * time.Minute
 var (
 	ErrInvalidCredentials = errors.New("account: email or password is incorrect")
 	ErrInvalidCode        = errors.New("account: code is not valid")
+	ErrCodeReused         = errors.New("account: code already used; wait for the next one")
 	ErrCurrentPassword    = errors.New("account: current password is incorrect")
 	ErrSameEmail          = errors.New("account: that is already the address")
-	ErrEmailUnavailable   = errors.New("account: address cannot be used")
 	ErrTOTPMandatory      = errors.New("account: staff accounts must keep two-factor authentication")
 	ErrTOTPNotEnabled     = errors.New("account: two-factor authentication is off")
 	ErrNoPendingTOTP      = errors.New("account: no two-factor set-up in progress")
-	ErrNotFound           = errors.New("account: not found")
+	ErrNotFound           = fault.New(fault.NotFound, "account: not found")
 	ErrInvalidRole        = errors.New("account: role must be staff or admin")
 )
 
@@ -39,13 +41,9 @@ type WaitError struct{ Wait time.Duration }
 
 func (e *WaitError) Error() string { return "account: too many attempts, wait " + e.Wait.String() }
 
-// Client is who acts, as the server sees them: recorded in the login
-// history (the user's own data) and the audit log.
-type Client struct {
-	IP        string
-	UserAgent string
-	Locale    string
-}
+// FaultKind and FaultWait give the web layer its status and Retry-After.
+func (e *WaitError) FaultKind() fault.Kind    { return fault.Throttled }
+func (e *WaitError) FaultWait() time.Duration { return e.Wait }
 
 // Service runs the sign-in and account-security flows. It holds no HTTP.
 type Service struct {
@@ -79,20 +77,19 @@ func (s *Service) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return s.DB.WithContext(ctx).Transaction(fn)
 }
 
-// record writes the login-history line and the audit row for an event.
-func (s *Service) record(tx *gorm.DB, u *models.User, actor *models.User, event, method, action string, c Client) error {
-	if err := auth.RecordEvent(tx, u.ID, event, method, c.IP, c.UserAgent, s.Now()); err != nil {
+// record writes u's login-history line and the audit row for an event. A
+// visitor still signing in is recorded as u: the event is theirs.
+func (s *Service) record(tx *gorm.DB, a actor.Actor, u *models.User, event, method, action string) error {
+	if err := auth.RecordEvent(tx, u.ID, event, method, a.IP, a.UserAgent, s.Now()); err != nil {
 		return err
 	}
 	if action == "" {
 		return nil
 	}
-	if actor == nil {
-		actor = u
+	if a.Kind == actor.Requester {
+		a = a.As(u)
 	}
-	aid := actor.ID
-	return audit.Append(tx, s.Dialect, audit.Entry{ActorID: &aid, ActorRole: string(actor.Role), Action: action,
-		TargetType: "user", TargetID: strconv.FormatInt(u.ID, 10), IP: c.IP})
+	return audit.Append(tx, s.Dialect, audit.By(a, action, "user", strconv.FormatInt(u.ID, 10)))
 }
 
 // notify queues a localized security mail to the user.

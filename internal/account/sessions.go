@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/photolab/privacyportal/internal/actor"
 	"github.com/photolab/privacyportal/internal/auth"
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
@@ -19,7 +20,10 @@ func (s *Service) Sessions(ctx context.Context, userID int64) ([]models.Session,
 
 // RevokeSession ends one of the user's own sessions. The owner is part of
 // the query, so another user's session id is simply not found.
-func (s *Service) RevokeSession(ctx context.Context, u *models.User, sessionID int64, c Client) error {
+func (s *Service) RevokeSession(ctx context.Context, a actor.Actor, u *models.User, sessionID int64) error {
+	if err := a.Self(u.ID); err != nil {
+		return err
+	}
 	return s.inTx(ctx, func(tx *gorm.DB) error {
 		res := tx.Where("id = ? AND user_id = ?", sessionID, u.ID).Delete(&models.Session{})
 		if res.Error != nil {
@@ -28,19 +32,22 @@ func (s *Service) RevokeSession(ctx context.Context, u *models.User, sessionID i
 		if res.RowsAffected == 0 {
 			return ErrNotFound
 		}
-		return s.record(tx, u, nil, auth.EventSessionRevoked, "", "account.session_revoked", c)
+		return s.record(tx, a, u, auth.EventSessionRevoked, "", "account.session_revoked")
 	})
 }
 
 // RevokeOtherSessions ends every session of the user except keep.
-func (s *Service) RevokeOtherSessions(ctx context.Context, u *models.User, keep int64, c Client) (int64, error) {
+func (s *Service) RevokeOtherSessions(ctx context.Context, a actor.Actor, u *models.User, keep int64) (int64, error) {
+	if err := a.Self(u.ID); err != nil {
+		return 0, err
+	}
 	var n int64
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		var err error
 		if n, err = revokeOtherSessions(tx, u.ID, keep); err != nil || n == 0 {
 			return err
 		}
-		return s.record(tx, u, nil, auth.EventSessionRevoked, "", "account.sessions_revoked", c)
+		return s.record(tx, a, u, auth.EventSessionRevoked, "", "account.sessions_revoked")
 	})
 	return n, err
 }
@@ -55,7 +62,10 @@ func (s *Service) Staff(ctx context.Context) ([]models.User, error) {
 
 // ResetTOTP is an admin clearing a staff member's lost second factor. The
 // member's sessions end; they enrol again at their next sign-in.
-func (s *Service) ResetTOTP(ctx context.Context, admin *models.User, targetID int64, c Client) error {
+func (s *Service) ResetTOTP(ctx context.Context, a actor.Actor, targetID int64) error {
+	if err := a.RequireAdmin(); err != nil {
+		return err
+	}
 	target, err := s.userByID(ctx, targetID)
 	if err != nil {
 		return err
@@ -70,7 +80,7 @@ func (s *Service) ResetTOTP(ctx context.Context, admin *models.User, targetID in
 		if _, err := revokeOtherSessions(tx, target.ID, 0); err != nil {
 			return err
 		}
-		if err := s.record(tx, target, admin, auth.EventTOTPReset, "", "admin.totp_reset", c); err != nil {
+		if err := s.record(tx, a, target, auth.EventTOTPReset, "", "admin.totp_reset"); err != nil {
 			return err
 		}
 		return s.notify(tx, target, target.Email, "totp_reset", nil)

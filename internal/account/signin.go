@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/photolab/privacyportal/internal/actor"
 	"github.com/photolab/privacyportal/internal/audit"
 	"github.com/photolab/privacyportal/internal/auth"
 	"github.com/photolab/privacyportal/internal/jobs"
@@ -29,7 +30,7 @@ const JobSendSignInCode = "account.send_signin_code"
 // success; the caller then asks for the second factor if HasTOTP. Unknown
 // addresses cost the same hashing and are throttled the same way, so
 // neither the answer nor its timing reveals who has an account.
-func (s *Service) SignInWithPassword(ctx context.Context, email, pw string, c Client) (*models.User, error) {
+func (s *Service) SignInWithPassword(ctx context.Context, a actor.Actor, email, pw string) (*models.User, error) {
 	if err := s.checkThrottle(ctx, email); err != nil {
 		return nil, err
 	}
@@ -46,7 +47,7 @@ func (s *Service) SignInWithPassword(ctx context.Context, email, pw string, c Cl
 		return nil, err
 	}
 	if !ok {
-		return nil, s.failed(ctx, email, u, auth.MethodPassword, c, ErrInvalidCredentials)
+		return nil, s.failed(ctx, a, email, u, auth.MethodPassword, ErrInvalidCredentials)
 	}
 	if err := s.Throttle.Succeed(ctx, email); err != nil {
 		return nil, err
@@ -67,20 +68,20 @@ func (s *Service) checkThrottle(ctx context.Context, email string) error {
 
 // failed counts a failure against the address and, for a real account,
 // writes the history line (and a lockout line when this failure locked it).
-func (s *Service) failed(ctx context.Context, email string, u *models.User, method string, c Client, result error) error {
+func (s *Service) failed(ctx context.Context, a actor.Actor, email string, u *models.User, method string, result error) error {
 	locked, err := s.Throttle.Fail(ctx, email)
 	if err != nil {
 		return err
 	}
 	err = s.inTx(ctx, func(tx *gorm.DB) error {
 		if u == nil {
-			return audit.Append(tx, s.Dialect, audit.Entry{Action: "auth.signin_failed", IP: c.IP})
+			return audit.Append(tx, s.Dialect, audit.By(a, "auth.signin_failed", "", ""))
 		}
-		if err := s.record(tx, u, nil, auth.EventSignInFailed, method, "auth.signin_failed", c); err != nil {
+		if err := s.record(tx, a, u, auth.EventSignInFailed, method, "auth.signin_failed"); err != nil {
 			return err
 		}
 		if locked {
-			return s.record(tx, u, nil, auth.EventLockout, method, "auth.lockout", c)
+			return s.record(tx, a, u, auth.EventLockout, method, "auth.lockout")
 		}
 		return nil
 	})
@@ -92,27 +93,30 @@ func (s *Service) failed(ctx context.Context, email string, u *models.User, meth
 
 // CompleteSignIn records a finished sign-in (all factors passed) and tells
 // the user by mail when it came from a browser and system not seen before.
-func (s *Service) CompleteSignIn(ctx context.Context, u *models.User, method string, c Client) error {
-	isNew, err := auth.IsNewDevice(ctx, s.DB, u.ID, c.UserAgent)
+func (s *Service) CompleteSignIn(ctx context.Context, a actor.Actor, u *models.User, method string) error {
+	isNew, err := auth.IsNewDevice(ctx, s.DB, u.ID, a.UserAgent)
 	if err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx *gorm.DB) error {
-		if err := s.record(tx, u, nil, auth.EventSignIn, method, "auth.signin", c); err != nil {
+		if err := s.record(tx, a, u, auth.EventSignIn, method, "auth.signin"); err != nil {
 			return err
 		}
 		if !isNew {
 			return nil
 		}
-		browser, os := auth.Device(c.UserAgent)
-		return s.notify(tx, u, u.Email, "signin_new_device", map[string]any{"Device": browser + " · " + os, "IP": c.IP})
+		browser, os := auth.Device(a.UserAgent)
+		return s.notify(tx, u, u.Email, "signin_new_device", map[string]any{"Device": browser + " · " + os, "IP": a.IP})
 	})
 }
 
 // RecordSignOut writes the sign-out to history and audit.
-func (s *Service) RecordSignOut(ctx context.Context, u *models.User, c Client) error {
+func (s *Service) RecordSignOut(ctx context.Context, a actor.Actor, u *models.User) error {
+	if err := a.Self(u.ID); err != nil {
+		return err
+	}
 	return s.inTx(ctx, func(tx *gorm.DB) error {
-		return s.record(tx, u, nil, auth.EventSignOut, "", "auth.signout", c)
+		return s.record(tx, a, u, auth.EventSignOut, "", "auth.signout")
 	})
 }
 
@@ -124,13 +128,13 @@ type sendCodePayload struct {
 // RequestSignInCode queues the mailing of a sign-in code. The request does
 // the same work (one job row) whether or not the address has an account;
 // the job decides, off the request path, whether to send anything.
-func (s *Service) RequestSignInCode(ctx context.Context, email string, c Client) error {
+func (s *Service) RequestSignInCode(ctx context.Context, a actor.Actor, email string) error {
 	email, err := NormalizeEmail(email)
 	if err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx *gorm.DB) error {
-		_, err := jobs.Enqueue(tx, JobSendSignInCode, sendCodePayload{Email: email, Locale: c.Locale}, jobs.MaxAttempts(3))
+		_, err := jobs.Enqueue(tx, JobSendSignInCode, sendCodePayload{Email: email, Locale: a.Locale}, jobs.MaxAttempts(3))
 		return err
 	})
 }
@@ -174,7 +178,7 @@ func (s *Service) sendSignInCode(ctx context.Context, email string) error {
 
 // SignInWithCode checks an emailed sign-in code; like a password, it is the
 // first factor, and a user with TOTP must still pass the second.
-func (s *Service) SignInWithCode(ctx context.Context, email, code string, c Client) (*models.User, error) {
+func (s *Service) SignInWithCode(ctx context.Context, a actor.Actor, email, code string) (*models.User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if err := s.checkThrottle(ctx, email); err != nil {
 		return nil, err
@@ -182,7 +186,7 @@ func (s *Service) SignInWithCode(ctx context.Context, email, code string, c Clie
 	row, err := s.Codes.Verify(ctx, email, models.CodeSignIn, code)
 	if errors.Is(err, auth.ErrCodeInvalid) || (err == nil && row.UserID == nil) {
 		u, _ := s.userByEmail(ctx, email)
-		return nil, s.failed(ctx, email, u, auth.MethodEmailCode, c, ErrInvalidCode)
+		return nil, s.failed(ctx, a, email, u, auth.MethodEmailCode, ErrInvalidCode)
 	}
 	if err != nil {
 		return nil, err
@@ -195,7 +199,7 @@ func (s *Service) SignInWithCode(ctx context.Context, email, code string, c Clie
 
 // VerifySecondFactor accepts a TOTP code (once: replays are refused) or an
 // unused recovery code, and returns which one it was.
-func (s *Service) VerifySecondFactor(ctx context.Context, u *models.User, code string, c Client) (string, error) {
+func (s *Service) VerifySecondFactor(ctx context.Context, a actor.Actor, u *models.User, code string) (string, error) {
 	if !u.HasTOTP() {
 		return "", ErrTOTPNotEnabled
 	}
@@ -203,12 +207,15 @@ func (s *Service) VerifySecondFactor(ctx context.Context, u *models.User, code s
 		return "", err
 	}
 	code = strings.TrimSpace(code)
-	ok, method, err := s.checkTOTPOrRecovery(ctx, u, code, c)
+	ok, method, err := s.checkTOTPOrRecovery(ctx, a, u, code)
+	if errors.Is(err, ErrCodeReused) {
+		return "", s.failed(ctx, a, u.Email, u, method, ErrCodeReused)
+	}
 	if err != nil {
 		return "", err
 	}
 	if !ok {
-		return "", s.failed(ctx, u.Email, u, method, c, ErrInvalidCode)
+		return "", s.failed(ctx, a, u.Email, u, method, ErrInvalidCode)
 	}
 	if err := s.Throttle.Succeed(ctx, u.Email); err != nil {
 		return "", err
@@ -216,7 +223,7 @@ func (s *Service) VerifySecondFactor(ctx context.Context, u *models.User, code s
 	return method, nil
 }
 
-func (s *Service) checkTOTPOrRecovery(ctx context.Context, u *models.User, code string, c Client) (bool, string, error) {
+func (s *Service) checkTOTPOrRecovery(ctx context.Context, a actor.Actor, u *models.User, code string) (bool, string, error) {
 	if isDigits(strings.ReplaceAll(code, " ", "")) {
 		ok, err := s.acceptTOTP(ctx, u, code)
 		return ok, auth.MethodTOTP, err
@@ -227,7 +234,7 @@ func (s *Service) checkTOTPOrRecovery(ctx context.Context, u *models.User, code 
 		if used, err = auth.UseRecoveryCode(tx, u.ID, code, s.Now()); err != nil || !used {
 			return err
 		}
-		return s.record(tx, u, nil, auth.EventRecoveryCodeUsed, auth.MethodRecoveryCode, "auth.recovery_code_used", c)
+		return s.record(tx, a, u, auth.EventRecoveryCodeUsed, auth.MethodRecoveryCode, "auth.recovery_code_used")
 	})
 	return used, auth.MethodRecoveryCode, err
 }
@@ -237,6 +244,12 @@ func (s *Service) checkTOTPOrRecovery(ctx context.Context, u *models.User, code 
 func (s *Service) acceptTOTP(ctx context.Context, u *models.User, code string) (bool, error) {
 	step, ok := auth.CheckTOTP(u.TOTPSecret, code, u.TOTPLastStep, s.Now())
 	if !ok {
+		// A right code refused only for its step is a replay, or the person
+		// typing the same code twice within its 30 seconds: telling them to
+		// wait for the next one helps more than blaming their clock.
+		if _, seen := auth.CheckTOTP(u.TOTPSecret, code, -1, s.Now()); seen {
+			return false, ErrCodeReused
+		}
 		return false, nil
 	}
 	res := s.DB.WithContext(ctx).Model(&models.User{}).
@@ -244,13 +257,19 @@ func (s *Service) acceptTOTP(ctx context.Context, u *models.User, code string) (
 	if res.Error != nil {
 		return false, res.Error
 	}
+	if res.RowsAffected != 1 {
+		return false, ErrCodeReused
+	}
 	u.TOTPLastStep = step
-	return res.RowsAffected == 1, nil
+	return true, nil
 }
 
 // Reauthenticate confirms a signed-in user is at the keyboard, with their
 // password or a TOTP code.
-func (s *Service) Reauthenticate(ctx context.Context, u *models.User, pw, code string, c Client) error {
+func (s *Service) Reauthenticate(ctx context.Context, a actor.Actor, u *models.User, pw, code string) error {
+	if err := a.Self(u.ID); err != nil {
+		return err
+	}
 	if err := s.checkThrottle(ctx, u.Email); err != nil {
 		return err
 	}
@@ -264,11 +283,14 @@ func (s *Service) Reauthenticate(ctx context.Context, u *models.User, pw, code s
 		method = auth.MethodTOTP
 		ok, err = s.acceptTOTP(ctx, u, code)
 	}
+	if errors.Is(err, ErrCodeReused) {
+		return s.failed(ctx, a, u.Email, u, method, ErrCodeReused)
+	}
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return s.failed(ctx, u.Email, u, method, c, ErrInvalidCredentials)
+		return s.failed(ctx, a, u.Email, u, method, ErrInvalidCredentials)
 	}
 	return s.Throttle.Succeed(ctx, u.Email)
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/photolab/privacyportal/internal/actor"
 	"github.com/photolab/privacyportal/internal/dbtest"
 	"github.com/photolab/privacyportal/internal/mail"
 	"github.com/photolab/privacyportal/internal/password"
@@ -25,19 +26,28 @@ func TestCreateStaff(t *testing.T) {
 		if err := db.Create(admin).Error; err != nil {
 			t.Fatal(err)
 		}
+		byAdmin := actor.Actor{Kind: actor.Admin, UserID: admin.ID, IP: "192.0.2.1"}
 		cases := []struct {
+			by          actor.Actor
 			email, name string
 			role        models.Role
 			want        error
 		}{
-			{"new.staff@example.com", "New Staff", models.RoleStaff, nil},
-			{"NEW.staff@example.com", "Again", models.RoleStaff, ErrEmailTaken},
-			{"cust@example.com", "Customer", models.RoleCustomer, ErrInvalidRole},
-			{"long@example.com", strings.Repeat("x", 201), models.RoleStaff, ErrNameTooLong},
-			{"bad", "Name", models.RoleStaff, ErrInvalidEmail},
+			{byAdmin, "new.staff@example.com", "New Staff", models.RoleStaff, nil},
+			{byAdmin, "NEW.staff@example.com", "Again", models.RoleStaff, ErrEmailTaken},
+			{byAdmin, "cust@example.com", "Customer", models.RoleCustomer, ErrInvalidRole},
+			{byAdmin, "long@example.com", strings.Repeat("x", 201), models.RoleStaff, ErrNameTooLong},
+			{byAdmin, "bad", "Name", models.RoleStaff, ErrInvalidEmail},
+			// The same character rule as customer names: nothing that can
+			// break a line or reorder text on staff screens.
+			{byAdmin, "ctl@example.com", "Sam\x07", models.RoleStaff, ErrNameInvalid},
+			{byAdmin, "nl@example.com", "Sam\nSmith", models.RoleStaff, ErrNameInvalid},
+			{byAdmin, "bidi@example.com", "Sam \u202eevil", models.RoleStaff, ErrNameInvalid},
+			{actor.Actor{Kind: actor.Staff, UserID: admin.ID}, "by.staff@example.com", "Staff Made", models.RoleStaff, actor.ErrNotAdmin},
+			{actor.Actor{Kind: actor.Customer, UserID: admin.ID}, "by.cust@example.com", "Cust Made", models.RoleStaff, actor.ErrNotAdmin},
 		}
 		for _, c := range cases {
-			_, err := s.CreateStaff(ctx, admin, c.email, c.name, c.role, "fr", Client{IP: "192.0.2.1"})
+			_, err := s.CreateStaff(ctx, c.by, c.email, c.name, c.role, "fr")
 			if !errors.Is(err, c.want) {
 				t.Errorf("CreateStaff(%q, %q) = %v, want %v", c.email, c.role, err, c.want)
 			}

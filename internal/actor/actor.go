@@ -110,3 +110,39 @@ func (a Actor) String() string {
 	}
 	return string(a.Kind) + "#" + strconv.FormatInt(a.UserID, 10)
 }
+
+// As is the same request, now known to be u's: a visitor who has just
+// proved who they are at sign-in acts as that user from then on.
+func (a Actor) As(u *models.User) Actor {
+	b := Of(u, Evidence{IP: a.IP, UserAgent: a.UserAgent, Locale: a.Locale})
+	if u == nil {
+		b.Kind = a.Kind
+	}
+	return b
+}
+
+// ErrNotSelf is returned when someone acts on another person's own
+// account security (password, second factor, sessions, email).
+var ErrNotSelf = fault.New(fault.Forbidden, "actor: only the account's owner may do this")
+
+// Self refuses anyone but the account's owner, whatever their role: an
+// admin resets a lost second factor through its own audited method, never
+// by changing someone's password.
+func (a Actor) Self(subjectID int64) error {
+	if subjectID == 0 || a.UserID != subjectID {
+		return ErrNotSelf
+	}
+	return nil
+}
+
+// ErrNotAdmin is returned when anyone but an admin (or the portal itself)
+// tries an admin's action.
+var ErrNotAdmin = fault.New(fault.Forbidden, "actor: admins only")
+
+// RequireAdmin refuses anyone but an admin or the portal itself.
+func (a Actor) RequireAdmin() error {
+	if a.Kind != Admin && a.Kind != System {
+		return ErrNotAdmin
+	}
+	return nil
+}

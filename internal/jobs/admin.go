@@ -2,10 +2,10 @@ package jobs
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
+	"github.com/photolab/privacyportal/internal/fault"
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
 )
@@ -54,7 +54,7 @@ func List(ctx context.Context, db *gorm.DB, status models.JobStatus, limit, offs
 
 // ErrNotDead is returned by Retry for a job that is not in the dead-letter
 // state (already retried, still running, or no such job).
-var ErrNotDead = errors.New("jobs: no dead job with that id")
+var ErrNotDead = fault.New(fault.NotFound, "jobs: no dead job with that id")
 
 // Retry puts a dead job back in the queue with a fresh set of attempts.
 // The update is conditional, so two admins pressing "retry" at once (or a

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/photolab/privacyportal/internal/jobs"
+	"github.com/photolab/privacyportal/internal/fault"
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
 )
@@ -27,7 +28,7 @@ const DeliverKind = "mail.deliver"
 const deliverAttempts = 10
 
 // ErrNotFound is returned by Get for an id with no outbox row.
-var ErrNotFound = errors.New("mail: no such outbox message")
+var ErrNotFound = fault.New(fault.NotFound, "mail: no such outbox message")
 
 // Config says where mail goes.
 type Config struct {

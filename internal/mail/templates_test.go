@@ -21,12 +21,13 @@ var sampleData = map[string]map[string]any{
 		"Device": "Firefox on Linux",
 		"IP":     "203.0.113.7",
 	},
-	"email_code":        {"Code": "482913", "Minutes": 15},
-	"email_change_code": {"Code": "482913", "Minutes": 15},
-	"password_changed":  {"Name": "Zoé", "Time": time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC)},
-	"totp_enabled":      {"Name": "Zoé", "Time": time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC)},
-	"totp_disabled":     {"Name": "", "Time": time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC)},
-	"totp_reset":        {"Name": "Zoé"},
+	"email_code":         {"Code": "482913", "Minutes": 15},
+	"email_change_code":  {"Code": "482913", "Minutes": 15},
+	"password_changed":   {"Name": "Zoé", "Time": time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC)},
+	"totp_enabled":       {"Name": "Zoé", "Time": time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC)},
+	"totp_disabled":      {"Name": "", "Time": time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC)},
+	"totp_reset":         {"Name": "Zoé"},
+	"email_change_taken": {"Name": "Zoé"},
 	"email_changed": {
 		"Name":           "Zoé",
 		"NewEmailMasked": "ca•••@example.com",
@@ -38,13 +39,14 @@ var sampleData = map[string]map[string]any{
 // sampleWants is what each template's text and HTML must show of its data,
 // so a template that drops a field fails.
 var sampleWants = map[string][]string{
-	"email_code":        {"482913", "15"},
-	"email_change_code": {"482913", "15"},
-	"password_changed":  {"Zoé", "17:05 UTC"},
-	"totp_enabled":      {"Zoé", "17:05 UTC"},
-	"totp_disabled":     {"17:05 UTC"},
-	"totp_reset":        {"Zoé"},
-	"email_changed":     {"Zoé", "ca•••@example.com", "17:05 UTC"},
+	"email_code":         {"482913", "15"},
+	"email_change_code":  {"482913", "15"},
+	"password_changed":   {"Zoé", "17:05 UTC"},
+	"totp_enabled":       {"Zoé", "17:05 UTC"},
+	"totp_disabled":      {"17:05 UTC"},
+	"totp_reset":         {"Zoé"},
+	"email_change_taken": {"Zoé"},
+	"email_changed":      {"Zoé", "ca•••@example.com", "17:05 UTC"},
 }
 
 func TestEmbeddedTemplatesHaveEveryPart(t *testing.T) {

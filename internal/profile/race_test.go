@@ -22,7 +22,7 @@ func TestConcurrentSaves(t *testing.T) {
 				id := newUser(t, db, "a@example.com")
 				base := Input{FirstName: "Ada", LastName: "Lovelace"}
 				if start == "later save" {
-					snap, err := s.Update(ctx, id, base, customer(id))
+					snap, err := s.Update(ctx, customer(id), id, base)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -37,7 +37,7 @@ func TestConcurrentSaves(t *testing.T) {
 						in := base
 						in.LastName = string(rune('A' + i))
 						<-ready
-						_, errs[i] = s.Update(ctx, id, in, customer(id))
+						_, errs[i] = s.Update(ctx, customer(id), id, in)
 					})
 				}
 				close(ready)
@@ -109,7 +109,7 @@ func TestSaveLosesRace(t *testing.T) {
 			id := newUser(t, db, c.email)
 			base := Input{FirstName: "Ada", LastName: "Lovelace"}
 			if saved {
-				snap, err := s.Update(ctx, id, base, customer(id))
+				snap, err := s.Update(ctx, customer(id), id, base)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -120,13 +120,13 @@ func TestSaveLosesRace(t *testing.T) {
 			slow.Phone = "+14155552671"
 			done := make(chan error)
 			go func() {
-				_, err := s.Update(context.WithValue(ctx, pauseKey{}, p), id, slow, customer(id))
+				_, err := s.Update(context.WithValue(ctx, pauseKey{}, p), customer(id), id, slow)
 				done <- err
 			}()
 			<-p.read
 			fast := base
 			fast.LastName = "King"
-			if _, err := s.Update(ctx, id, fast, customer(id)); err != nil {
+			if _, err := s.Update(ctx, customer(id), id, fast); err != nil {
 				t.Fatalf("saved=%v: the fast save failed: %v", saved, err)
 			}
 			close(p.resume)

@@ -5,27 +5,32 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/photolab/privacyportal/internal/actor"
+	"github.com/photolab/privacyportal/internal/audit"
+	"github.com/photolab/privacyportal/internal/fault"
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
-// Actor kinds: who made a change, as the change history shows it.
-const (
-	ActorCustomer = "customer"
-	ActorStaff    = "staff"
-	ActorAPI      = "api"
-)
-
-// Actor is who saves a profile. ID is the user (customer or staff) or the
-// API token's owner; nil when there is none.
-type Actor struct {
-	Kind string
-	ID   *int64
+// historyKind is who made a change, as the change history shows it to
+// the customer: themselves, the shop's staff (admins included) or the
+// shop's systems.
+func historyKind(a actor.Actor) (string, error) {
+	switch a.Kind {
+	case actor.Customer:
+		return "customer", nil
+	case actor.Staff, actor.Admin:
+		return "staff", nil
+	case actor.API:
+		return "api", nil
+	}
+	return "", fault.New(fault.Forbidden, "profile: "+string(a.Kind)+" cannot edit a profile")
 }
 
 // Snapshot is a customer's profile with both addresses. A profile never
@@ -41,7 +46,7 @@ var (
 	// ErrConflict is wrapped by *ConflictError.
 	ErrConflict = errors.New("profile: changed since the form was loaded")
 	// ErrUnknownUser is returned when saving a profile for no user.
-	ErrUnknownUser = errors.New("profile: no such user")
+	ErrUnknownUser = fault.New(fault.NotFound, "profile: no such user")
 )
 
 // ValidationError carries the per-field messages of a refused save.
@@ -59,6 +64,9 @@ func (e *ValidationError) Error() string {
 
 func (e *ValidationError) Unwrap() error { return ErrInvalid }
 
+// FaultKind marks a refused save as bad input for the web layer.
+func (e *ValidationError) FaultKind() fault.Kind { return fault.Invalid }
+
 // ConflictError says the profile was saved by someone else since the form
 // was loaded. Current is what is stored now; Fields lists the fields whose
 // stored value differs from the submitted one, so the form can keep the
@@ -74,14 +82,18 @@ func (e *ConflictError) Error() string {
 
 func (e *ConflictError) Unwrap() error { return ErrConflict }
 
+// FaultKind marks a lost race as a conflict for the web layer.
+func (e *ConflictError) FaultKind() fault.Kind { return fault.Conflict }
+
 // errLostRace means a concurrent save committed between our read and our
 // write; the transaction is rolled back and reported as a conflict.
 var errLostRace = errors.New("profile: concurrent save")
 
 // Service reads and saves profiles.
 type Service struct {
-	DB  *gorm.DB
-	Now func() time.Time // nil: the wall clock
+	DB      *gorm.DB
+	Dialect models.Dialect
+	Now     func() time.Time // nil: the wall clock
 }
 
 func (s *Service) now() time.Time {
@@ -130,11 +142,13 @@ func load(db *gorm.DB, userID int64) (Snapshot, error) {
 // checked and bumped, only changed columns are written, each changed field
 // gets a history row, and the user's display name and locale follow. A
 // save that changes nothing writes nothing.
-func (s *Service) Update(ctx context.Context, userID int64, in Input, actor Actor) (Snapshot, error) {
-	switch actor.Kind {
-	case ActorCustomer, ActorStaff, ActorAPI:
-	default:
-		return Snapshot{}, fmt.Errorf("profile: update: unknown actor kind %q", actor.Kind)
+func (s *Service) Update(ctx context.Context, a actor.Actor, userID int64, in Input) (Snapshot, error) {
+	kind, err := historyKind(a)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	if err := a.MayActOn(userID); err != nil {
+		return Snapshot{}, err
 	}
 	now := s.now()
 	in, errs := Validate(in, now)
@@ -142,7 +156,7 @@ func (s *Service) Update(ctx context.Context, userID int64, in Input, actor Acto
 		return Snapshot{}, &ValidationError{Fields: errs}
 	}
 	var saved Snapshot
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		user, err := loadUser(tx, userID)
 		if err != nil {
 			return err
@@ -170,7 +184,14 @@ func (s *Service) Update(ctx context.Context, userID int64, in Input, actor Acto
 		if err := writeAddress(tx, cur.Delivery, in.Delivery, now); err != nil {
 			return err
 		}
-		if err := writeHistory(tx, cur, in, changed, actor, now); err != nil {
+		if err := writeHistory(tx, cur, in, changed, kind, a.ID(), now); err != nil {
+			return err
+		}
+		// The audit row names the fields, never their values: those are in
+		// the customer's own history, which erasure can remove.
+		e := audit.By(a, "profile.updated", "user", strconv.FormatInt(userID, 10))
+		e.Details = map[string]string{"fields": strings.Join(changed, ",")}
+		if err := audit.Append(tx, s.Dialect, e); err != nil {
 			return err
 		}
 		if err := syncUser(tx, user, cur.Profile, in, now); err != nil {
@@ -272,7 +293,7 @@ func writeAddress(tx *gorm.DB, cur models.Address, in AddressInput, now time.Tim
 	return tx.Model(&models.Address{}).Where("id = ?", cur.ID).Updates(set).Error
 }
 
-func writeHistory(tx *gorm.DB, cur Snapshot, in Input, changed []string, actor Actor, now time.Time) error {
+func writeHistory(tx *gorm.DB, cur Snapshot, in Input, changed []string, kind string, actorID *int64, now time.Time) error {
 	old, neu := snapshotValues(cur), inputValues(in)
 	rows := make([]models.ProfileChange, 0, len(changed))
 	for i, name := range fieldNames {
@@ -281,7 +302,7 @@ func writeHistory(tx *gorm.DB, cur Snapshot, in Input, changed []string, actor A
 		}
 		rows = append(rows, models.ProfileChange{
 			UserID: cur.Profile.UserID, CreatedAt: now, Field: name,
-			OldValue: old[i], NewValue: neu[i], ActorKind: actor.Kind, ActorID: actor.ID,
+			OldValue: old[i], NewValue: neu[i], ActorKind: kind, ActorID: actorID,
 		})
 	}
 	return tx.Create(&rows).Error

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/photolab/privacyportal/internal/actor"
 	"github.com/photolab/privacyportal/internal/dbtest"
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
@@ -34,7 +35,7 @@ func (c *clock) Advance(d time.Duration) {
 
 func newService(db *dbtest.DB) (*Service, *clock) {
 	c := &clock{t: testNow}
-	return &Service{DB: db.DB, Now: c.Now}, c
+	return &Service{DB: db.DB, Dialect: db.Dialect, Now: c.Now}, c
 }
 
 func newUser(t *testing.T, db *dbtest.DB, email string) int64 {
@@ -46,7 +47,7 @@ func newUser(t *testing.T, db *dbtest.DB, email string) int64 {
 	return u.ID
 }
 
-func customer(id int64) Actor { return Actor{Kind: ActorCustomer, ID: &id} }
+func customer(id int64) actor.Actor { return actor.Actor{Kind: actor.Customer, UserID: id} }
 
 func fullInput() Input {
 	return Input{
@@ -104,7 +105,7 @@ func TestFirstSave(t *testing.T) {
 		s, _ := newService(db)
 		ctx := context.Background()
 		id := newUser(t, db, "a@example.com")
-		snap, err := s.Update(ctx, id, fullInput(), customer(id))
+		snap, err := s.Update(ctx, customer(id), id, fullInput())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -125,7 +126,7 @@ func TestFirstSave(t *testing.T) {
 		}
 		want := map[string]string{"first_name": "Ada", "phone": "+33612345678", "billing.country": "FR", "billing.postal_code": "75001"}
 		for _, c := range changes {
-			if c.UserID != id || c.ActorKind != ActorCustomer || c.ActorID == nil || *c.ActorID != id || c.OldValue != "" || !c.CreatedAt.Equal(testNow) {
+			if c.UserID != id || c.ActorKind != "customer" || c.ActorID == nil || *c.ActorID != id || c.OldValue != "" || !c.CreatedAt.Equal(testNow) {
 				t.Errorf("change %+v", c)
 			}
 			if w, ok := want[c.Field]; ok && c.NewValue != w {
@@ -145,14 +146,14 @@ func TestSaveWritesOnlyWhatChanged(t *testing.T) {
 		id := newUser(t, db, "a@example.com")
 		in := fullInput()
 		in.Delivery = AddressInput{Line1: "2 Main St", City: "Boston", PostalCode: "02108", Country: "US"}
-		first, err := s.Update(ctx, id, in, customer(id))
+		first, err := s.Update(ctx, customer(id), id, in)
 		if err != nil {
 			t.Fatal(err)
 		}
 		before := countRows(t, db, id)
 
 		clk.Advance(time.Hour)
-		same, err := s.Update(ctx, id, first.Input(), customer(id))
+		same, err := s.Update(ctx, customer(id), id, first.Input())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -164,7 +165,7 @@ func TestSaveWritesOnlyWhatChanged(t *testing.T) {
 		next.Phone = "+1 (415) 555-2671"
 		next.PreferredLanguage = ""    // clearing it must not clear the account's locale
 		next.Delivery = AddressInput{} // an emptied address is deleted
-		second, err := s.Update(ctx, id, next, Actor{Kind: ActorStaff})
+		second, err := s.Update(ctx, actor.Actor{Kind: actor.Staff}, id, next)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -180,7 +181,7 @@ func TestSaveWritesOnlyWhatChanged(t *testing.T) {
 		}
 		got := map[string][2]string{}
 		for _, c := range changes {
-			if c.ActorKind != ActorStaff || c.ActorID != nil || !c.CreatedAt.Equal(testNow.Add(time.Hour)) {
+			if c.ActorKind != "staff" || c.ActorID != nil || !c.CreatedAt.Equal(testNow.Add(time.Hour)) {
 				t.Errorf("change %+v", c)
 			}
 			got[c.Field] = [2]string{c.OldValue, c.NewValue}
@@ -212,13 +213,13 @@ func TestStaleVersion(t *testing.T) {
 		s, _ := newService(db)
 		ctx := context.Background()
 		id := newUser(t, db, "a@example.com")
-		v1, err := s.Update(ctx, id, fullInput(), customer(id))
+		v1, err := s.Update(ctx, customer(id), id, fullInput())
 		if err != nil {
 			t.Fatal(err)
 		}
 		other := v1.Input()
 		other.LastName = "King"
-		if _, err := s.Update(ctx, id, other, Actor{Kind: ActorAPI}); err != nil {
+		if _, err := s.Update(ctx, actor.Actor{Kind: actor.API}, id, other); err != nil {
 			t.Fatal(err)
 		}
 		before := countRows(t, db, id)
@@ -238,7 +239,7 @@ func TestStaleVersion(t *testing.T) {
 			in := v1.Input()
 			c.edit(&in)
 			in.Version = c.version
-			_, err := s.Update(ctx, id, in, customer(id))
+			_, err := s.Update(ctx, customer(id), id, in)
 			var ce *ConflictError
 			if !errors.As(err, &ce) || !errors.Is(err, ErrConflict) {
 				t.Fatalf("%s: err = %v, want a ConflictError", c.name, err)
@@ -261,22 +262,22 @@ func TestChangesScopedNewestFirst(t *testing.T) {
 		s, clk := newService(db)
 		ctx := context.Background()
 		ada, bob := newUser(t, db, "ada@example.com"), newUser(t, db, "bob@example.com")
-		v1, err := s.Update(ctx, ada, Input{FirstName: "Ada", LastName: "Lovelace"}, customer(ada))
+		v1, err := s.Update(ctx, customer(ada), ada, Input{FirstName: "Ada", LastName: "Lovelace"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		clk.Advance(time.Minute)
-		if _, err := s.Update(ctx, bob, Input{FirstName: "Bob", LastName: "Bobson", Gender: GenderMale}, customer(bob)); err != nil {
+		if _, err := s.Update(ctx, customer(bob), bob, Input{FirstName: "Bob", LastName: "Bobson", Gender: GenderMale}); err != nil {
 			t.Fatal(err)
 		}
 		clk.Advance(time.Minute)
 		in := v1.Input()
 		in.BirthDate = "1815-12-10"
-		if _, err := s.Update(ctx, ada, in, customer(ada)); !errors.Is(err, ErrInvalid) {
+		if _, err := s.Update(ctx, customer(ada), ada, in); !errors.Is(err, ErrInvalid) {
 			t.Fatalf("1815: err = %v, want ErrInvalid", err)
 		}
 		in.BirthDate = "1915-12-10"
-		if _, err := s.Update(ctx, ada, in, customer(ada)); err != nil {
+		if _, err := s.Update(ctx, customer(ada), ada, in); err != nil {
 			t.Fatal(err)
 		}
 
@@ -333,19 +334,21 @@ func TestRefusedSavesWriteNothing(t *testing.T) {
 			ctx      context.Context
 			user     int64
 			in       Input
-			actor    Actor
+			actor    actor.Actor
 			failLast bool
 			want     error
 		}{
 			{"invalid input", context.Background(), id, Input{FirstName: "Ada"}, customer(id), false, ErrInvalid},
-			{"unknown actor", context.Background(), id, fullInput(), Actor{Kind: "robot"}, false, nil},
-			{"unknown user", context.Background(), id + 100, fullInput(), customer(id), false, ErrUnknownUser},
+			{"unknown actor", context.Background(), id, fullInput(), actor.Actor{Kind: "robot"}, false, nil},
+			{"unknown user", context.Background(), id + 100, fullInput(), actor.Actor{Kind: actor.Staff, UserID: id}, false, ErrUnknownUser},
+			{"another customer", context.Background(), id, fullInput(), customer(id + 100), false, actor.ErrNotSubject},
+			{"requester without an account", context.Background(), id, fullInput(), actor.Actor{Kind: actor.Requester}, false, nil},
 			{"cancelled context", cancelled, id, fullInput(), customer(id), false, context.Canceled},
 			{"history insert fails", context.Background(), id, fullInput(), customer(id), true, nil},
 		}
 		for _, c := range cases {
 			failHistory.Store(c.failLast)
-			_, err := s.Update(c.ctx, c.user, c.in, c.actor)
+			_, err := s.Update(c.ctx, c.actor, c.user, c.in)
 			if err == nil || (c.want != nil && !errors.Is(err, c.want)) {
 				t.Errorf("%s: err = %v, want %v", c.name, err, c.want)
 			}
@@ -357,13 +360,13 @@ func TestRefusedSavesWriteNothing(t *testing.T) {
 			}
 		}
 		var ve *ValidationError
-		if _, err := s.Update(context.Background(), id, Input{FirstName: "Ada"}, customer(id)); !errors.As(err, &ve) || ve.Fields["last_name"] != MsgRequired {
+		if _, err := s.Update(context.Background(), customer(id), id, Input{FirstName: "Ada"}); !errors.As(err, &ve) || ve.Fields["last_name"] != MsgRequired {
 			t.Errorf("ValidationError = %v", err)
 		}
 
 		// A failure on an existing profile leaves the previous version whole.
 		failHistory.Store(false)
-		v1, err := s.Update(context.Background(), id, fullInput(), customer(id))
+		v1, err := s.Update(context.Background(), customer(id), id, fullInput())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -371,7 +374,7 @@ func TestRefusedSavesWriteNothing(t *testing.T) {
 		failHistory.Store(true)
 		next := v1.Input()
 		next.LastName, next.Billing = "King", AddressInput{}
-		if _, err := s.Update(context.Background(), id, next, customer(id)); err == nil {
+		if _, err := s.Update(context.Background(), customer(id), id, next); err == nil {
 			t.Fatal("the injected failure was not reported")
 		}
 		got, err := s.Get(context.Background(), id)
@@ -391,7 +394,7 @@ func TestSaveKeepsALaterLanguageChoice(t *testing.T) {
 		s, _ := newService(db)
 		ctx := context.Background()
 		id := newUser(t, db, "b@example.com")
-		snap, err := s.Update(ctx, id, fullInput(), customer(id))
+		snap, err := s.Update(ctx, customer(id), id, fullInput())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -400,7 +403,7 @@ func TestSaveKeepsALaterLanguageChoice(t *testing.T) {
 		}
 		next := snap.Input()
 		next.FirstName = "Augusta"
-		if _, err := s.Update(ctx, id, next, customer(id)); err != nil {
+		if _, err := s.Update(ctx, customer(id), id, next); err != nil {
 			t.Fatal(err)
 		}
 		if u := loadUserRow(t, db, id); u.Locale != "zh-CN" {
@@ -408,7 +411,7 @@ func TestSaveKeepsALaterLanguageChoice(t *testing.T) {
 		}
 		next.Version++
 		next.PreferredLanguage = "en"
-		if _, err := s.Update(ctx, id, next, customer(id)); err != nil {
+		if _, err := s.Update(ctx, customer(id), id, next); err != nil {
 			t.Fatal(err)
 		}
 		if u := loadUserRow(t, db, id); u.Locale != "en" {

@@ -120,16 +120,17 @@ func checkText(errs FieldErrors, field, s string, maxLen int, required bool) str
 		}
 	case utf8.RuneCountInString(s) > maxLen:
 		errs[field] = MsgTooLong
-	case !printable(s):
+	case !Printable(s):
 		errs[field] = MsgInvalidChars
 	}
 	return s
 }
 
-// printable refuses control characters, invalid UTF-8, line separators and
+// Printable refuses control characters, invalid UTF-8, line separators and
 // the bidirectional overrides that can make a name display as something
-// else in staff screens and exports.
-func printable(s string) bool {
+// else in staff screens and exports. Every name typed into the portal
+// (customers, staff, admins) passes this one rule.
+func Printable(s string) bool {
 	if !utf8.ValidString(s) {
 		return false
 	}

@@ -1,0 +1,77 @@
+package account
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/photolab/privacyportal/internal/actor"
+	"github.com/photolab/privacyportal/internal/audit"
+	"github.com/photolab/privacyportal/internal/auth"
+	"github.com/photolab/privacyportal/internal/fault"
+	"github.com/photolab/privacyportal/internal/i18n"
+	"github.com/photolab/privacyportal/models"
+	"gorm.io/gorm"
+)
+
+// User returns one account by id; a missing one is ErrNotFound.
+func (s *Service) User(ctx context.Context, id int64) (*models.User, error) {
+	return s.userByID(ctx, id)
+}
+
+// Events is one page of a user's sign-in and security history, newest
+// first, with the total for paging.
+func (s *Service) Events(ctx context.Context, userID int64, limit, offset int) ([]models.LoginEvent, int64, error) {
+	return auth.ListEvents(ctx, s.DB, userID, limit, offset)
+}
+
+// RecoveryCodesLeft counts the user's unused recovery codes.
+func (s *Service) RecoveryCodesLeft(ctx context.Context, userID int64) (int64, error) {
+	return auth.RecoveryCodesLeft(ctx, s.DB, userID)
+}
+
+// ErrInvalidLocale is a language the portal does not speak.
+var ErrInvalidLocale = fault.New(fault.Invalid, "account: unknown language")
+
+// SetLocale remembers the language a user chose, so mails follow it.
+func (s *Service) SetLocale(ctx context.Context, a actor.Actor, u *models.User, locale string) error {
+	if err := a.Self(u.ID); err != nil {
+		return err
+	}
+	if !i18n.Valid(locale) {
+		return ErrInvalidLocale
+	}
+	if u.Locale == locale {
+		return nil
+	}
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Model(&models.User{}).Where("id = ?", u.ID).Update("locale", locale).Error; err != nil {
+			return err
+		}
+		e := audit.By(a, "account.locale_changed", "user", strconv.FormatInt(u.ID, 10))
+		e.Details = map[string]string{"locale": locale}
+		return audit.Append(tx, s.Dialect, e)
+	})
+	if err != nil {
+		return fmt.Errorf("account: set locale: %w", err)
+	}
+	u.Locale = locale
+	return nil
+}
+
+// CountByRole counts accounts per role, for the admin home.
+func (s *Service) CountByRole(ctx context.Context) (map[models.Role]int64, error) {
+	var rows []struct {
+		Role  models.Role
+		Count int64
+	}
+	err := s.DB.WithContext(ctx).Model(&models.User{}).Select("role, count(*) as count").Group("role").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("account: count by role: %w", err)
+	}
+	out := make(map[models.Role]int64, len(rows))
+	for _, r := range rows {
+		out[r.Role] = r.Count
+	}
+	return out, nil
+}
