@@ -3,10 +3,13 @@ package holdings
 import (
 	"context"
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
+	"github.com/photolab/privacyportal/internal/actor"
 	"github.com/photolab/privacyportal/internal/dbtest"
+	"github.com/photolab/privacyportal/internal/fault"
 	"github.com/photolab/privacyportal/models"
 )
 
@@ -202,8 +205,9 @@ func TestOverview(t *testing.T) {
 func TestPolicy(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		ctx := context.Background()
-		s := &Store{DB: db.DB}
+		s := &Store{DB: db.DB, Dialect: db.Dialect}
 		user := newUser(t, db.DB, "carol@example.com")
+		carol := actor.Actor{Kind: actor.Customer, UserID: user, IP: "192.0.2.7"}
 		if v, ack, err := s.CurrentPolicy(ctx, user); v != nil || ack != nil || err != nil {
 			t.Fatalf("no policy yet: %v %v %v", v, ack, err)
 		}
@@ -224,14 +228,37 @@ func TestPolicy(t *testing.T) {
 				t.Errorf("%s body is not a Markdown policy: %.40q", loc, body)
 			}
 		}
-		if err := s.Acknowledge(ctx, user, future.ID, time.Now()); !errors.Is(err, ErrNotFound) {
+		if err := s.Acknowledge(ctx, carol, user, future.ID, time.Now()); !errors.Is(err, ErrNotFound) || !fault.Is(err, fault.NotFound) {
 			t.Errorf("acknowledging an unpublished version: %v", err)
+		}
+		other := newUser(t, db.DB, "dave@example.com")
+		for _, a := range []actor.Actor{
+			{Kind: actor.Customer, UserID: other},
+			{Kind: actor.Requester},
+			{},
+		} {
+			if err := s.Acknowledge(ctx, a, user, v.ID, time.Now()); !fault.Is(err, fault.Forbidden) {
+				t.Errorf("%s acknowledging for carol: %v, want forbidden", a, err)
+			}
 		}
 		first := base
 		for _, at := range []time.Time{first, first.Add(time.Hour)} {
-			if err := s.Acknowledge(ctx, user, v.ID, at); err != nil {
+			if err := s.Acknowledge(ctx, carol, user, v.ID, at); err != nil {
 				t.Fatal(err)
 			}
+		}
+		// One audit entry, by carol, about carol: the second acknowledgement
+		// changed nothing, and the refused ones wrote nothing.
+		var entries []models.AuditEntry
+		if err := db.Where("action = ?", "policy.acknowledged").Find(&entries).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) != 1 {
+			t.Fatalf("%d policy.acknowledged entries, want 1", len(entries))
+		}
+		if e := entries[0]; e.ActorID == nil || *e.ActorID != user || e.ActorRole != "customer" ||
+			e.TargetType != "user" || e.TargetID != strconv.FormatInt(user, 10) || e.IP != "192.0.2.7" {
+			t.Errorf("audit entry %+v", e)
 		}
 		_, ack, err = s.CurrentPolicy(ctx, user)
 		if err != nil || ack == nil || !ack.AcknowledgedAt.Equal(first) {
@@ -242,7 +269,6 @@ func TestPolicy(t *testing.T) {
 		if acks != 1 {
 			t.Errorf("%d acks, want 1", acks)
 		}
-		other := newUser(t, db.DB, "dave@example.com")
 		if _, ack, _ := s.CurrentPolicy(ctx, other); ack != nil {
 			t.Error("another customer's acknowledgement leaked")
 		}
