@@ -160,6 +160,10 @@ func TestOverview(t *testing.T) {
 		mustCreate(t, db.DB, &msgs)
 		mustCreate(t, db.DB, &models.SurveyAnswer{UserID: bob, AnsweredAt: base, Kind: "survey", Title: "t", Question: "q"})
 		mustCreate(t, db.DB, &models.LoginEvent{UserID: alice, CreatedAt: base.Add(5 * time.Hour), Event: "signin"})
+		// A category an admin added: no entry answers for it, so it has no
+		// page and counts nothing.
+		mustCreate(t, db.DB, &models.DataCategory{Key: "loyalty", Sort: 999, Name: "Loyalty", Description: "d",
+			RetentionText: "r", Source: "s", Recipients: "p"})
 
 		var got []Summary
 		fullQueries := queries(n, func() {
@@ -175,22 +179,24 @@ func TestOverview(t *testing.T) {
 		want := map[string]struct {
 			count int64
 			last  *time.Time
+			path  string
 		}{
-			"profile":  {1, ts(-time.Hour)},
-			"orders":   {3, ts(2 * time.Hour)},
-			"payments": {3, ts(2 * time.Hour)},
-			"photos":   {1, ts(24 * time.Hour)},
-			"contact":  {4, ts(3 * time.Minute)},
-			"surveys":  {0, nil},
-			"logins":   {1, ts(5 * time.Hour)},
+			"profile":  {1, ts(-time.Hour), "/account/data/profile"},
+			"orders":   {3, ts(2 * time.Hour), "/account/data/orders"},
+			"payments": {3, ts(2 * time.Hour), "/account/data/payments"},
+			"photos":   {1, ts(24 * time.Hour), "/account/data/photos"},
+			"contact":  {4, ts(3 * time.Minute), "/account/data/contact"},
+			"surveys":  {0, nil, "/account/data/surveys"},
+			"logins":   {1, ts(5 * time.Hour), "/account/data/logins"},
+			"loyalty":  {0, nil, ""},
 		}
 		if len(got) != len(want) {
 			t.Fatalf("%d summaries, want %d", len(got), len(want))
 		}
 		for _, sum := range got {
 			w := want[sum.Category.Key]
-			if sum.Count != w.count {
-				t.Errorf("%s: count %d, want %d", sum.Category.Key, sum.Count, w.count)
+			if sum.Count != w.count || sum.Path != w.path {
+				t.Errorf("%s: count %d, path %q; want %d, %q", sum.Category.Key, sum.Count, sum.Path, w.count, w.path)
 			}
 			switch {
 			case (sum.LastChange == nil) != (w.last == nil):
