@@ -18,13 +18,6 @@ import (
 
 const dataPerPage = 20
 
-// categoryPaths maps a data category to its page.
-var categoryPaths = map[string]string{
-	"profile": "/account/data/profile", "orders": "/account/data/orders", "payments": "/account/data/payments",
-	"photos": "/account/data/photos", "contact": "/account/data/contact", "surveys": "/account/data/surveys",
-	"logins": "/account/data/logins",
-}
-
 // categoryView localizes a category's texts for the page.
 func categoryView(ctx context.Context, c holdings.Category) views.CategoryView {
 	loc := i18n.Locale(ctx)
@@ -37,9 +30,14 @@ func categoryView(ctx context.Context, c holdings.Category) views.CategoryView {
 	return v
 }
 
-// categoryPage loads a category and the standard page frame for it.
+// categoryPage loads a registered category and the standard page frame
+// for it. A key no registry entry answers for has no page.
 func (h *Handler) categoryPage(r *http.Request, key, titleID string) (views.Page, views.CategoryView, error) {
-	c, err := h.Holdings.Category(r.Context(), key)
+	e, ok := holdings.Lookup(key)
+	if !ok {
+		return views.Page{}, views.CategoryView{}, holdings.ErrNotFound
+	}
+	c, err := h.Holdings.Category(r.Context(), e.Key())
 	if err != nil {
 		return views.Page{}, views.CategoryView{}, err
 	}
@@ -50,11 +48,12 @@ func (h *Handler) categoryPage(r *http.Request, key, titleID string) (views.Page
 type pageLoader[T any] func(ctx context.Context, userID int64, limit, offset int) ([]T, int64, error)
 
 // listCategory renders a category page listing the customer's rows: it
-// loads the category, the requested page of rows (always scoped by the
-// signed-in customer), converts each row for the view and renders.
-func listCategory[T, V any](h *Handler, w http.ResponseWriter, r *http.Request, key, titleID string,
+// loads the category (titled by the message "data.<key>.title"), the
+// requested page of rows (always scoped by the signed-in customer),
+// converts each row for the view and renders.
+func listCategory[T, V any](h *Handler, w http.ResponseWriter, r *http.Request, key string,
 	load pageLoader[T], convert func(T) V, render func(views.Page, views.CategoryView, []V, views.Pagination) templ.Component) {
-	page, cat, err := h.categoryPage(r, key, titleID)
+	page, cat, err := h.categoryPage(r, key, "data."+key+".title")
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -84,7 +83,7 @@ func (h *Handler) dataOverview(w http.ResponseWriter, r *http.Request) {
 	var d views.DataOverview
 	for _, s := range sums {
 		d.Cards = append(d.Cards, views.CategoryCard{Category: categoryView(ctx, s.Category), Count: s.Count,
-			LastChange: s.LastChange, URL: categoryPaths[s.Category.Key]})
+			LastChange: s.LastChange, URL: s.Path})
 	}
 	policy, ack, err := h.Holdings.CurrentPolicy(ctx, uid)
 	if err != nil {
@@ -109,7 +108,7 @@ func policyStatus(p *models.PolicyVersion, ack *models.PolicyAck) *views.PolicyS
 
 func (h *Handler) ordersData(w http.ResponseWriter, r *http.Request) {
 	loc := i18n.Locale(r.Context())
-	listCategory(h, w, r, "orders", "data.orders.title", h.Holdings.Orders, func(o holdings.OrderWithItems) views.OrderView {
+	listCategory(h, w, r, holdings.KeyOrders, h.Holdings.Orders, func(o holdings.OrderWithItems) views.OrderView {
 		ov := views.OrderView{Number: o.Number, Status: o.Status, DeliveryStatus: o.DeliveryStatus, PlacedAt: o.PlacedAt,
 			Total: views.FormatMoney(loc, o.TotalCents, o.Currency)}
 		for _, it := range o.Items {
@@ -122,7 +121,7 @@ func (h *Handler) ordersData(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) paymentsData(w http.ResponseWriter, r *http.Request) {
 	loc := i18n.Locale(r.Context())
-	listCategory(h, w, r, "payments", "data.payments.title", h.Holdings.Payments, func(p holdings.PaymentRow) views.PaymentView {
+	listCategory(h, w, r, holdings.KeyPayments, h.Holdings.Payments, func(p holdings.PaymentRow) views.PaymentView {
 		return views.PaymentView{PaidAt: p.PaidAt, Provider: p.Provider, Method: p.Method, Last4: p.Last4,
 			Amount: views.FormatMoney(loc, p.AmountCents, p.Currency), OrderNumber: p.OrderNumber}
 	}, views.PaymentsPage)
@@ -130,7 +129,7 @@ func (h *Handler) paymentsData(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) photosData(w http.ResponseWriter, r *http.Request) {
 	loc := i18n.Locale(r.Context())
-	listCategory(h, w, r, "photos", "data.photos.title", h.Holdings.Photos, func(p models.Photo) views.PhotoView {
+	listCategory(h, w, r, holdings.KeyPhotos, h.Holdings.Photos, func(p models.Photo) views.PhotoView {
 		base := "/account/data/photos/" + strconv.FormatInt(p.ID, 10)
 		return views.PhotoView{ID: p.ID, Filename: p.Filename, Size: views.FormatBytes(loc, p.SizeBytes),
 			Width: p.Width, Height: p.Height, UploadedAt: p.UploadedAt, ThumbURL: base + "/thumb", FileURL: base + "/file"}
@@ -174,19 +173,19 @@ func (h *Handler) photoFile(thumb bool) http.HandlerFunc {
 }
 
 func (h *Handler) contactData(w http.ResponseWriter, r *http.Request) {
-	listCategory(h, w, r, "contact", "data.contact.title", h.Holdings.Contact, func(m models.ContactMessage) views.ContactView {
+	listCategory(h, w, r, holdings.KeyContact, h.Holdings.Contact, func(m models.ContactMessage) views.ContactView {
 		return views.ContactView{At: m.CreatedAt, Channel: m.Channel, Direction: m.Direction, Subject: m.Subject, Body: m.Body}
 	}, views.ContactPage)
 }
 
 func (h *Handler) surveysData(w http.ResponseWriter, r *http.Request) {
-	listCategory(h, w, r, "surveys", "data.surveys.title", h.Holdings.Surveys, func(s models.SurveyAnswer) views.SurveyView {
+	listCategory(h, w, r, holdings.KeySurveys, h.Holdings.Surveys, func(s models.SurveyAnswer) views.SurveyView {
 		return views.SurveyView{At: s.AnsweredAt, Kind: s.Kind, Title: s.Title, Question: s.Question, Answer: s.Answer}
 	}, views.SurveysPage)
 }
 
 func (h *Handler) loginsData(w http.ResponseWriter, r *http.Request) {
-	listCategory(h, w, r, "logins", "data.logins.title", h.Accounts.Events, loginEventView, views.LoginHistoryPage)
+	listCategory(h, w, r, holdings.KeyLogins, h.Holdings.Logins, loginEventView, views.LoginHistoryPage)
 }
 
 // loginEventView shows one history line with its device in words.
@@ -233,7 +232,7 @@ func (h *Handler) acknowledgePolicy(w http.ResponseWriter, r *http.Request) {
 		h.redirect(w, r, "/account/policy")
 		return
 	}
-	if err := h.Holdings.Acknowledge(ctx, uid, p.ID, time.Now()); err != nil {
+	if err := h.Holdings.Acknowledge(ctx, h.actor(r), uid, p.ID, time.Now()); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -111,7 +111,7 @@ func New(cfg config.Config, logger *slog.Logger, opts ...Option) (*Server, error
 	s.handlers = &handlers.Handler{
 		Sessions: s.sessions, Audit: audit.New(db, dialect), Outbox: &mail.Outbox{DB: db, Dialect: dialect, Mailer: mailer},
 		Accounts: s.accounts, Logger: logger,
-		Holdings: &holdings.Store{DB: db}, Profiles: &profile.Service{DB: db, Dialect: dialect, Now: o.now}, Vault: s.vault, Queue: s.queue,
+		Holdings: &holdings.Store{DB: db, Dialect: dialect}, Profiles: &profile.Service{DB: db, Dialect: dialect, Now: o.now}, Vault: s.vault, Queue: s.queue,
 		ClientIP: clientIP, SecureCookies: cfg.SecureCookies,
 	}
 	limiter := ratelimit.New(cfg.RateLimit, cfg.RateBurst, time.Now)

@@ -14,13 +14,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/photolab/privacyportal/internal/fault"
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
 )
 
 // ErrNotFound is returned for an unknown category, or a row that does not
 // exist or belongs to another customer (the two are not told apart).
-var ErrNotFound = errors.New("holdings: not found")
+var ErrNotFound = fault.New(fault.NotFound, "holdings: not found")
 
 // Category is a data category with its purposes, in their order.
 type Category struct {
@@ -28,28 +29,21 @@ type Category struct {
 	Purposes []models.DataPurpose
 }
 
-// Summary is what the customer's overview shows for one category.
+// Summary is what the customer's overview shows for one category. Path
+// is the category's list page, empty for a category added by an admin
+// that no registry entry answers for.
 type Summary struct {
 	Category   Category
 	Count      int64
 	LastChange *time.Time
+	Path       string
 }
 
-// OrderWithItems is an order and its lines.
-type OrderWithItems struct {
-	models.Order
-	Items []models.OrderItem
-}
-
-// PaymentRow is a payment reference and the number of the order it paid.
-type PaymentRow struct {
-	models.Payment
-	OrderNumber string
-}
-
-// Store reads the holdings.
+// Store reads the holdings and records what the customer does with them.
+// Dialect is needed by the methods that write an audit entry.
 type Store struct {
-	DB *gorm.DB
+	DB      *gorm.DB
+	Dialect models.Dialect
 }
 
 // Bounds on a list page.
@@ -63,6 +57,23 @@ func page(limit, offset int) (int, int) {
 		limit = DefaultPage
 	}
 	return min(limit, MaxPage), max(offset, 0)
+}
+
+// list is the count-then-page query every simple category shares.
+func list[T any](ctx context.Context, db *gorm.DB, userID int64, order string, limit, offset int) ([]T, int64, error) {
+	limit, offset = page(limit, offset)
+	db = db.WithContext(ctx)
+	var zero T
+	var total int64
+	if err := db.Model(&zero).Where("user_id = ?", userID).Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var rows []T
+	err := db.Where("user_id = ?", userID).Order(order).Limit(limit).Offset(offset).Find(&rows).Error
+	if err != nil {
+		return nil, 0, err
+	}
+	return rows, total, nil
 }
 
 // Categories lists every category in display order, purposes included.

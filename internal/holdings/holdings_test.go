@@ -3,10 +3,13 @@ package holdings
 import (
 	"context"
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
+	"github.com/photolab/privacyportal/internal/actor"
 	"github.com/photolab/privacyportal/internal/dbtest"
+	"github.com/photolab/privacyportal/internal/fault"
 	"github.com/photolab/privacyportal/models"
 )
 
@@ -157,6 +160,10 @@ func TestOverview(t *testing.T) {
 		mustCreate(t, db.DB, &msgs)
 		mustCreate(t, db.DB, &models.SurveyAnswer{UserID: bob, AnsweredAt: base, Kind: "survey", Title: "t", Question: "q"})
 		mustCreate(t, db.DB, &models.LoginEvent{UserID: alice, CreatedAt: base.Add(5 * time.Hour), Event: "signin"})
+		// A category an admin added: no entry answers for it, so it has no
+		// page and counts nothing.
+		mustCreate(t, db.DB, &models.DataCategory{Key: "loyalty", Sort: 999, Name: "Loyalty", Description: "d",
+			RetentionText: "r", Source: "s", Recipients: "p"})
 
 		var got []Summary
 		fullQueries := queries(n, func() {
@@ -172,22 +179,24 @@ func TestOverview(t *testing.T) {
 		want := map[string]struct {
 			count int64
 			last  *time.Time
+			path  string
 		}{
-			"profile":  {1, ts(-time.Hour)},
-			"orders":   {3, ts(2 * time.Hour)},
-			"payments": {3, ts(2 * time.Hour)},
-			"photos":   {1, ts(24 * time.Hour)},
-			"contact":  {4, ts(3 * time.Minute)},
-			"surveys":  {0, nil},
-			"logins":   {1, ts(5 * time.Hour)},
+			"profile":  {1, ts(-time.Hour), "/account/data/profile"},
+			"orders":   {3, ts(2 * time.Hour), "/account/data/orders"},
+			"payments": {3, ts(2 * time.Hour), "/account/data/payments"},
+			"photos":   {1, ts(24 * time.Hour), "/account/data/photos"},
+			"contact":  {4, ts(3 * time.Minute), "/account/data/contact"},
+			"surveys":  {0, nil, "/account/data/surveys"},
+			"logins":   {1, ts(5 * time.Hour), "/account/data/logins"},
+			"loyalty":  {0, nil, ""},
 		}
 		if len(got) != len(want) {
 			t.Fatalf("%d summaries, want %d", len(got), len(want))
 		}
 		for _, sum := range got {
 			w := want[sum.Category.Key]
-			if sum.Count != w.count {
-				t.Errorf("%s: count %d, want %d", sum.Category.Key, sum.Count, w.count)
+			if sum.Count != w.count || sum.Path != w.path {
+				t.Errorf("%s: count %d, path %q; want %d, %q", sum.Category.Key, sum.Count, sum.Path, w.count, w.path)
 			}
 			switch {
 			case (sum.LastChange == nil) != (w.last == nil):
@@ -202,8 +211,9 @@ func TestOverview(t *testing.T) {
 func TestPolicy(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		ctx := context.Background()
-		s := &Store{DB: db.DB}
+		s := &Store{DB: db.DB, Dialect: db.Dialect}
 		user := newUser(t, db.DB, "carol@example.com")
+		carol := actor.Actor{Kind: actor.Customer, UserID: user, IP: "192.0.2.7"}
 		if v, ack, err := s.CurrentPolicy(ctx, user); v != nil || ack != nil || err != nil {
 			t.Fatalf("no policy yet: %v %v %v", v, ack, err)
 		}
@@ -224,14 +234,37 @@ func TestPolicy(t *testing.T) {
 				t.Errorf("%s body is not a Markdown policy: %.40q", loc, body)
 			}
 		}
-		if err := s.Acknowledge(ctx, user, future.ID, time.Now()); !errors.Is(err, ErrNotFound) {
+		if err := s.Acknowledge(ctx, carol, user, future.ID, time.Now()); !errors.Is(err, ErrNotFound) || !fault.Is(err, fault.NotFound) {
 			t.Errorf("acknowledging an unpublished version: %v", err)
+		}
+		other := newUser(t, db.DB, "dave@example.com")
+		for _, a := range []actor.Actor{
+			{Kind: actor.Customer, UserID: other},
+			{Kind: actor.Requester},
+			{},
+		} {
+			if err := s.Acknowledge(ctx, a, user, v.ID, time.Now()); !fault.Is(err, fault.Forbidden) {
+				t.Errorf("%s acknowledging for carol: %v, want forbidden", a, err)
+			}
 		}
 		first := base
 		for _, at := range []time.Time{first, first.Add(time.Hour)} {
-			if err := s.Acknowledge(ctx, user, v.ID, at); err != nil {
+			if err := s.Acknowledge(ctx, carol, user, v.ID, at); err != nil {
 				t.Fatal(err)
 			}
+		}
+		// One audit entry, by carol, about carol: the second acknowledgement
+		// changed nothing, and the refused ones wrote nothing.
+		var entries []models.AuditEntry
+		if err := db.Where("action = ?", "policy.acknowledged").Find(&entries).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) != 1 {
+			t.Fatalf("%d policy.acknowledged entries, want 1", len(entries))
+		}
+		if e := entries[0]; e.ActorID == nil || *e.ActorID != user || e.ActorRole != "customer" ||
+			e.TargetType != "user" || e.TargetID != strconv.FormatInt(user, 10) || e.IP != "192.0.2.7" {
+			t.Errorf("audit entry %+v", e)
 		}
 		_, ack, err = s.CurrentPolicy(ctx, user)
 		if err != nil || ack == nil || !ack.AcknowledgedAt.Equal(first) {
@@ -242,7 +275,6 @@ func TestPolicy(t *testing.T) {
 		if acks != 1 {
 			t.Errorf("%d acks, want 1", acks)
 		}
-		other := newUser(t, db.DB, "dave@example.com")
 		if _, ack, _ := s.CurrentPolicy(ctx, other); ack != nil {
 			t.Error("another customer's acknowledgement leaked")
 		}

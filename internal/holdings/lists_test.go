@@ -131,16 +131,22 @@ func TestPhotoOwnerAndLists(t *testing.T) {
 		var photos []models.Photo
 		var msgs []models.ContactMessage
 		var answers []models.SurveyAnswer
+		var logins []models.LoginEvent
 		for i := range 25 {
 			at := base.Add(time.Duration(i) * time.Hour)
 			photos = append(photos, models.Photo{UserID: alice, Filename: fmt.Sprintf("p%02d.png", i), ContentType: "image/png", UploadedAt: at})
 			msgs = append(msgs, models.ContactMessage{UserID: alice, CreatedAt: at, Channel: "chat", Direction: "out"})
 			answers = append(answers, models.SurveyAnswer{UserID: alice, AnsweredAt: at, Kind: "survey", Title: "t", Question: "q"})
+			logins = append(logins, models.LoginEvent{UserID: alice, CreatedAt: at, Event: "signin"})
 		}
+		// bob's sign-in is newer than all of alice's: it would head her
+		// list if the query were not scoped.
+		logins = append(logins, models.LoginEvent{UserID: bob, CreatedAt: base.Add(100 * time.Hour), Event: "signin"})
 		bobPhoto := models.Photo{UserID: bob, Filename: "bob.png", ContentType: "image/png", UploadedAt: base}
 		mustCreate(t, db.DB, &photos)
 		mustCreate(t, db.DB, &msgs)
 		mustCreate(t, db.DB, &answers)
+		mustCreate(t, db.DB, &logins)
 		mustCreate(t, db.DB, &bobPhoto)
 
 		owner := []struct {
@@ -190,6 +196,13 @@ func TestPhotoOwnerAndLists(t *testing.T) {
 					return page{total, "", 0}, err
 				}
 				return page{total, rows[0].AnsweredAt.UTC().Format(time.RFC3339), len(rows)}, err
+			}},
+			{"logins", func(l, o int) (page, error) {
+				rows, total, err := s.Logins(ctx, alice, l, o)
+				if len(rows) == 0 {
+					return page{total, "", 0}, err
+				}
+				return page{total, rows[0].CreatedAt.UTC().Format(time.RFC3339), len(rows)}, err
 			}},
 		}
 		at := func(h int) string { return base.Add(time.Duration(h) * time.Hour).Format(time.RFC3339) }

@@ -8,31 +8,17 @@ import (
 	"time"
 )
 
-// overviewParts counts the customer's rows per category key. Each part is
-// served by the (user_id, time) index of its table, and all of them run as
-// one UNION ALL statement: the overview costs two queries (this one and
-// the categories) however much the customer has.
-var overviewParts = []struct {
-	key, sql string
-	args     int // how many times the user id is bound
-}{
-	{"profile", `SELECT 'profile' AS k,
-		(SELECT COUNT(*) FROM profiles WHERE user_id = ?) + (SELECT COUNT(*) FROM addresses WHERE user_id = ?) AS n,
-		(SELECT updated_at FROM profiles WHERE user_id = ?) AS last`, 3},
-	{"orders", `SELECT 'orders', COUNT(*), MAX(placed_at) FROM orders WHERE user_id = ?`, 1},
-	{"payments", `SELECT 'payments', COUNT(*), MAX(paid_at) FROM payments WHERE user_id = ?`, 1},
-	{"photos", `SELECT 'photos', COUNT(*), MAX(uploaded_at) FROM photos WHERE user_id = ?`, 1},
-	{"contact", `SELECT 'contact', COUNT(*), MAX(created_at) FROM contact_messages WHERE user_id = ?`, 1},
-	{"surveys", `SELECT 'surveys', COUNT(*), MAX(answered_at) FROM survey_answers WHERE user_id = ?`, 1},
-	{"logins", `SELECT 'logins', COUNT(*), MAX(created_at) FROM login_events WHERE user_id = ?`, 1},
-}
-
+// overviewSQL is every registered category's tally as one UNION ALL
+// statement. Each tally is served by the (user_id, time) index of its
+// table, and the overview costs two queries (this one and the categories)
+// however much the customer has and however many categories there are.
 var overviewSQL, overviewArgs = func() (string, int) {
-	parts := make([]string, len(overviewParts))
+	parts := make([]string, len(registry))
 	n := 0
-	for i, p := range overviewParts {
-		parts[i] = p.sql
-		n += p.args
+	for i, e := range registry {
+		t := e.Tally()
+		parts[i] = t.SQL
+		n += t.Binds
 	}
 	return strings.Join(parts, "\nUNION ALL\n"), n
 }()
@@ -45,7 +31,8 @@ type overviewRow struct {
 
 // Overview returns one summary per category, in display order: how many of
 // the customer's rows the category holds and when the newest changed.
-// Categories added by an admin that the portal does not count show 0.
+// Categories added by an admin that no registry entry answers for show 0
+// and have no page.
 func (s *Store) Overview(ctx context.Context, userID int64) ([]Summary, error) {
 	cats, err := s.Categories(ctx)
 	if err != nil {
@@ -60,16 +47,13 @@ func (s *Store) Overview(ctx context.Context, userID int64) ([]Summary, error) {
 		return nil, fmt.Errorf("holdings: overview: %w", err)
 	}
 	defer rows.Close()
-	found := make(map[string]Summary, len(overviewParts))
+	found := make(map[string]Summary, len(registry))
 	for rows.Next() {
 		var r overviewRow
 		if err := rows.Scan(&r.K, &r.N, &r.Last); err != nil {
 			return nil, fmt.Errorf("holdings: overview: %w", err)
 		}
 		sum := Summary{Count: r.N}
-		if r.K == "profile" {
-			sum.Count = min(r.N, 1) // one profile, however many addresses
-		}
 		if r.Last.Valid {
 			t, err := parseDBTime(r.Last.String)
 			if err != nil {
@@ -86,6 +70,9 @@ func (s *Store) Overview(ctx context.Context, userID int64) ([]Summary, error) {
 	for i, c := range cats {
 		sum := found[c.Key]
 		sum.Category = c
+		if e, ok := Lookup(c.Key); ok {
+			sum.Path = e.Path()
+		}
 		out[i] = sum
 	}
 	return out, nil

@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
+	"github.com/photolab/privacyportal/internal/actor"
+	"github.com/photolab/privacyportal/internal/audit"
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -37,24 +40,38 @@ func (s *Store) CurrentPolicy(ctx context.Context, userID int64) (*models.Policy
 	return &v, &ack, nil
 }
 
-// Acknowledge records that the customer read a published policy version.
-// Acknowledging again keeps the first time. An unknown or not yet
-// published version is ErrNotFound.
-func (s *Store) Acknowledge(ctx context.Context, userID, versionID int64, now time.Time) error {
-	db := s.DB.WithContext(ctx)
-	var n int64
-	err := db.Model(&models.PolicyVersion{}).
-		Where("id = ? AND published_at <= ?", versionID, now.UTC()).Count(&n).Error
-	if err != nil {
-		return fmt.Errorf("holdings: acknowledge: %w", err)
+// Acknowledge records that the customer read a published policy version,
+// with its audit entry in the same transaction. Acknowledging again keeps
+// the first time and writes no second entry. An unknown or not yet
+// published version is ErrNotFound; an actor who is not the customer is
+// refused (a customer acknowledges only for themselves).
+func (s *Store) Acknowledge(ctx context.Context, a actor.Actor, userID, versionID int64, now time.Time) error {
+	if err := a.MayActOn(userID); err != nil {
+		return err
 	}
-	if n == 0 {
-		return ErrNotFound
-	}
-	ack := models.PolicyAck{UserID: userID, PolicyVersionID: versionID, AcknowledgedAt: now.UTC()}
-	err = db.Clauses(clause.OnConflict{DoNothing: true}).Create(&ack).Error
-	if err != nil {
-		return fmt.Errorf("holdings: acknowledge: %w", err)
-	}
-	return nil
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var n int64
+		err := tx.Model(&models.PolicyVersion{}).
+			Where("id = ? AND published_at <= ?", versionID, now.UTC()).Count(&n).Error
+		if err != nil {
+			return fmt.Errorf("holdings: acknowledge: %w", err)
+		}
+		if n == 0 {
+			return ErrNotFound
+		}
+		ack := models.PolicyAck{UserID: userID, PolicyVersionID: versionID, AcknowledgedAt: now.UTC()}
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&ack)
+		if res.Error != nil {
+			return fmt.Errorf("holdings: acknowledge: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return nil // acknowledged before: that first time is the record
+		}
+		e := audit.By(a, "policy.acknowledged", "user", strconv.FormatInt(userID, 10))
+		e.Details = map[string]string{"policy_version_id": strconv.FormatInt(versionID, 10)}
+		if err := audit.Append(tx, s.Dialect, e); err != nil {
+			return fmt.Errorf("holdings: acknowledge: %w", err)
+		}
+		return nil
+	})
 }

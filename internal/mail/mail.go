@@ -13,8 +13,8 @@ import (
 	netmail "net/mail"
 	"strings"
 
-	"github.com/photolab/privacyportal/internal/jobs"
 	"github.com/photolab/privacyportal/internal/fault"
+	"github.com/photolab/privacyportal/internal/jobs"
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
 )

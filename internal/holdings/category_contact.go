@@ -1,0 +1,31 @@
+package holdings
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/photolab/privacyportal/models"
+)
+
+// KeyContact is the customer's history with customer service: what they
+// wrote and what was answered (kept 90 days by default).
+const KeyContact = "contact"
+
+type contactCategory struct{}
+
+func (contactCategory) Key() string      { return KeyContact }
+func (contactCategory) Path() string     { return "/account/data/contact" }
+func (contactCategory) Tables() []string { return []string{"contact_messages"} }
+
+func (contactCategory) Tally() Tally {
+	return Tally{SQL: `SELECT 'contact', COUNT(*), MAX(created_at) FROM contact_messages WHERE user_id = ?`, Binds: 1}
+}
+
+// Contact returns one page of the customer's contact history, newest first.
+func (s *Store) Contact(ctx context.Context, userID int64, limit, offset int) ([]models.ContactMessage, int64, error) {
+	rows, total, err := list[models.ContactMessage](ctx, s.DB, userID, "created_at DESC, id DESC", limit, offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("holdings: contact: %w", err)
+	}
+	return rows, total, nil
+}

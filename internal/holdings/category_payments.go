@@ -1,0 +1,50 @@
+package holdings
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/photolab/privacyportal/models"
+)
+
+// KeyPayments is the customer's payment references: provider, method and
+// the card's last four digits, never a card number.
+const KeyPayments = "payments"
+
+type paymentsCategory struct{}
+
+func (paymentsCategory) Key() string      { return KeyPayments }
+func (paymentsCategory) Path() string     { return "/account/data/payments" }
+func (paymentsCategory) Tables() []string { return []string{"payments"} }
+
+func (paymentsCategory) Tally() Tally {
+	return Tally{SQL: `SELECT 'payments', COUNT(*), MAX(paid_at) FROM payments WHERE user_id = ?`, Binds: 1}
+}
+
+// PaymentRow is a payment reference and the number of the order it paid.
+type PaymentRow struct {
+	models.Payment
+	OrderNumber string
+}
+
+// Payments returns one page of the customer's payment references, newest
+// first, each with the number of the order it paid (empty if none).
+func (s *Store) Payments(ctx context.Context, userID int64, limit, offset int) ([]PaymentRow, int64, error) {
+	limit, offset = page(limit, offset)
+	db := s.DB.WithContext(ctx)
+	var total int64
+	if err := db.Model(&models.Payment{}).Where("user_id = ?", userID).Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("holdings: payments: %w", err)
+	}
+	var rows []PaymentRow
+	err := db.Model(&models.Payment{}).
+		Select("payments.*, COALESCE(orders.number, '') AS order_number").
+		Joins("LEFT JOIN orders ON orders.id = payments.order_id").
+		Where("payments.user_id = ?", userID).
+		Order("payments.paid_at DESC, payments.id DESC").
+		Limit(limit).Offset(offset).Scan(&rows).Error
+	if err != nil {
+		return nil, 0, fmt.Errorf("holdings: payments: %w", err)
+	}
+	return rows, total, nil
+}

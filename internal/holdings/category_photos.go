@@ -1,0 +1,48 @@
+package holdings
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/photolab/privacyportal/models"
+	"gorm.io/gorm"
+)
+
+// KeyPhotos is the customer's uploaded photos. The rows name the files;
+// the files themselves are encrypted in the vault under FileKey and
+// ThumbKey, which erasure and retention must remove with the row.
+const KeyPhotos = "photos"
+
+type photosCategory struct{}
+
+func (photosCategory) Key() string      { return KeyPhotos }
+func (photosCategory) Path() string     { return "/account/data/photos" }
+func (photosCategory) Tables() []string { return []string{"photos"} }
+
+func (photosCategory) Tally() Tally {
+	return Tally{SQL: `SELECT 'photos', COUNT(*), MAX(uploaded_at) FROM photos WHERE user_id = ?`, Binds: 1}
+}
+
+// Photos returns one page of the customer's photos, newest first.
+func (s *Store) Photos(ctx context.Context, userID int64, limit, offset int) ([]models.Photo, int64, error) {
+	rows, total, err := list[models.Photo](ctx, s.DB, userID, "uploaded_at DESC, id DESC", limit, offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("holdings: photos: %w", err)
+	}
+	return rows, total, nil
+}
+
+// Photo returns one of the customer's photos. Another customer's photo is
+// ErrNotFound, exactly like a photo that does not exist.
+func (s *Store) Photo(ctx context.Context, userID, photoID int64) (models.Photo, error) {
+	var p models.Photo
+	err := s.DB.WithContext(ctx).Where("id = ? AND user_id = ?", photoID, userID).Take(&p).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return models.Photo{}, ErrNotFound
+	}
+	if err != nil {
+		return models.Photo{}, fmt.Errorf("holdings: photo: %w", err)
+	}
+	return p, nil
+}

@@ -1,0 +1,69 @@
+package holdings
+
+import (
+	"slices"
+)
+
+// Entry is one data category as the portal handles it: what the customer
+// sees of it, and which tables hold its rows. The texts (name, purposes,
+// retention, source, recipients) are data, in the data_categories row of
+// the same key, so admins can edit them; an Entry is the code that answers
+// for those rows. Adding a category means adding one category_*.go file
+// and its line in registry below.
+//
+// The coming issues add their method here, so that every category must
+// answer it before the portal compiles (a nil func in a struct would
+// compile and forget the category):
+//   - export:    Export(ctx, tx, userID, w) writes the customer's rows for
+//     the download.
+//   - erasure:   Erase(ctx, tx, actor, userID, strategy) deletes or
+//     pseudonymizes them, with what legal holds keep.
+//   - retention: Expire(ctx, tx, rule, now) removes rows past the
+//     category's retention rule.
+type Entry interface {
+	// Key is the data_categories.key this entry answers for.
+	Key() string
+	// Path is the customer's page listing the category's rows; the route
+	// itself is in handlers/routes.go.
+	Path() string
+	// Tables are the tables whose rows belong to this category. The
+	// schema test fails on a table that can hold personal data and is
+	// neither owned here nor exempted in exemptions.go.
+	Tables() []string
+	// Tally counts the customer's rows and their last change.
+	Tally() Tally
+}
+
+// Tally is one SELECT of three columns: the entry's key, how many of the
+// customer's rows it holds, and the newest change (NULL if none). It binds
+// the customer's id Binds times. The overview runs every entry's tally as
+// one UNION ALL statement, so its cost does not grow with the categories.
+type Tally struct {
+	SQL   string
+	Binds int
+}
+
+// registry is every category the portal answers for, in no particular
+// order: the display order is data_categories.sort, which admins edit.
+var registry = []Entry{
+	profileCategory{},
+	ordersCategory{},
+	paymentsCategory{},
+	photosCategory{},
+	contactCategory{},
+	surveysCategory{},
+	loginsCategory{},
+}
+
+// Entries returns every registered category.
+func Entries() []Entry { return slices.Clone(registry) }
+
+// Lookup returns the registered category of a key.
+func Lookup(key string) (Entry, bool) {
+	for _, e := range registry {
+		if e.Key() == key {
+			return e, true
+		}
+	}
+	return nil, false
+}
