@@ -32,8 +32,13 @@ func (h *Handler) jobsPage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	schedules, err := h.Queue.Schedules(ctx)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	pg.Total = total
-	list := views.JobList{Items: items, Counts: counts, Status: status, Pagination: pg}
+	list := views.JobList{Items: items, Counts: counts, Status: status, Pagination: pg, Schedules: schedules}
 	h.render(w, r, http.StatusOK, views.JobsPage(h.page(r, i18n.T(ctx, "jobs.title")), list))
 }
 

@@ -151,6 +151,10 @@ type JobSchedule struct {
 	IntervalSeconds int64     `gorm:"not null"`
 	NextRunAt       time.Time `gorm:"not null"`
 	UpdatedAt       time.Time
+	// LastRunAt and LastJobID are the most recent period enqueued, for the
+	// admin page's "last run" (the job row says how it ended).
+	LastRunAt *time.Time
+	LastJobID *int64
 }
 
 // OutboxStatus is where a mail is in delivery.
@@ -202,5 +206,6 @@ func All() []any {
 	return []any{&User{}, &Session{}, &Job{}, &JobSchedule{}, &OutboxMessage{}, &AuditEntry{},
 		&RecoveryCode{}, &EmailCode{}, &SignInThrottle{}, &LoginEvent{},
 		&Profile{}, &Address{}, &ProfileChange{}, &Order{}, &OrderItem{}, &Payment{}, &Photo{},
-		&ContactMessage{}, &SurveyAnswer{}, &DataCategory{}, &DataPurpose{}, &PolicyVersion{}, &PolicyAck{}}
+		&ContactMessage{}, &SurveyAnswer{}, &DataCategory{}, &DataPurpose{}, &PolicyVersion{}, &PolicyAck{},
+		&Setting{}}
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/photolab/privacyportal/internal/profile"
 	"github.com/photolab/privacyportal/internal/ratelimit"
 	"github.com/photolab/privacyportal/internal/session"
+	"github.com/photolab/privacyportal/internal/settings"
 	"github.com/photolab/privacyportal/internal/vault"
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
@@ -41,6 +42,7 @@ type Server struct {
 	queue    *jobs.Queue
 	handlers *handlers.Handler
 	accounts *account.Service
+	settings *settings.Service
 	vault    *vault.Vault
 	handler  http.Handler
 	// signinLimiter is the per-IP budget for secret-checking POSTs.
@@ -77,6 +79,12 @@ func New(cfg config.Config, logger *slog.Logger, opts ...Option) (*Server, error
 		return nil, err
 	}
 	s := &Server{cfg: cfg, logger: logger, db: db, dialect: dialect}
+	// Business rules come from the database; Serve keeps them fresh.
+	s.settings = settings.New(db, dialect, settings.Options{Logger: logger})
+	if err := s.settings.Refresh(ctx); err != nil {
+		models.Close(db)
+		return nil, err
+	}
 	clientIP := newClientIP(cfg.TrustedProxies)
 	s.hasher = password.New(cfg.HashConcurrency)
 	s.sessions = session.New(db, session.Options{
@@ -94,15 +102,14 @@ func New(cfg config.Config, logger *slog.Logger, opts ...Option) (*Server, error
 		return nil, err
 	}
 	s.queue = jobs.New(db, dialect, jobs.Options{Workers: cfg.JobWorkers, Logger: logger})
-	mailer.Register(s.queue)
-	s.queue.Register(jobSessionCleanup, func(ctx context.Context, _ *models.Job) error {
-		if _, err := s.sessions.DeleteExpired(ctx); err != nil {
-			return err
-		}
-		return s.accounts.Cleanup(ctx)
-	})
 	s.accounts = account.NewService(db, dialect, s.hasher, mailer, cfg.TOTPIssuer, cfg.BaseURL, o.now)
-	s.accounts.RegisterJobs(s.queue)
+	s.accounts.Throttle.Limits = s.settings.ThrottleLimits
+	s.accounts.Codes.Limits = s.settings.CodeLimits
+	// Each service declares its job kinds and schedules.
+	if err := s.queue.Install(ctx, mailer.Jobs(db), s.sessions, s.accounts); err != nil {
+		models.Close(db)
+		return nil, err
+	}
 	s.vault, err = vault.OpenDirs(cfg.FilesDir, cfg.KeysDir)
 	if err != nil {
 		models.Close(db)
@@ -120,8 +127,6 @@ func New(cfg config.Config, logger *slog.Logger, opts ...Option) (*Server, error
 	return s, nil
 }
 
-const jobSessionCleanup = "session.cleanup"
-
 // Handler is the complete HTTP handler, middleware included.
 func (s *Server) Handler() http.Handler { return s.handler }
 
@@ -133,6 +138,9 @@ func (s *Server) Dialect() models.Dialect { return s.dialect }
 
 // Queue is the server's job queue.
 func (s *Server) Queue() *jobs.Queue { return s.queue }
+
+// Settings is the business rules service.
+func (s *Server) Settings() *settings.Service { return s.settings }
 
 // Routes is the routing table, for the authorization matrix test.
 func (s *Server) Routes() []handlers.Route { return s.handlers.Routes() }
@@ -174,9 +182,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
 	}
-	if err := s.queue.Schedule(ctx, "session-cleanup", jobSessionCleanup, 15*time.Minute); err != nil {
-		return err
-	}
+	settingsCtx, stopSettings := context.WithCancel(ctx)
+	defer stopSettings()
+	go s.settings.Run(settingsCtx)
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	jobsDone := make(chan struct{})
 	go func() { s.queue.Run(jobsCtx); close(jobsDone) }()

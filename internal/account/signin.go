@@ -2,7 +2,6 @@ package account
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strings"
 	"time"
@@ -136,17 +135,6 @@ func (s *Service) RequestSignInCode(ctx context.Context, a actor.Actor, email st
 	return s.inTx(ctx, func(tx *gorm.DB) error {
 		_, err := jobs.Enqueue(tx, JobSendSignInCode, sendCodePayload{Email: email, Locale: a.Locale}, jobs.MaxAttempts(3))
 		return err
-	})
-}
-
-// RegisterJobs adds the service's job handlers to the queue.
-func (s *Service) RegisterJobs(q *jobs.Queue) {
-	q.Register(JobSendSignInCode, func(ctx context.Context, job *models.Job) error {
-		var p sendCodePayload
-		if err := json.Unmarshal([]byte(job.Payload), &p); err != nil {
-			return err
-		}
-		return s.sendSignInCode(ctx, p.Email)
 	})
 }
 

@@ -26,10 +26,32 @@ const (
 // missing code, so the page says the same thing in every case.
 var ErrCodeInvalid = errors.New("auth: code invalid or expired")
 
+// CodeLimits are an emailed code's rules; the constants above are their
+// defaults, and internal/settings lets an admin change them.
+type CodeLimits struct {
+	TTL         time.Duration
+	MaxAttempts int
+}
+
+// DefaultCodeLimits are EmailCodeTTL and EmailCodeMaxAttempts.
+func DefaultCodeLimits() CodeLimits {
+	return CodeLimits{TTL: EmailCodeTTL, MaxAttempts: EmailCodeMaxAttempts}
+}
+
 // Codes issues and verifies 6-digit one-time codes sent by mail.
 type Codes struct {
 	DB  *gorm.DB
 	Now func() time.Time
+	// Limits reads the current rules when a code is issued or checked;
+	// nil means DefaultCodeLimits.
+	Limits func() CodeLimits
+}
+
+func (c *Codes) limits() CodeLimits {
+	if c.Limits == nil {
+		return DefaultCodeLimits()
+	}
+	return c.Limits()
 }
 
 func (c *Codes) now() time.Time { return c.Now().UTC() }
@@ -63,7 +85,7 @@ func (c *Codes) Issue(tx *gorm.DB, email string, purpose models.CodePurpose, use
 		}
 		return tx.Create(&models.EmailCode{
 			Email: email, Purpose: purpose, UserID: userID, CodeHash: hash,
-			ExpiresAt: now.Add(EmailCodeTTL), CreatedAt: now,
+			ExpiresAt: now.Add(c.limits().TTL), CreatedAt: now,
 		}).Error
 	})
 	if err != nil {
@@ -95,11 +117,12 @@ func (c *Codes) Verify(ctx context.Context, email string, purpose models.CodePur
 	}
 	// Expiry is compared here rather than in SQL: SQLite keeps times as
 	// text, and one comparison in Go is right on both databases.
-	if !now.Before(row.ExpiresAt) || row.Attempts >= EmailCodeMaxAttempts {
+	maxAttempts := c.limits().MaxAttempts
+	if !now.Before(row.ExpiresAt) || row.Attempts >= maxAttempts {
 		return nil, ErrCodeInvalid
 	}
 	res := db.Model(&models.EmailCode{}).
-		Where("id = ? AND attempts < ? AND used_at IS NULL", row.ID, EmailCodeMaxAttempts).
+		Where("id = ? AND attempts < ? AND used_at IS NULL", row.ID, maxAttempts).
 		Update("attempts", gorm.Expr("attempts + 1"))
 	if res.Error != nil {
 		return nil, fmt.Errorf("auth: verify code: %w", res.Error)

@@ -34,9 +34,29 @@ const (
 	ThrottleLockAfter    = 10
 	ThrottleLockFor      = 15 * time.Minute
 	ThrottleHourlyCap    = 100
-	throttleResetTo      = 5
 	throttleWindow       = time.Hour
 )
+
+// ThrottleLimits are the throttle's rules as numbers; the constants above
+// are their defaults, and internal/settings lets an admin change them.
+type ThrottleLimits struct {
+	FreeFailures int           // failures that cost nothing
+	MaxDelay     time.Duration // cap on the wait after one failure
+	LockAfter    int           // consecutive failures that lock
+	LockFor      time.Duration // how long a lock lasts
+	HourlyCap    int           // failures in an hour that lock until it ends
+}
+
+// DefaultThrottleLimits are the rules described above.
+func DefaultThrottleLimits() ThrottleLimits {
+	return ThrottleLimits{FreeFailures: ThrottleFreeFailures, MaxDelay: ThrottleMaxDelay,
+		LockAfter: ThrottleLockAfter, LockFor: ThrottleLockFor, HourlyCap: ThrottleHourlyCap}
+}
+
+// resetTo is the count a lock sets failures back to: the first failure that
+// waits, so the rules repeat after each lock. Kept below LockAfter so a
+// lock cannot be followed by a count that is already past it.
+func (l ThrottleLimits) resetTo() int { return max(min(l.FreeFailures+1, l.LockAfter-1), 0) }
 
 // Throttle counts failed sign-ins per email address in the database, so
 // the limits hold across portal instances.
@@ -44,6 +64,16 @@ type Throttle struct {
 	DB      *gorm.DB
 	Dialect models.Dialect
 	Now     func() time.Time
+	// Limits reads the current rules on every failure, so a change in the
+	// settings applies at once; nil means DefaultThrottleLimits.
+	Limits func() ThrottleLimits
+}
+
+func (t *Throttle) limits() ThrottleLimits {
+	if t.Limits == nil {
+		return DefaultThrottleLimits()
+	}
+	return t.Limits()
 }
 
 // ThrottleKey is the row key for an address: the hex SHA-256 of the
@@ -108,7 +138,7 @@ func (t *Throttle) Fail(ctx context.Context, email string) (locked bool, err err
 		if err := q.Take(&row).Error; err != nil {
 			return err
 		}
-		locked = recordFailure(&row, now)
+		locked = recordFailure(&row, now, t.limits())
 		return tx.Model(&models.SignInThrottle{}).Where("key_hash = ?", key).Updates(map[string]any{
 			"failures":        row.Failures,
 			"hour_start":      row.HourStart,
@@ -124,9 +154,9 @@ func (t *Throttle) Fail(ctx context.Context, email string) (locked bool, err err
 	return locked, nil
 }
 
-// recordFailure applies the rules above to row for a failure at now and
+// recordFailure applies the rules lim to row for a failure at now and
 // reports whether it started a lock.
-func recordFailure(row *models.SignInThrottle, now time.Time) (locked bool) {
+func recordFailure(row *models.SignInThrottle, now time.Time, lim ThrottleLimits) (locked bool) {
 	if !now.Before(row.HourStart.Add(throttleWindow)) || row.HourFailures == 0 {
 		row.HourStart = now
 		row.HourFailures = 0
@@ -134,13 +164,13 @@ func recordFailure(row *models.SignInThrottle, now time.Time) (locked bool) {
 	row.Failures++
 	row.HourFailures++
 
-	next := now.Add(failureDelay(row.Failures))
+	next := now.Add(lim.delay(row.Failures))
 	lockUntil := time.Time{}
-	if row.Failures >= ThrottleLockAfter {
-		lockUntil = now.Add(ThrottleLockFor)
-		row.Failures = throttleResetTo
+	if row.Failures >= lim.LockAfter {
+		lockUntil = now.Add(lim.LockFor)
+		row.Failures = lim.resetTo()
 	}
-	if row.HourFailures >= ThrottleHourlyCap {
+	if row.HourFailures >= lim.HourlyCap {
 		if end := row.HourStart.Add(throttleWindow); end.After(lockUntil) {
 			lockUntil = end
 		}
@@ -158,16 +188,20 @@ func recordFailure(row *models.SignInThrottle, now time.Time) (locked bool) {
 	return locked
 }
 
-// failureDelay is the wait after the n-th consecutive failure.
-func failureDelay(n int) time.Duration {
-	if n <= ThrottleFreeFailures {
+// failureDelay is the wait after the n-th consecutive failure under the
+// default rules.
+func failureDelay(n int) time.Duration { return DefaultThrottleLimits().delay(n) }
+
+// delay is the wait after the n-th consecutive failure.
+func (l ThrottleLimits) delay(n int) time.Duration {
+	if n <= l.FreeFailures {
 		return 0
 	}
-	shift := n - ThrottleFreeFailures - 1
-	if shift >= 6 { // 2^6 s already exceeds the cap
-		return ThrottleMaxDelay
+	shift := n - l.FreeFailures - 1
+	if shift >= 30 || time.Duration(1<<shift)*time.Second >= l.MaxDelay {
+		return l.MaxDelay
 	}
-	return min(time.Duration(1<<shift)*time.Second, ThrottleMaxDelay)
+	return time.Duration(1<<shift) * time.Second
 }
 
 // Succeed forgets email's failures after a successful sign-in.

@@ -126,8 +126,13 @@ func (q *Queue) enqueueDueSchedules(ctx context.Context) error {
 			if res.Error != nil || res.RowsAffected != 1 {
 				return res.Error // lost the race: another instance enqueued it
 			}
-			_, err := Enqueue(tx, s.Kind, SchedulePayload{Schedule: s.Name, Due: s.NextRunAt.UTC()}, RunAt(now))
-			return err
+			id, err := Enqueue(tx, s.Kind, SchedulePayload{Schedule: s.Name, Due: s.NextRunAt.UTC()}, RunAt(now))
+			if err != nil {
+				return err
+			}
+			// For the admin page's "last run": which job, and when.
+			return tx.Model(&models.JobSchedule{}).Where("name = ?", s.Name).
+				Updates(map[string]any{"last_run_at": now, "last_job_id": id}).Error
 		})
 		if err != nil {
 			return fmt.Errorf("jobs: schedule %q: %w", s.Name, err)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/photolab/privacyportal/internal/jobs"
 	"github.com/photolab/privacyportal/models"
+	"gorm.io/gorm"
 )
 
 // sendTimeout bounds one SMTP conversation; the job's lease bounds it too.
@@ -90,23 +91,25 @@ func heloName(cfg Config) string {
 	return ""
 }
 
-// Register installs the "mail.deliver" handler on q.
-func (m *Mailer) Register(q *jobs.Queue) {
-	q.Register(DeliverKind, func(ctx context.Context, job *models.Job) error {
-		return m.deliver(ctx, q, job)
-	})
+// Jobs declares the mailer's background work: delivering outbox rows
+// read from db (the Mailer itself holds no database; Queue writes through
+// the caller's transaction).
+func (m *Mailer) Jobs(db *gorm.DB) jobs.Specs {
+	return jobs.Specs{{Kind: DeliverKind, Handle: func(ctx context.Context, job *models.Job) error {
+		return m.deliver(ctx, db, job)
+	}}}
 }
 
 // deliver sends one outbox row. It is idempotent: a row already sent (the
 // job re-run after a lease expired) is not sent again. Errors are returned
 // so the queue retries; attempts and the error are mirrored on the row for
 // the outbox page.
-func (m *Mailer) deliver(ctx context.Context, q *jobs.Queue, job *models.Job) error {
+func (m *Mailer) deliver(ctx context.Context, db *gorm.DB, job *models.Job) error {
 	var p deliverPayload
 	if err := json.Unmarshal([]byte(job.Payload), &p); err != nil || p.OutboxID == 0 {
 		return fmt.Errorf("mail: bad deliver payload in job %d", job.ID)
 	}
-	db := q.DB().WithContext(ctx)
+	db = db.WithContext(ctx)
 	row, err := Get(ctx, db, p.OutboxID)
 	if errors.Is(err, ErrNotFound) {
 		// Purged, e.g. by retention: nothing left to send.

@@ -48,7 +48,9 @@ func (c *clock) Add(d time.Duration) {
 func newQueue(db *dbtest.DB, m *Mailer) (*jobs.Queue, *clock) {
 	clk := &clock{t: time.Now().UTC().Add(time.Hour)}
 	q := jobs.New(db.DB, db.Dialect, jobs.Options{InstanceID: "test", Now: clk.Now, Logger: quietLogger()})
-	m.Register(q)
+	if err := q.Install(context.Background(), m.Jobs(db.DB)); err != nil {
+		panic(err)
+	}
 	return q, clk
 }
 
