@@ -88,7 +88,7 @@ type Route struct {
 	Access  Access
 	Handle  http.HandlerFunc
 	// Reauth routes need a password or TOTP confirmation within
-	// account.ReauthWindow ("confirm it's you").
+	// the re-authentication window, an admin setting ("confirm it's you").
 	Reauth bool
 	// Before2FA routes stay reachable for staff who have not enrolled
 	// two-factor authentication yet; every other route sends them to enrol.

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/photolab/privacyportal/internal/account"
 )
 
 // Session keys. Values are JSON, so times are Unix seconds.
@@ -47,7 +46,7 @@ func markAuthenticated(r *http.Request, method string, now time.Time) {
 
 // RecentlyAuthenticated reports whether the session proved its owner
 // within the re-authentication window.
-func RecentlyAuthenticated(r *http.Request, now time.Time) bool {
+func (h *Handler) RecentlyAuthenticated(r *http.Request, now time.Time) bool {
 	at := sessionInt(r, keyAuthAt)
-	return at != 0 && now.Sub(time.Unix(at, 0)) < account.ReauthWindow
+	return at != 0 && now.Sub(time.Unix(at, 0)) < h.Accounts.ReauthWindow()
 }

@@ -90,16 +90,16 @@ func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) {
 
 // needsCurrentPassword is false when the user has no password, or proved
 // their address with an emailed code moments ago: that is the reset path.
-func needsCurrentPassword(r *http.Request) bool {
+func (h *Handler) needsCurrentPassword(r *http.Request) bool {
 	u := CurrentUser(r)
 	if u.PasswordHash == "" {
 		return false
 	}
-	return sessionString(r, keyAuthMethod) != auth.MethodEmailCode || !RecentlyAuthenticated(r, time.Now())
+	return sessionString(r, keyAuthMethod) != auth.MethodEmailCode || !h.RecentlyAuthenticated(r, time.Now())
 }
 
 func (h *Handler) showPassword(w http.ResponseWriter, r *http.Request) {
-	form := views.PasswordForm{NeedsCurrent: needsCurrentPassword(r)}
+	form := views.PasswordForm{NeedsCurrent: h.needsCurrentPassword(r)}
 	h.render(w, r, http.StatusOK, views.PasswordPage(h.page(r, i18n.T(r.Context(), "password.title")), form))
 }
 
@@ -107,7 +107,7 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	u := CurrentUser(r)
 	hadPassword := u.PasswordHash != ""
-	form := views.PasswordForm{NeedsCurrent: needsCurrentPassword(r), Errors: views.FieldErrors{}}
+	form := views.PasswordForm{NeedsCurrent: h.needsCurrentPassword(r), Errors: views.FieldErrors{}}
 	current, newPw, again := r.PostFormValue("current"), r.PostFormValue("new"), r.PostFormValue("confirm")
 	switch {
 	case form.NeedsCurrent && current == "":

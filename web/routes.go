@@ -92,7 +92,7 @@ func (s *Server) requireAccess(rt handlers.Route) http.Handler {
 			s.handlers.RenderError(w, r, http.StatusForbidden)
 		case u != nil && u.Role.IsStaff() && !u.HasTOTP() && !rt.Before2FA:
 			http.Redirect(w, r, "/security/2fa", http.StatusSeeOther)
-		case rt.Reauth && !handlers.RecentlyAuthenticated(r, time.Now()):
+		case rt.Reauth && !s.handlers.RecentlyAuthenticated(r, time.Now()):
 			next := r.URL.RequestURI()
 			if r.Method != http.MethodGet {
 				next = refererPath(r, "/security")

@@ -103,8 +103,7 @@ func New(cfg config.Config, logger *slog.Logger, opts ...Option) (*Server, error
 	}
 	s.queue = jobs.New(db, dialect, jobs.Options{Workers: cfg.JobWorkers, Logger: logger})
 	s.accounts = account.NewService(db, dialect, s.hasher, mailer, cfg.TOTPIssuer, cfg.BaseURL, o.now)
-	s.accounts.Throttle.Limits = s.settings.ThrottleLimits
-	s.accounts.Codes.Limits = s.settings.CodeLimits
+	s.accounts.UseSettings(s.settings)
 	// Each service declares its job kinds and schedules.
 	if err := s.queue.Install(ctx, mailer.Jobs(db), s.sessions, s.accounts); err != nil {
 		models.Close(db)

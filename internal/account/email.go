@@ -44,7 +44,7 @@ func (s *Service) RequestEmailChange(ctx context.Context, a actor.Actor, u *mode
 			return err
 		}
 		_, err = s.Mailer.Queue(tx, mail.Message{To: newEmail, Template: "email_change_code", Locale: u.Locale,
-			Data: map[string]any{"Code": code, "Minutes": int(CodeLifetime.Minutes())}})
+			Data: map[string]any{"Code": code, "Minutes": int(s.codeLifetime().Minutes())}})
 		return err
 	})
 	return newEmail, err

@@ -131,7 +131,7 @@ func (s *Service) ConfirmTOTP(ctx context.Context, a actor.Actor, u *models.User
 	if !ok {
 		return nil, ErrInvalidCode
 	}
-	plain, hashes, err := auth.NewRecoveryCodes(10)
+	plain, hashes, err := auth.NewRecoveryCodes(s.recoveryCodeCount())
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +206,7 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, a actor.Actor, u 
 	if !u.HasTOTP() {
 		return nil, ErrTOTPNotEnabled
 	}
-	plain, hashes, err := auth.NewRecoveryCodes(10)
+	plain, hashes, err := auth.NewRecoveryCodes(s.recoveryCodeCount())
 	if err != nil {
 		return nil, err
 	}

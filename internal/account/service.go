@@ -14,13 +14,11 @@ import (
 	"github.com/photolab/privacyportal/internal/fault"
 	"github.com/photolab/privacyportal/internal/mail"
 	"github.com/photolab/privacyportal/internal/password"
+	"github.com/photolab/privacyportal/internal/settings"
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
 )
 
-// ReauthWindow is how recent a password or TOTP confirmation must be for a
-// sensitive change (email, password, 2FA, export, erasure).
-const ReauthWindow = 10 * time.Minute
 
 // Errors shown to the person acting; handlers map them to messages.
 var (
@@ -53,6 +51,9 @@ type Service struct {
 	Mailer   *mail.Mailer
 	Codes    *auth.Codes
 	Throttle *auth.Throttle
+	// Settings holds the business rules admins may change (limits, windows);
+	// nil runs on their defaults.
+	Settings *settings.Service
 	Issuer   string // shown in authenticator apps
 	BaseURL  string
 	Now      func() time.Time
@@ -70,6 +71,24 @@ func NewService(db *gorm.DB, dialect models.Dialect, hasher *password.Hasher, ma
 		Throttle: &auth.Throttle{DB: db, Dialect: dialect, Now: utc},
 	}
 }
+
+// UseSettings makes the service, its throttle and its codes follow the
+// admins' settings instead of the defaults.
+func (s *Service) UseSettings(st *settings.Service) {
+	s.Settings = st
+	s.Throttle.Limits = st.ThrottleLimits
+	s.Codes.Limits = st.CodeLimits
+}
+
+// ReauthWindow is how recent a password or TOTP confirmation must be for a
+// sensitive change (email, password, 2FA, export, erasure).
+func (s *Service) ReauthWindow() time.Duration { return settings.ReauthWindow.Get(s.Settings) }
+
+// codeLifetime is how long an emailed code works.
+func (s *Service) codeLifetime() time.Duration { return settings.EmailCodeTTL.Get(s.Settings) }
+
+// recoveryCodeCount is how many recovery codes a user gets at a time.
+func (s *Service) recoveryCodeCount() int { return settings.RecoveryCodeCount.Get(s.Settings) }
 
 // inTx runs fn in one transaction: a security change, its history line,
 // its audit row and its notification mail commit together or not at all.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/photolab/privacyportal/internal/actor"
 	"github.com/photolab/privacyportal/internal/audit"
@@ -14,9 +13,6 @@ import (
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
 )
-
-// CodeLifetime is how long an emailed code works.
-const CodeLifetime = 15 * time.Minute
 
 // codeMailsPerWindow caps code mails to one address, so the form cannot be
 // used to flood someone's inbox.
@@ -145,7 +141,7 @@ func (s *Service) sendSignInCode(ctx context.Context, email string) error {
 	}
 	var recent int64
 	if err := s.DB.WithContext(ctx).Model(&models.EmailCode{}).
-		Where("email = ? AND purpose = ? AND created_at > ?", email, models.CodeSignIn, s.Now().Add(-CodeLifetime)).
+		Where("email = ? AND purpose = ? AND created_at > ?", email, models.CodeSignIn, s.Now().Add(-s.codeLifetime())).
 		Count(&recent).Error; err != nil {
 		return err
 	}
@@ -159,7 +155,7 @@ func (s *Service) sendSignInCode(ctx context.Context, email string) error {
 			return err
 		}
 		_, err = s.Mailer.Queue(tx, mail.Message{To: email, Template: "email_code", Locale: u.Locale,
-			Data: map[string]any{"Code": code, "Minutes": int(CodeLifetime.Minutes())}})
+			Data: map[string]any{"Code": code, "Minutes": int(s.codeLifetime().Minutes())}})
 		return err
 	})
 }

@@ -88,6 +88,11 @@ var Exemptions = []Exemption{
 		Later:     "export issue: include the open sessions in the download",
 	},
 	{
+		Table:     "settings",
+		Reason:    "business rules set by admins; updated_by names the admin who last changed one (staff, not a customer)",
+		Retention: "kept while the rule exists; updated_by is set to NULL when that admin's account is deleted",
+	},
+	{
 		Table:     "sign_in_throttles",
 		Reason:    "failure counts keyed by a hash of an address or IP, to slow guessing; security records, not about a customer's relationship with the shop",
 		Retention: "deleted by the periodic account cleanup once quiet for a day and not locked",
