@@ -19,7 +19,7 @@ func TestCleanupKeepsOnlyWhatIsStillUseful(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := NewService(db.DB, db.Dialect, password.New(1), mailer, "Test", "http://localhost", func() time.Time { return now })
+		s := NewService(db.DB, db.Dialect, password.New(1), mailer, testKeys(t), "Test", "http://localhost", func() time.Time { return now })
 		ctx := context.Background()
 		later := now.Add(time.Hour)
 		rows := []any{

@@ -224,7 +224,7 @@ func (s *Service) checkTOTPOrRecovery(ctx context.Context, u *models.User, code 
 	used := false
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		var err error
-		if used, err = auth.UseRecoveryCode(tx, u.ID, code, s.Now()); err != nil || !used {
+		if used, err = auth.UseRecoveryCode(tx, s.Secrets, u.ID, code, s.Now()); err != nil || !used {
 			return err
 		}
 		return s.record(tx, u, nil, auth.EventRecoveryCodeUsed, auth.MethodRecoveryCode, "auth.recovery_code_used", c)
@@ -235,7 +235,11 @@ func (s *Service) checkTOTPOrRecovery(ctx context.Context, u *models.User, code 
 // acceptTOTP checks a code and stores its time step with a conditional
 // update, so the same code cannot pass twice, even on two instances at once.
 func (s *Service) acceptTOTP(ctx context.Context, u *models.User, code string) (bool, error) {
-	step, ok := auth.CheckTOTP(u.TOTPSecret, code, u.TOTPLastStep, s.Now())
+	secret, err := s.Secrets.Open(TOTPPurpose, u.TOTPSecret)
+	if err != nil {
+		return false, err
+	}
+	step, ok := auth.CheckTOTP(secret, code, u.TOTPLastStep, s.Now())
 	if !ok {
 		return false, nil
 	}

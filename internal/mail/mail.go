@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/photolab/privacyportal/internal/jobs"
+	"github.com/photolab/privacyportal/internal/vault"
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
 )
@@ -39,6 +40,9 @@ type Config struct {
 	From string
 	// BaseURL is the portal's public URL, given to every template.
 	BaseURL string
+	// Keys seals the one-time codes mails carry while they wait in the
+	// outbox (see CodeKey).
+	Keys *vault.KeyRing
 }
 
 // Message is a mail to render and queue.
@@ -99,6 +103,10 @@ func (m *Mailer) Queue(tx *gorm.DB, msg Message) (int64, error) {
 		data[k] = v
 	}
 	data["BaseURL"] = m.cfg.BaseURL
+	sealed, err := m.sealCode(data)
+	if err != nil {
+		return 0, err
+	}
 	r, err := m.templates.render(msg.Template, msg.Locale, data)
 	if err != nil {
 		return 0, err
@@ -112,6 +120,7 @@ func (m *Mailer) Queue(tx *gorm.DB, msg Message) (int64, error) {
 		HTMLBody:  r.html,
 		Status:    models.OutboxHeld,
 	}
+	row.SealedCode = sealed
 	if m.Configured() {
 		row.Status = models.OutboxPending
 	}
