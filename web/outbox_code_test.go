@@ -55,6 +55,9 @@ func TestOutboxCodeMasking(t *testing.T) {
 				if !c.wantCode && !strings.Contains(body, mail.CodeMask) {
 					t.Error("the masked mail lacks the mask")
 				}
+				if note := strings.Contains(body, "Demo installation: the one-time code is shown"); note != c.wantCode {
+					t.Errorf("demo note shown = %v, want %v", note, c.wantCode)
+				}
 			})
 		}
 	})

@@ -3,7 +3,9 @@ package mail
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/photolab/privacyportal/internal/vault"
 	"github.com/photolab/privacyportal/models"
@@ -82,4 +84,16 @@ func (m *Mailer) Readable(ctx context.Context, db *gorm.DB, row models.OutboxMes
 		return row, err
 	}
 	return m.unmask(row)
+}
+
+// ForgetCodes clears the sealed codes of mails queued before before: past
+// the code's lifetime nobody can use it, and a mail held for want of SMTP
+// would otherwise keep it for ever. It returns how many it cleared.
+func ForgetCodes(ctx context.Context, db *gorm.DB, before time.Time) (int64, error) {
+	res := db.WithContext(ctx).Model(&models.OutboxMessage{}).
+		Where("sealed_code <> '' AND created_at < ?", before.UTC()).Update("sealed_code", "")
+	if res.Error != nil {
+		return 0, fmt.Errorf("mail: forget codes: %w", res.Error)
+	}
+	return res.RowsAffected, nil
 }
