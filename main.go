@@ -8,7 +8,8 @@
 //	                                PORTAL_ADMIN_PASSWORD or generated and printed
 //	portal audit verify             check the audit log's hash chain
 //	portal keys rotate              add a new file encryption key and re-encrypt
-//	                                every stored file with it
+//	                                every stored file with it; add a new server
+//	                                secret and re-encrypt every TOTP secret
 //
 // Settings come from PORTAL_* environment variables or the matching flags;
 // `portal help` lists them.
@@ -93,7 +94,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 			if err != nil {
 				return fmt.Errorf("new key %s added, but re-encryption stopped after %d files: %w (run it again)", name, n, err)
 			}
-			fmt.Fprintf(stdout, "new key %s; %d files re-encrypted; older key files can now be removed from the keys directory\n", name, n)
+			fmt.Fprintf(stdout, "new key %s; %d files re-encrypted; older .age-key files can now be removed from the keys directory\n", name, n)
+			v, err := s.Secrets().AddKey()
+			if err != nil {
+				return err
+			}
+			n, err = account.ResealTOTP(ctx, s.DB(), s.Secrets())
+			if err != nil {
+				return fmt.Errorf("new server secret v%d added, but re-sealing stopped after %d TOTP secrets: %w (run it again)", v, n, err)
+			}
+			fmt.Fprintf(stdout, "new server secret secret-%d.key; %d TOTP secrets re-encrypted; keep every secret-*.key file: recovery codes stay keyed with the one they were made under\n", v, n)
 			return nil
 		})
 	case "help", "-h", "--help":

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/photolab/privacyportal/internal/account"
+	"github.com/photolab/privacyportal/internal/mail"
 	"github.com/photolab/privacyportal/models"
 	"github.com/pquerna/otp/totp"
 )
@@ -20,8 +22,7 @@ var (
 	// recoveryCodeRe is the shape of one recovery code as the page shows it.
 	recoveryCodeRe = regexp.MustCompile(`^[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}$`)
 	// base32Re is a TOTP secret once the spaces grouping it are taken out.
-	base32Re  = regexp.MustCompile(`^[A-Z2-7]{16,}$`)
-	sixDigits = regexp.MustCompile(`\b\d{6}\b`)
+	base32Re = regexp.MustCompile(`^[A-Z2-7]{16,}$`)
 )
 
 // totpCode is the code an authenticator app would show at the given time.
@@ -245,7 +246,12 @@ func twoFactorSecret(t *testing.T, p *portal, email string) string {
 	if u.TOTPSecret == "" {
 		t.Fatalf("%s has no TOTP secret after set-up", email)
 	}
-	return u.TOTPSecret
+	// Stored sealed with the server key ring, never in clear.
+	secret, err := p.srv.Secrets().Open(account.TOTPPurpose, u.TOTPSecret)
+	if err != nil || secret == u.TOTPSecret {
+		t.Fatalf("%s: TOTP secret not sealed at rest: %v", email, err)
+	}
+	return secret
 }
 
 // runJobs runs the portal's job queue until nothing is due.
@@ -285,9 +291,10 @@ func TestSignInWithEmailedCode(t *testing.T) {
 			Order("id DESC").Take(&m).Error; err != nil {
 			t.Fatalf("no sign-in code mailed to %s: %v", email, err)
 		}
-		code := sixDigits.FindString(m.TextBody)
-		if code == "" {
-			t.Fatalf("no 6-digit code in the mail:\n%s", m.TextBody)
+		// The outbox keeps the code sealed apart from the masked body.
+		code, err := mail.Code(p.srv.Secrets(), m)
+		if err != nil || len(code) != 6 {
+			t.Fatalf("no 6-digit code sealed with the mail: %q %v", code, err)
 		}
 		fill(t, ctx, "/signin/code/enter", "code", code)
 		if status := submitForm(t, ctx, "/signin/code/enter"); status != http.StatusOK {

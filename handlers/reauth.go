@@ -3,7 +3,6 @@ package handlers
 import (
 	"net/http"
 	"time"
-
 )
 
 // Session keys. Values are JSON, so times are Unix seconds.

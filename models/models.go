@@ -30,11 +30,13 @@ type User struct {
 	Role         Role   `gorm:"size:16;not null;index"`
 	Name         string `gorm:"size:200;not null;default:''"`
 	Locale       string `gorm:"size:16;not null;default:''"`
-	// TOTPSecret is the active second factor (base32); empty when off.
-	TOTPSecret string `gorm:"column:totp_secret;size:64;not null;default:''"`
+	// TOTPSecret is the active second factor, sealed with the server key
+	// ring (vault.KeyRing: "v<n>:…"), or base32 in clear from before
+	// sealing; empty when off.
+	TOTPSecret string `gorm:"column:totp_secret;size:255;not null;default:''"`
 	// TOTPPendingSecret is held server-side during enrolment until a code
-	// proves the authenticator app has it.
-	TOTPPendingSecret string     `gorm:"column:totp_pending_secret;size:64;not null;default:''"`
+	// proves the authenticator app has it; sealed like TOTPSecret.
+	TOTPPendingSecret string     `gorm:"column:totp_pending_secret;size:255;not null;default:''"`
 	TOTPEnabledAt     *time.Time `gorm:"column:totp_enabled_at"`
 	// TOTPLastStep is the last accepted 30-second step: a code is accepted once.
 	TOTPLastStep      int64 `gorm:"column:totp_last_step;not null;default:0"`
@@ -50,7 +52,7 @@ func (u *User) HasTOTP() bool { return u.TOTPSecret != "" }
 type RecoveryCode struct {
 	ID        int64  `gorm:"primaryKey"`
 	UserID    int64  `gorm:"not null;index"`
-	CodeHash  string `gorm:"size:64;not null"`
+	CodeHash  string `gorm:"size:128;not null"`
 	UsedAt    *time.Time
 	CreatedAt time.Time
 }
@@ -69,7 +71,7 @@ type EmailCode struct {
 	Email     string      `gorm:"size:320;not null;index:idx_email_codes_lookup,priority:1"`
 	Purpose   CodePurpose `gorm:"size:16;not null;index:idx_email_codes_lookup,priority:2"`
 	UserID    *int64      `gorm:"index"`
-	CodeHash  string      `gorm:"size:64;not null"`
+	CodeHash  string      `gorm:"size:128;not null"`
 	Attempts  int         `gorm:"not null;default:0"`
 	ExpiresAt time.Time   `gorm:"not null"`
 	UsedAt    *time.Time
@@ -79,7 +81,7 @@ type EmailCode struct {
 // SignInThrottle counts failed sign-ins for one email address (hashed, so
 // known and unknown addresses are throttled alike and none is stored).
 type SignInThrottle struct {
-	KeyHash       string    `gorm:"primaryKey;size:64"`
+	KeyHash       string    `gorm:"primaryKey;size:128"`
 	Failures      int       `gorm:"not null;default:0"`
 	HourStart     time.Time `gorm:"not null"`
 	HourFailures  int       `gorm:"not null;default:0"`
@@ -183,6 +185,11 @@ type OutboxMessage struct {
 	LastError string       `gorm:"type:text;not null;default:''"`
 	CreatedAt time.Time    `gorm:"index"`
 	SentAt    *time.Time
+	// SealedCode is the one-time code of a mail that carries one, sealed
+	// with the server key ring. The bodies above hold a mask in its place,
+	// so staff reading the outbox never see it; delivery puts it back and
+	// then clears this column.
+	SealedCode string `gorm:"type:text;not null;default:''"`
 }
 
 // AuditEntry is one row of the append-only audit log. Hash covers this
@@ -207,5 +214,5 @@ func All() []any {
 		&RecoveryCode{}, &EmailCode{}, &SignInThrottle{}, &LoginEvent{},
 		&Profile{}, &Address{}, &ProfileChange{}, &Order{}, &OrderItem{}, &Payment{}, &Photo{},
 		&ContactMessage{}, &SurveyAnswer{}, &DataCategory{}, &DataPurpose{}, &PolicyVersion{}, &PolicyAck{},
-		&Setting{}}
+		&Setting{}, &Installation{}}
 }

@@ -44,6 +44,7 @@ type Server struct {
 	accounts *account.Service
 	settings *settings.Service
 	vault    *vault.Vault
+	secrets  *vault.KeyRing
 	handler  http.Handler
 	// signinLimiter is the per-IP budget for secret-checking POSTs.
 	signinLimiter *ratelimit.Limiter
@@ -96,13 +97,18 @@ func New(cfg config.Config, logger *slog.Logger, opts ...Option) (*Server, error
 			models.RoleAdmin:    {Idle: cfg.StaffIdle, Absolute: cfg.StaffAbsolute},
 		},
 	})
-	mailer, err := mail.New(mail.Config{SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, BaseURL: cfg.BaseURL}, logger)
+	s.secrets, err = vault.OpenKeyRing(cfg.KeysDir)
+	if err != nil {
+		models.Close(db)
+		return nil, err
+	}
+	mailer, err := mail.New(mail.Config{SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, BaseURL: cfg.BaseURL, Keys: s.secrets}, logger)
 	if err != nil {
 		models.Close(db)
 		return nil, err
 	}
 	s.queue = jobs.New(db, dialect, jobs.Options{Workers: cfg.JobWorkers, Logger: logger})
-	s.accounts = account.NewService(db, dialect, s.hasher, mailer, cfg.TOTPIssuer, cfg.BaseURL, o.now)
+	s.accounts = account.NewService(db, dialect, s.hasher, mailer, s.secrets, cfg.TOTPIssuer, cfg.BaseURL, o.now)
 	s.accounts.UseSettings(s.settings)
 	// Each service declares its job kinds and schedules.
 	if err := s.queue.Install(ctx, mailer.Jobs(db), s.sessions, s.accounts); err != nil {
@@ -155,6 +161,9 @@ func (s *Server) SeedDemo(ctx context.Context) ([]demo.Login, error) {
 
 // Vault is the encrypted file store.
 func (s *Server) Vault() *vault.Vault { return s.vault }
+
+// Secrets is the server key ring (sealed TOTP secrets, keyed hashes).
+func (s *Server) Secrets() *vault.KeyRing { return s.secrets }
 
 // Close releases the database.
 func (s *Server) Close() error { return models.Close(s.db) }

@@ -19,7 +19,7 @@ func TestCleanupKeepsOnlyWhatIsStillUseful(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := NewService(db.DB, db.Dialect, password.New(1), mailer, "Test", "http://localhost", func() time.Time { return now })
+		s := NewService(db.DB, db.Dialect, password.New(1), mailer, testKeys(t), "Test", "http://localhost", func() time.Time { return now })
 		ctx := context.Background()
 		later := now.Add(time.Hour)
 		rows := []any{
@@ -28,6 +28,10 @@ func TestCleanupKeepsOnlyWhatIsStillUseful(t *testing.T) {
 			&models.SignInThrottle{KeyHash: "quiet", HourStart: now, UpdatedAt: now.Add(-48 * time.Hour)},
 			&models.SignInThrottle{KeyHash: "locked", HourStart: now, UpdatedAt: now.Add(-48 * time.Hour), LockedUntil: &later},
 			&models.SignInThrottle{KeyHash: "recent", HourStart: now, UpdatedAt: now.Add(-time.Hour)},
+			&models.OutboxMessage{ToAddress: "a@example.com", Template: "email_code", Subject: "old", Status: models.OutboxHeld,
+				SealedCode: "v1:old", CreatedAt: now.Add(-s.codeLifetime() - time.Minute)},
+			&models.OutboxMessage{ToAddress: "b@example.com", Template: "email_code", Subject: "live", Status: models.OutboxHeld,
+				SealedCode: "v1:live", CreatedAt: now.Add(-time.Minute)},
 		}
 		for _, r := range rows {
 			if err := db.Session(&gorm.Session{SkipHooks: true}).Create(r).Error; err != nil {
@@ -46,6 +50,11 @@ func TestCleanupKeepsOnlyWhatIsStillUseful(t *testing.T) {
 		db.Model(&models.SignInThrottle{}).Order("key_hash").Pluck("key_hash", &keys)
 		if len(keys) != 2 || keys[0] != "locked" || keys[1] != "recent" {
 			t.Fatalf("throttles left: %v", keys)
+		}
+		var sealed []string
+		db.Model(&models.OutboxMessage{}).Order("subject").Pluck("sealed_code", &sealed)
+		if len(sealed) != 2 || sealed[0] != "v1:live" || sealed[1] != "" {
+			t.Fatalf("sealed outbox codes after cleanup (live, old): %q; want the expired one cleared", sealed)
 		}
 	})
 }

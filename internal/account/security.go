@@ -75,11 +75,15 @@ func (s *Service) BeginTOTP(ctx context.Context, a actor.Actor, u *models.User) 
 	if err != nil {
 		return TOTPSetup{}, err
 	}
-	if err := s.DB.WithContext(ctx).Model(&models.User{}).Where("id = ?", u.ID).
-		Update("totp_pending_secret", secret).Error; err != nil {
+	sealed, err := s.Secrets.Seal(TOTPPurpose, secret)
+	if err != nil {
 		return TOTPSetup{}, err
 	}
-	u.TOTPPendingSecret = secret
+	if err := s.DB.WithContext(ctx).Model(&models.User{}).Where("id = ?", u.ID).
+		Update("totp_pending_secret", sealed).Error; err != nil {
+		return TOTPSetup{}, err
+	}
+	u.TOTPPendingSecret = sealed
 	return s.PendingTOTP(u)
 }
 
@@ -88,11 +92,15 @@ func (s *Service) PendingTOTP(u *models.User) (TOTPSetup, error) {
 	if u.TOTPPendingSecret == "" {
 		return TOTPSetup{}, ErrNoPendingTOTP
 	}
-	qr, err := qrDataURI(s.Issuer, u.Email, u.TOTPPendingSecret)
+	secret, err := s.Secrets.Open(TOTPPurpose, u.TOTPPendingSecret)
 	if err != nil {
 		return TOTPSetup{}, err
 	}
-	return TOTPSetup{Secret: auth.FormatSecret(u.TOTPPendingSecret), QRDataURI: qr}, nil
+	qr, err := qrDataURI(s.Issuer, u.Email, secret)
+	if err != nil {
+		return TOTPSetup{}, err
+	}
+	return TOTPSetup{Secret: auth.FormatSecret(secret), QRDataURI: qr}, nil
 }
 
 func qrDataURI(issuer, account, secret string) (string, error) {
@@ -127,18 +135,28 @@ func (s *Service) ConfirmTOTP(ctx context.Context, a actor.Actor, u *models.User
 	if u.TOTPPendingSecret == "" {
 		return nil, ErrNoPendingTOTP
 	}
-	step, ok := auth.CheckTOTP(u.TOTPPendingSecret, code, 0, s.Now())
+	pending, err := s.Secrets.Open(TOTPPurpose, u.TOTPPendingSecret)
+	if err != nil {
+		return nil, err
+	}
+	step, ok := auth.CheckTOTP(pending, code, 0, s.Now())
 	if !ok {
 		return nil, ErrInvalidCode
 	}
-	plain, hashes, err := auth.NewRecoveryCodes(s.recoveryCodeCount())
+	// Sealed afresh: a pending secret left in clear by an older version
+	// is never enrolled in clear.
+	sealed, err := s.Secrets.Seal(TOTPPurpose, pending)
+	if err != nil {
+		return nil, err
+	}
+	plain, hashes, err := auth.NewRecoveryCodes(s.Secrets, s.recoveryCodeCount())
 	if err != nil {
 		return nil, err
 	}
 	now := s.Now()
 	err = s.inTx(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&models.User{}).Where("id = ? AND totp_pending_secret = ?", u.ID, u.TOTPPendingSecret).
-			Updates(map[string]any{"totp_secret": u.TOTPPendingSecret, "totp_pending_secret": "",
+			Updates(map[string]any{"totp_secret": sealed, "totp_pending_secret": "",
 				"totp_enabled_at": now, "totp_last_step": step})
 		if res.Error != nil {
 			return res.Error
@@ -160,7 +178,7 @@ func (s *Service) ConfirmTOTP(ctx context.Context, a actor.Actor, u *models.User
 	if err != nil {
 		return nil, err
 	}
-	u.TOTPSecret, u.TOTPPendingSecret, u.TOTPEnabledAt, u.TOTPLastStep = u.TOTPPendingSecret, "", &now, step
+	u.TOTPSecret, u.TOTPPendingSecret, u.TOTPEnabledAt, u.TOTPLastStep = sealed, "", &now, step
 	return plain, nil
 }
 
@@ -206,7 +224,7 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, a actor.Actor, u 
 	if !u.HasTOTP() {
 		return nil, ErrTOTPNotEnabled
 	}
-	plain, hashes, err := auth.NewRecoveryCodes(s.recoveryCodeCount())
+	plain, hashes, err := auth.NewRecoveryCodes(s.Secrets, s.recoveryCodeCount())
 	if err != nil {
 		return nil, err
 	}

@@ -15,10 +15,10 @@ import (
 	"github.com/photolab/privacyportal/internal/mail"
 	"github.com/photolab/privacyportal/internal/password"
 	"github.com/photolab/privacyportal/internal/settings"
+	"github.com/photolab/privacyportal/internal/vault"
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
 )
-
 
 // Errors shown to the person acting; handlers map them to messages.
 var (
@@ -57,18 +57,21 @@ type Service struct {
 	Issuer   string // shown in authenticator apps
 	BaseURL  string
 	Now      func() time.Time
+
+	// Secrets seals TOTP secrets and keys the stored hashes.
+	Secrets *vault.KeyRing
 }
 
 // NewService wires a Service with its primitives sharing one clock.
-func NewService(db *gorm.DB, dialect models.Dialect, hasher *password.Hasher, mailer *mail.Mailer, issuer, baseURL string, now func() time.Time) *Service {
+func NewService(db *gorm.DB, dialect models.Dialect, hasher *password.Hasher, mailer *mail.Mailer, secrets *vault.KeyRing, issuer, baseURL string, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
 	utc := func() time.Time { return now().UTC() }
 	return &Service{
-		DB: db, Dialect: dialect, Hasher: hasher, Mailer: mailer, Issuer: issuer, BaseURL: baseURL, Now: utc,
-		Codes:    &auth.Codes{DB: db, Now: utc},
-		Throttle: &auth.Throttle{DB: db, Dialect: dialect, Now: utc},
+		DB: db, Dialect: dialect, Hasher: hasher, Mailer: mailer, Secrets: secrets, Issuer: issuer, BaseURL: baseURL, Now: utc,
+		Codes:    &auth.Codes{DB: db, Keys: secrets, Now: utc},
+		Throttle: &auth.Throttle{DB: db, Dialect: dialect, Keys: secrets, Now: utc},
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/photolab/privacyportal/internal/actor"
 	"github.com/photolab/privacyportal/internal/auth"
+	"github.com/photolab/privacyportal/internal/mail"
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
 )
@@ -91,12 +92,17 @@ func (s *Service) ResetTOTP(ctx context.Context, a actor.Actor, targetID int64) 
 const throttleMemory = 24 * time.Hour
 
 // Cleanup deletes what has no more use: expired emailed codes (they can
-// never be accepted again) and failure counts of addresses quiet for a day
-// and not locked. It runs as a periodic job.
+// never be accepted again, and the outbox forgets its sealed copy) and
+// failure counts of addresses quiet for a day and not locked. It runs as a
+// periodic job.
 func (s *Service) Cleanup(ctx context.Context) error {
 	now := s.Now()
 	db := s.DB.WithContext(ctx)
 	if err := db.Where("expires_at < ?", now).Delete(&models.EmailCode{}).Error; err != nil {
+		return err
+	}
+	// The outbox's copy of an expired code is as useless as its hash.
+	if _, err := mail.ForgetCodes(ctx, s.DB, now.Add(-s.codeLifetime())); err != nil {
 		return err
 	}
 	return db.Where("updated_at < ? AND (locked_until IS NULL OR locked_until < ?)", now.Add(-throttleMemory), now).

@@ -215,7 +215,7 @@ func (s *Service) checkTOTPOrRecovery(ctx context.Context, a actor.Actor, u *mod
 	used := false
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		var err error
-		if used, err = auth.UseRecoveryCode(tx, u.ID, code, s.Now()); err != nil || !used {
+		if used, err = auth.UseRecoveryCode(tx, s.Secrets, u.ID, code, s.Now()); err != nil || !used {
 			return err
 		}
 		return s.record(tx, a, u, auth.EventRecoveryCodeUsed, auth.MethodRecoveryCode, "auth.recovery_code_used")
@@ -226,7 +226,11 @@ func (s *Service) checkTOTPOrRecovery(ctx context.Context, a actor.Actor, u *mod
 // acceptTOTP checks a code and stores its time step with a conditional
 // update, so the same code cannot pass twice, even on two instances at once.
 func (s *Service) acceptTOTP(ctx context.Context, u *models.User, code string) (bool, error) {
-	step, ok := auth.CheckTOTP(u.TOTPSecret, code, u.TOTPLastStep, s.Now())
+	secret, err := s.Secrets.Open(TOTPPurpose, u.TOTPSecret)
+	if err != nil {
+		return false, err
+	}
+	step, ok := auth.CheckTOTP(secret, code, u.TOTPLastStep, s.Now())
 	if !ok {
 		// A right code refused only for its step is a replay, or the person
 		// typing the same code twice within its 30 seconds: telling them to

@@ -20,7 +20,7 @@ func TestCreateStaff(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := NewService(db.DB, db.Dialect, password.New(1), mailer, "Test", "https://portal.example.com", time.Now)
+		s := NewService(db.DB, db.Dialect, password.New(1), mailer, testKeys(t), "Test", "https://portal.example.com", time.Now)
 		ctx := context.Background()
 		admin := &models.User{Email: "boss@example.com", Role: models.RoleAdmin, Name: "Boss"}
 		if err := db.Create(admin).Error; err != nil {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/photolab/privacyportal/internal/vault"
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
 )
@@ -40,8 +41,10 @@ func DefaultCodeLimits() CodeLimits {
 
 // Codes issues and verifies 6-digit one-time codes sent by mail.
 type Codes struct {
-	DB  *gorm.DB
-	Now func() time.Time
+	DB *gorm.DB
+	// Keys keys the stored hashes with the server secret.
+	Keys *vault.KeyRing
+	Now  func() time.Time
 	// Limits reads the current rules when a code is issued or checked;
 	// nil means DefaultCodeLimits.
 	Limits func() CodeLimits
@@ -73,10 +76,7 @@ func (c *Codes) Issue(tx *gorm.DB, email string, purpose models.CodePurpose, use
 	if err != nil {
 		return "", fmt.Errorf("auth: issue code: %w", err)
 	}
-	hash, err := hashEmailCode(email, purpose, code)
-	if err != nil {
-		return "", fmt.Errorf("auth: issue code: %w", err)
-	}
+	hash := hashEmailCode(c.Keys, email, purpose, code)
 	err = tx.Transaction(func(tx *gorm.DB) error {
 		if err := tx.Model(&models.EmailCode{}).
 			Where("email = ? AND purpose = ? AND used_at IS NULL", email, purpose).
@@ -131,7 +131,7 @@ func (c *Codes) Verify(ctx context.Context, email string, purpose models.CodePur
 		return nil, ErrCodeInvalid
 	}
 	row.Attempts++
-	if !checkEmailCode(row.CodeHash, email, purpose, code) {
+	if !checkEmailCode(c.Keys, row.CodeHash, email, purpose, code) {
 		return nil, ErrCodeInvalid
 	}
 	res = db.Model(&models.EmailCode{}).
@@ -163,34 +163,38 @@ func randomDigits() (string, error) {
 	}
 }
 
-// The stored CodeHash (64 characters, the column's size) is 16 hex digits
-// of a random per-code salt followed by the first 48 hex digits (192 bits)
-// of HMAC-SHA256 keyed by that salt over email, purpose and code. Binding
-// email and purpose means a row's hash is no good for another address or
-// use; the salt makes equal codes hash differently. It cannot stop an
-// offline search of a stolen row — there are only a million codes — and is
-// not meant to: what protects a code is its 15 minutes, 5 attempts and
-// single use. The hash keeps live codes out of plain sight in backups,
-// logs and admin tools.
-const emailSaltLen = 8
+// The stored CodeHash is "v<n>:" and the hex HMAC-SHA256, under version n
+// of the server secret (vault.KeyRing), of email, purpose and code.
+// Binding email and purpose means a row's hash is no good for another
+// address or use. The server key is what makes a stolen row useless: there
+// are only a million codes, so any unkeyed (or salt-keyed) hash of one is
+// searched offline in a moment, confirming a guessed address and code to
+// whoever holds a backup. Without the key files the hash reveals nothing.
+// Rows of the older form (16 hex digits of salt, then 48 hex digits of an
+// HMAC keyed by that salt) are still checked, for the 15 minutes the codes
+// mailed before the upgrade live.
+const emailCodePurpose = "email-code"
 
-func hashEmailCode(email string, purpose models.CodePurpose, code string) (string, error) {
-	salt := make([]byte, emailSaltLen)
-	if _, err := rand.Read(salt); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(salt) + emailCodeMAC(salt, email, purpose, code), nil
-}
-
-func emailCodeMAC(salt []byte, email string, purpose models.CodePurpose, code string) string {
-	m := hmac.New(sha256.New, salt)
+func emailCodeInput(email string, purpose models.CodePurpose, code string) string {
 	// NUL separators: none of the parts can contain one, so no two
 	// different triples give the same input.
-	m.Write([]byte(email + "\x00" + string(purpose) + "\x00" + code))
-	return hex.EncodeToString(m.Sum(nil)[:24])
+	return email + "\x00" + string(purpose) + "\x00" + code
 }
 
-func checkEmailCode(stored, email string, purpose models.CodePurpose, code string) bool {
+func hashEmailCode(keys *vault.KeyRing, email string, purpose models.CodePurpose, code string) string {
+	return keys.MAC(emailCodePurpose, emailCodeInput(email, purpose, code))
+}
+
+func checkEmailCode(keys *vault.KeyRing, stored, email string, purpose models.CodePurpose, code string) bool {
+	if vault.SealedVersion(stored) != 0 {
+		return keys.CheckMAC(emailCodePurpose, emailCodeInput(email, purpose, code), stored)
+	}
+	return checkLegacyEmailCode(stored, email, purpose, code)
+}
+
+const emailSaltLen = 8
+
+func checkLegacyEmailCode(stored, email string, purpose models.CodePurpose, code string) bool {
 	if len(stored) != 64 {
 		return false
 	}
@@ -198,6 +202,8 @@ func checkEmailCode(stored, email string, purpose models.CodePurpose, code strin
 	if err != nil {
 		return false
 	}
-	want := emailCodeMAC(salt, email, purpose, code)
+	m := hmac.New(sha256.New, salt)
+	m.Write([]byte(emailCodeInput(email, purpose, code)))
+	want := hex.EncodeToString(m.Sum(nil)[:24])
 	return hmac.Equal([]byte(want), []byte(stored[2*emailSaltLen:]))
 }

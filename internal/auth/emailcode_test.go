@@ -74,7 +74,7 @@ func TestEmailCodes(t *testing.T) {
 		for i, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
 				c := newClock()
-				codes := &Codes{DB: db.DB, Now: c.now}
+				codes := &Codes{DB: db.DB, Keys: testKeys(t), Now: c.now}
 				email := fmt.Sprintf("User%d@Example.test", i)
 				cur, err := codes.Issue(nil, email, models.CodeSignIn, nil)
 				mustNoErr(t, err)
@@ -103,7 +103,7 @@ func TestEmailCodes(t *testing.T) {
 func TestEmailCodeReissueInvalidatesPrevious(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		c := newClock()
-		codes := &Codes{DB: db.DB, Now: c.now}
+		codes := &Codes{DB: db.DB, Keys: testKeys(t), Now: c.now}
 		ctx := context.Background()
 		user := newUser(t, db, "alice@example.test")
 		first, err := codes.Issue(db.DB, "alice@example.test", models.CodeSignIn, &user)
@@ -125,8 +125,8 @@ func TestEmailCodeReissueInvalidatesPrevious(t *testing.T) {
 		}
 		var stored models.EmailCode
 		mustNoErr(t, db.First(&stored, row.ID).Error)
-		if strings.Contains(stored.CodeHash, second) || len(stored.CodeHash) != 64 {
-			t.Errorf("stored hash %q: want 64 hex characters not containing the code", stored.CodeHash)
+		if strings.Contains(stored.CodeHash, second) || !strings.HasPrefix(stored.CodeHash, "v1:") || len(stored.CodeHash) != 67 {
+			t.Errorf("stored hash %q: want v1: and 64 hex characters not containing the code", stored.CodeHash)
 		}
 	})
 }
@@ -149,7 +149,7 @@ func TestRandomDigitsShape(t *testing.T) {
 func TestEmailCodeConcurrentVerify(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		c := newClock()
-		codes := &Codes{DB: db.DB, Now: c.now}
+		codes := &Codes{DB: db.DB, Keys: testKeys(t), Now: c.now}
 		code, err := codes.Issue(nil, "race@example.test", models.CodeSignIn, nil)
 		mustNoErr(t, err)
 		const n = 8

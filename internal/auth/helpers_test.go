@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/photolab/privacyportal/internal/dbtest"
+	"github.com/photolab/privacyportal/internal/vault"
 	"github.com/photolab/privacyportal/models"
 )
 
@@ -30,4 +31,14 @@ func newUser(t *testing.T, db *dbtest.DB, email string) int64 {
 		t.Fatal(fmt.Errorf("create user: %w", err))
 	}
 	return u.ID
+}
+
+// testKeys is a fresh server key ring, as a first run makes.
+func testKeys(t testing.TB) *vault.KeyRing {
+	t.Helper()
+	k, err := vault.OpenKeyRing(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }

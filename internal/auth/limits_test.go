@@ -27,7 +27,7 @@ func TestThrottleReadsLimits(t *testing.T) {
 		ctx := context.Background()
 		for _, tc := range tests {
 			c := newClock()
-			th := &Throttle{DB: db.DB, Dialect: db.Dialect, Now: c.now, Limits: func() ThrottleLimits { return lim }}
+			th := &Throttle{DB: db.DB, Dialect: db.Dialect, Keys: testKeys(t), Now: c.now, Limits: func() ThrottleLimits { return lim }}
 			email := "limits" + string(rune('a'+tc.failures)) + "@example.test"
 			var locked bool
 			for range tc.failures {
@@ -66,7 +66,7 @@ func TestCodesReadLimits(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		ctx := context.Background()
 		c := newClock()
-		codes := &Codes{DB: db.DB, Now: c.now, Limits: func() CodeLimits { return CodeLimits{TTL: time.Minute, MaxAttempts: 1} }}
+		codes := &Codes{DB: db.DB, Keys: testKeys(t), Now: c.now, Limits: func() CodeLimits { return CodeLimits{TTL: time.Minute, MaxAttempts: 1} }}
 		code, err := codes.Issue(nil, "ttl@example.test", models.CodeSignIn, nil)
 		mustNoErr(t, err)
 		c.advance(time.Minute)

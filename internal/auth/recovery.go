@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/photolab/privacyportal/internal/vault"
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
 )
@@ -25,8 +26,8 @@ const recoveryAlphabet = "0123456789abcdefghjkmnpqrstvwxyz"
 const recoveryLen = 12
 
 // NewRecoveryCodes makes n random codes formatted "k7mq-2xbd-9pfa" to show
-// the user once, and the hashes to store (see HashRecoveryCode).
-func NewRecoveryCodes(n int) (plain []string, hashes []string, err error) {
+// the user once, and the hashes to store (see RecoveryCodeMAC).
+func NewRecoveryCodes(keys *vault.KeyRing, n int) (plain []string, hashes []string, err error) {
 	buf := make([]byte, n*recoveryLen)
 	if _, err := rand.Read(buf); err != nil {
 		return nil, nil, fmt.Errorf("auth: recovery codes: %w", err)
@@ -42,7 +43,7 @@ func NewRecoveryCodes(n int) (plain []string, hashes []string, err error) {
 			b.WriteByte(recoveryAlphabet[c&31])
 		}
 		plain[i] = b.String()
-		hashes[i] = HashRecoveryCode(plain[i])
+		hashes[i] = RecoveryCodeMAC(keys, plain[i])
 	}
 	return plain, hashes, nil
 }
@@ -66,10 +67,19 @@ func NormalizeRecoveryCode(s string) string {
 	return b.String()
 }
 
-// HashRecoveryCode is the hex SHA-256 of the normalised code. A fast,
-// unsalted hash is enough here: each code is 60 random bits, so neither a
-// dictionary nor brute force over a stolen table is practical, unlike with
-// human-chosen passwords.
+const recoveryPurpose = "recovery-code"
+
+// RecoveryCodeMAC is how a recovery code is stored: the versioned
+// HMAC-SHA256 of the normalised code under the server secret. A fast hash
+// suits codes of 60 random bits; the key means a stolen table cannot even
+// be searched without the key files as well.
+func RecoveryCodeMAC(keys *vault.KeyRing, code string) string {
+	return keys.MAC(recoveryPurpose, NormalizeRecoveryCode(code))
+}
+
+// HashRecoveryCode is the legacy form, the hex SHA-256 of the normalised
+// code, from before the server secret. Codes stored this way are still
+// accepted (once, as any code) until used or regenerated.
 func HashRecoveryCode(code string) string {
 	sum := sha256.Sum256([]byte(NormalizeRecoveryCode(code)))
 	return hex.EncodeToString(sum[:])
@@ -100,15 +110,17 @@ func ReplaceRecoveryCodes(tx *gorm.DB, userID int64, hashes []string) error {
 // UseRecoveryCode spends one of the user's unused codes matching code and
 // reports whether there was one. The conditional update (used_at IS NULL,
 // one row affected) means two concurrent uses of a code cannot both win.
-func UseRecoveryCode(tx *gorm.DB, userID int64, code string, now time.Time) (bool, error) {
+// The code is looked up under every key version (codes made before a
+// rotation keep working) and in the legacy unkeyed form.
+func UseRecoveryCode(tx *gorm.DB, keys *vault.KeyRing, userID int64, code string, now time.Time) (bool, error) {
 	norm := NormalizeRecoveryCode(code)
 	if len(norm) != recoveryLen {
 		return false, nil
 	}
-	hash := HashRecoveryCode(norm)
+	hashes := append(keys.MACs(recoveryPurpose, norm), HashRecoveryCode(norm))
 	var ids []int64
 	err := tx.Model(&models.RecoveryCode{}).
-		Where("user_id = ? AND code_hash = ? AND used_at IS NULL", userID, hash).
+		Where("user_id = ? AND code_hash IN ? AND used_at IS NULL", userID, hashes).
 		Pluck("id", &ids).Error
 	if err != nil {
 		return false, fmt.Errorf("auth: use recovery code: %w", err)

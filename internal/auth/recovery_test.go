@@ -11,7 +11,8 @@ import (
 )
 
 func TestNewRecoveryCodes(t *testing.T) {
-	plain, hashes, err := NewRecoveryCodes(RecoveryCodeCount)
+	keys := testKeys(t)
+	plain, hashes, err := NewRecoveryCodes(keys, RecoveryCodeCount)
 	mustNoErr(t, err)
 	if len(plain) != 10 || len(hashes) != 10 {
 		t.Fatalf("got %d codes, %d hashes; want 10, 10", len(plain), len(hashes))
@@ -26,8 +27,11 @@ func TestNewRecoveryCodes(t *testing.T) {
 			t.Errorf("duplicate code %q", c)
 		}
 		seen[c] = true
-		if len(hashes[i]) != 64 || hashes[i] != HashRecoveryCode(c) {
-			t.Errorf("hash %d = %q, want the 64-hex SHA-256 of %q", i, hashes[i], c)
+		if hashes[i] != RecoveryCodeMAC(keys, c) || !strings.HasPrefix(hashes[i], "v1:") {
+			t.Errorf("hash %d = %q, want the keyed v1 MAC of %q", i, hashes[i], c)
+		}
+		if hashes[i] == HashRecoveryCode(c) {
+			t.Errorf("hash %d is the unkeyed SHA-256", i)
 		}
 	}
 }
@@ -49,18 +53,19 @@ func TestUseRecoveryCode(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		ctx := context.Background()
 		c := newClock()
+		keys := testKeys(t)
 		alice := newUser(t, db, "alice@example.test")
 		bob := newUser(t, db, "bob@example.test")
-		plain, hashes, err := NewRecoveryCodes(RecoveryCodeCount)
+		plain, hashes, err := NewRecoveryCodes(keys, RecoveryCodeCount)
 		mustNoErr(t, err)
 		mustNoErr(t, ReplaceRecoveryCodes(db.DB, alice, hashes))
-		bobPlain, bobHashes, err := NewRecoveryCodes(RecoveryCodeCount)
+		bobPlain, bobHashes, err := NewRecoveryCodes(keys, RecoveryCodeCount)
 		mustNoErr(t, err)
 		mustNoErr(t, ReplaceRecoveryCodes(db.DB, bob, bobHashes))
 
 		use := func(user int64, code string) bool {
 			t.Helper()
-			ok, err := UseRecoveryCode(db.DB, user, code, c.now())
+			ok, err := UseRecoveryCode(db.DB, keys, user, code, c.now())
 			mustNoErr(t, err)
 			return ok
 		}
@@ -80,7 +85,7 @@ func TestUseRecoveryCode(t *testing.T) {
 			t.Errorf("codes left = %d, want 9", n)
 		}
 
-		newPlain, newHashes, err := NewRecoveryCodes(RecoveryCodeCount)
+		newPlain, newHashes, err := NewRecoveryCodes(keys, RecoveryCodeCount)
 		mustNoErr(t, err)
 		mustNoErr(t, ReplaceRecoveryCodes(db.DB, alice, newHashes))
 		if use(alice, plain[1]) {
@@ -101,8 +106,9 @@ func TestUseRecoveryCode(t *testing.T) {
 func TestUseRecoveryCodeConcurrently(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		c := newClock()
+		keys := testKeys(t)
 		user := newUser(t, db, "alice@example.test")
-		plain, hashes, err := NewRecoveryCodes(RecoveryCodeCount)
+		plain, hashes, err := NewRecoveryCodes(keys, RecoveryCodeCount)
 		mustNoErr(t, err)
 		mustNoErr(t, ReplaceRecoveryCodes(db.DB, user, hashes))
 
@@ -114,7 +120,7 @@ func TestUseRecoveryCodeConcurrently(t *testing.T) {
 		for range n {
 			wg.Go(func() {
 				<-start
-				ok, err := UseRecoveryCode(db.DB, user, plain[3], c.now())
+				ok, err := UseRecoveryCode(db.DB, keys, user, plain[3], c.now())
 				if err != nil {
 					errs <- err
 				}
@@ -136,6 +142,48 @@ func TestUseRecoveryCodeConcurrently(t *testing.T) {
 		}
 		if wins != 1 {
 			t.Errorf("%d of %d concurrent uses succeeded, want exactly 1", wins, n)
+		}
+	})
+}
+
+// TestRecoveryCodeLegacyAndRotatedHashes: codes stored before the server
+// secret (plain SHA-256) and codes stored under an older key version keep
+// working, once each.
+func TestRecoveryCodeLegacyAndRotatedHashes(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		c := newClock()
+		keys := testKeys(t)
+		user := newUser(t, db, "alice@example.test")
+		const legacy, rotated, other = "k7mq-2xbd-9pfa", "a1b2-c3d4-e5f6", "zzzz-yyyy-xxxx"
+		v1 := RecoveryCodeMAC(keys, rotated)
+		mustNoErr(t, ReplaceRecoveryCodes(db.DB, user, []string{HashRecoveryCode(legacy), v1}))
+		if _, err := keys.AddKey(); err != nil {
+			t.Fatal(err)
+		}
+		if RecoveryCodeMAC(keys, rotated) == v1 {
+			t.Fatal("rotation did not change the MAC")
+		}
+		cases := []struct {
+			name, code string
+			want       bool
+		}{
+			{"legacy hash accepted", legacy, true},
+			{"legacy hash spent", legacy, false},
+			{"older key version accepted", rotated, true},
+			{"older key version spent", rotated, false},
+			{"unknown code", other, false},
+		}
+		for _, tc := range cases {
+			ok, err := UseRecoveryCode(db.DB, keys, user, tc.code, c.now())
+			mustNoErr(t, err)
+			if ok != tc.want {
+				t.Errorf("%s: UseRecoveryCode = %v, want %v", tc.name, ok, tc.want)
+			}
+		}
+		// The same code under another installation's key is not this one's.
+		mustNoErr(t, ReplaceRecoveryCodes(db.DB, user, []string{RecoveryCodeMAC(testKeys(t), other)}))
+		if ok, _ := UseRecoveryCode(db.DB, keys, user, other, c.now()); ok {
+			t.Error("a code keyed by another server secret was accepted")
 		}
 	})
 }

@@ -2,12 +2,11 @@ package auth
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
 
+	"github.com/photolab/privacyportal/internal/vault"
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -63,7 +62,9 @@ func (l ThrottleLimits) resetTo() int { return max(min(l.FreeFailures+1, l.LockA
 type Throttle struct {
 	DB      *gorm.DB
 	Dialect models.Dialect
-	Now     func() time.Time
+	// Keys keys the row key with the server secret.
+	Keys *vault.KeyRing
+	Now  func() time.Time
 	// Limits reads the current rules on every failure, so a change in the
 	// settings applies at once; nil means DefaultThrottleLimits.
 	Limits func() ThrottleLimits
@@ -76,12 +77,19 @@ func (t *Throttle) limits() ThrottleLimits {
 	return t.Limits()
 }
 
-// ThrottleKey is the row key for an address: the hex SHA-256 of the
-// lowercased, trimmed address. Unknown addresses get a row like known ones,
-// so the throttle's behaviour does not reveal which have accounts.
-func ThrottleKey(email string) string {
-	sum := sha256.Sum256([]byte(normEmail(email)))
-	return hex.EncodeToString(sum[:])
+// ThrottleKey is the row key for an address: the versioned HMAC-SHA256,
+// under the server secret, of the lowercased, trimmed address. A plain
+// hash would let anyone holding the database confirm a guessed address
+// offline; the key files stop that. Unknown addresses get a row like known
+// ones, so the throttle's behaviour does not reveal which have accounts.
+//
+// After a key rotation the key changes, so counting starts afresh for
+// every address (and rows under the old version are left to the cleanup
+// job): a rotation is an operator's act, rare, and at worst gives a
+// guesser one more free series of attempts, which the per-IP limiter
+// still bounds.
+func ThrottleKey(keys *vault.KeyRing, email string) string {
+	return keys.MAC("sign-in-throttle", normEmail(email))
 }
 
 // Postgres keeps microseconds; rounding here makes what is stored and what
@@ -92,7 +100,7 @@ func (t *Throttle) now() time.Time { return t.Now().UTC().Truncate(time.Microsec
 // 0 means now.
 func (t *Throttle) Wait(ctx context.Context, email string) (time.Duration, error) {
 	var row models.SignInThrottle
-	err := t.DB.WithContext(ctx).Where("key_hash = ?", ThrottleKey(email)).Take(&row).Error
+	err := t.DB.WithContext(ctx).Where("key_hash = ?", ThrottleKey(t.Keys, email)).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return 0, nil
 	}
@@ -119,7 +127,7 @@ func waitFor(row *models.SignInThrottle, now time.Time) time.Duration {
 // Fail records one failed sign-in for email and reports whether this
 // failure locked the address (for a "lockout" event and mail).
 func (t *Throttle) Fail(ctx context.Context, email string) (locked bool, err error) {
-	key := ThrottleKey(email)
+	key := ThrottleKey(t.Keys, email)
 	now := t.now()
 	err = t.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// Make sure the row exists, then lock it: two first failures
@@ -206,7 +214,7 @@ func (l ThrottleLimits) delay(n int) time.Duration {
 
 // Succeed forgets email's failures after a successful sign-in.
 func (t *Throttle) Succeed(ctx context.Context, email string) error {
-	err := t.DB.WithContext(ctx).Where("key_hash = ?", ThrottleKey(email)).
+	err := t.DB.WithContext(ctx).Where("key_hash = ?", ThrottleKey(t.Keys, email)).
 		Delete(&models.SignInThrottle{}).Error
 	if err != nil {
 		return fmt.Errorf("auth: throttle succeed: %w", err)

@@ -85,7 +85,7 @@ func TestThrottle(t *testing.T) {
 			t.Run(tc.name, func(t *testing.T) {
 				ctx := context.Background()
 				c := newClock()
-				th := &Throttle{DB: db.DB, Dialect: db.Dialect, Now: c.now}
+				th := &Throttle{DB: db.DB, Dialect: db.Dialect, Keys: testKeys(t), Now: c.now}
 				email := "Someone@Example.test"
 				mustNoErr(t, th.Succeed(ctx, email)) // each case starts clean
 				for i, s := range tc.steps {
@@ -121,7 +121,7 @@ func TestThrottleSeparatesAddresses(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		ctx := context.Background()
 		c := newClock()
-		th := &Throttle{DB: db.DB, Dialect: db.Dialect, Now: c.now}
+		th := &Throttle{DB: db.DB, Dialect: db.Dialect, Keys: testKeys(t), Now: c.now}
 		for range 10 {
 			_, err := th.Fail(ctx, "a@example.test")
 			mustNoErr(t, err)
@@ -139,7 +139,7 @@ func TestThrottleConcurrentFailures(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		ctx := context.Background()
 		c := newClock()
-		th := &Throttle{DB: db.DB, Dialect: db.Dialect, Now: c.now}
+		th := &Throttle{DB: db.DB, Dialect: db.Dialect, Keys: testKeys(t), Now: c.now}
 		const n = 10
 		var wg sync.WaitGroup
 		start := make(chan struct{})
@@ -169,7 +169,7 @@ func TestThrottleConcurrentFailures(t *testing.T) {
 			}
 		}
 		var hourFailures int
-		mustNoErr(t, db.Raw("SELECT hour_failures FROM sign_in_throttles WHERE key_hash = ?", ThrottleKey("race@example.test")).Scan(&hourFailures).Error)
+		mustNoErr(t, db.Raw("SELECT hour_failures FROM sign_in_throttles WHERE key_hash = ?", ThrottleKey(th.Keys, "race@example.test")).Scan(&hourFailures).Error)
 		if hourFailures != n {
 			t.Errorf("hour_failures = %d, want %d", hourFailures, n)
 		}

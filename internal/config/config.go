@@ -57,7 +57,7 @@ var Settings = []Setting{
 	{"PORTAL_ADDR", "addr", ":8080", "address to listen on", func(c *Config, v string) error { c.Addr = v; return nil }},
 	{"PORTAL_DATA_DIR", "data-dir", "./data", "directory for the SQLite database and the portal's local files", func(c *Config, v string) error { c.DataDir = v; return nil }},
 	{"PORTAL_FILES_DIR", "files-dir", "", "where encrypted files (photos, documents, exports) are kept; empty means $PORTAL_DATA_DIR/files; must be shared storage when several instances run", func(c *Config, v string) error { c.FilesDir = v; return nil }},
-	{"PORTAL_KEYS_DIR", "keys-dir", "", "where the file encryption keys are kept (generated on first run); empty means $PORTAL_DATA_DIR/keys", func(c *Config, v string) error { c.KeysDir = v; return nil }},
+	{"PORTAL_KEYS_DIR", "keys-dir", "", "where the file encryption keys and the server secrets (secret-N.key) are kept, generated on first run; back it up apart from the database; every instance needs the same files; empty means $PORTAL_DATA_DIR/keys", func(c *Config, v string) error { c.KeysDir = v; return nil }},
 	{"PORTAL_DATABASE_URL", "database-url", "", "postgres://… for PostgreSQL; empty means SQLite at $PORTAL_DATA_DIR/portal.db; any other value is an SQLite file path", func(c *Config, v string) error { c.DatabaseURL = v; return nil }},
 	{"PORTAL_BASE_URL", "base-url", "http://localhost:8080", "public URL of the portal, used in mails and to decide Secure cookies and HSTS", setURL(func(c *Config) *string { return &c.BaseURL })},
 	{"PORTAL_SMTP_URL", "smtp-url", "", "smtp://user:pass@host:587 (STARTTLS) or smtps://…:465; empty keeps mail in the outbox, readable by admins", setOptionalURL(func(c *Config) *string { return &c.SMTPURL }, "smtp", "smtps")},

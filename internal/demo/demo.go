@@ -38,7 +38,14 @@ var people = []person{
 
 // Seed creates the demo users that do not exist yet and returns every demo
 // login. Running it again changes nothing.
+//
+// It also marks the installation as a demo, the one kind whose admin
+// outbox shows one-time codes while no SMTP server is set: the demo's
+// visitors have no mailbox to read them in.
 func Seed(ctx context.Context, db *gorm.DB, hasher *password.Hasher) ([]Login, error) {
+	if err := models.MarkDemo(ctx, db); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
 	logins := make([]Login, 0, len(people))
 	for _, p := range people {
 		var existing models.User

@@ -128,23 +128,34 @@ func (m *Mailer) deliver(ctx context.Context, db *gorm.DB, job *models.Job) erro
 		return db.Model(&models.OutboxMessage{}).Where("id = ? AND status = ?", row.ID, models.OutboxPending).
 			Update("status", models.OutboxHeld).Error
 	}
-	if sendErr := m.send(ctx, row); sendErr != nil {
+	sending, err := m.unmask(row)
+	if err != nil {
+		return fmt.Errorf("mail: outbox %d: %w", row.ID, err)
+	}
+	if sendErr := m.send(ctx, sending); sendErr != nil {
 		// The server's reply may quote the recipient; keep it out of the
 		// queue's logs.
 		msg := strings.ReplaceAll(sendErr.Error(), row.ToAddress, "<recipient>")
 		status := models.OutboxPending
+		update := map[string]any{"attempts": job.Attempts, "last_error": msg}
 		if job.Attempts >= job.MaxAttempts {
+			// Never to be sent: the code has no reader left.
 			status = models.OutboxFailed
+			update["sealed_code"] = ""
 		}
+		update["status"] = status
 		if err := db.Model(&models.OutboxMessage{}).Where("id = ? AND status <> ?", row.ID, models.OutboxSent).
-			Updates(map[string]any{"attempts": job.Attempts, "last_error": msg, "status": status}).Error; err != nil {
+			Updates(update).Error; err != nil {
 			m.log.Error("mail: recording a failed delivery", "outbox", row.ID, "err", err)
 		}
 		return fmt.Errorf("mail: outbox %d: %s", row.ID, msg)
 	}
 	now := time.Now().UTC()
 	if err := db.Model(&models.OutboxMessage{}).Where("id = ?", row.ID).
-		Updates(map[string]any{"status": models.OutboxSent, "sent_at": now, "attempts": job.Attempts, "last_error": ""}).Error; err != nil {
+		// Delivered: the code is the recipient's alone now, so the outbox
+		// forgets it.
+		Updates(map[string]any{"status": models.OutboxSent, "sent_at": now, "attempts": job.Attempts, "last_error": "",
+			"sealed_code": ""}).Error; err != nil {
 		// Sent but not marked: a retry would send twice, so report it
 		// without failing the job.
 		m.log.Error("mail: sent but not marked sent", "outbox", row.ID, "err", err)

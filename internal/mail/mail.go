@@ -15,6 +15,7 @@ import (
 
 	"github.com/photolab/privacyportal/internal/fault"
 	"github.com/photolab/privacyportal/internal/jobs"
+	"github.com/photolab/privacyportal/internal/vault"
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
 )
@@ -40,6 +41,9 @@ type Config struct {
 	From string
 	// BaseURL is the portal's public URL, given to every template.
 	BaseURL string
+	// Keys seals the one-time codes mails carry while they wait in the
+	// outbox (see CodeKey).
+	Keys *vault.KeyRing
 }
 
 // Message is a mail to render and queue.
@@ -100,6 +104,10 @@ func (m *Mailer) Queue(tx *gorm.DB, msg Message) (int64, error) {
 		data[k] = v
 	}
 	data["BaseURL"] = m.cfg.BaseURL
+	sealed, err := m.sealCode(data)
+	if err != nil {
+		return 0, err
+	}
 	r, err := m.templates.render(msg.Template, msg.Locale, data)
 	if err != nil {
 		return 0, err
@@ -113,6 +121,7 @@ func (m *Mailer) Queue(tx *gorm.DB, msg Message) (int64, error) {
 		HTMLBody:  r.html,
 		Status:    models.OutboxHeld,
 	}
+	row.SealedCode = sealed
 	if m.Configured() {
 		row.Status = models.OutboxPending
 	}

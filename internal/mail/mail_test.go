@@ -16,6 +16,7 @@ import (
 
 	"github.com/photolab/privacyportal/internal/dbtest"
 	"github.com/photolab/privacyportal/internal/jobs"
+	"github.com/photolab/privacyportal/internal/vault"
 	"github.com/photolab/privacyportal/models"
 )
 
@@ -25,7 +26,11 @@ func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard
 
 func newMailer(t *testing.T, smtpURL string) *Mailer {
 	t.Helper()
-	m, err := New(Config{SMTPURL: smtpURL, From: "Privacy Portal <privacy@localhost>", BaseURL: "http://localhost:8080/"}, quietLogger())
+	keys, err := vault.OpenKeyRing(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := New(Config{SMTPURL: smtpURL, From: "Privacy Portal <privacy@localhost>", BaseURL: "http://localhost:8080/", Keys: keys}, quietLogger())
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

@@ -37,6 +37,10 @@ func (o *Outbox) Open(ctx context.Context, a actor.Actor, id int64) (models.Outb
 	if err != nil {
 		return m, err
 	}
+	// One-time codes stay masked, except on a demo without SMTP.
+	if m, err = o.Mailer.Readable(ctx, o.DB, m); err != nil {
+		return m, err
+	}
 	err = o.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return audit.Append(tx, o.Dialect, audit.By(a, "admin.outbox_read", "outbox_message", strconv.FormatInt(id, 10)))
 	})
