@@ -19,6 +19,8 @@ func errorTextsFor(ctx context.Context, status int) errorTexts {
 		return errorTexts{i18n.T(ctx, "error.title.404"), i18n.T(ctx, "errorpage.404.body"), i18n.T(ctx, "errorpage.404.next")}
 	case 405:
 		return errorTexts{i18n.T(ctx, "error.title.405"), i18n.T(ctx, "errorpage.405.body"), i18n.T(ctx, "errorpage.405.next")}
+	case 413:
+		return errorTexts{i18n.T(ctx, "error.title.413"), i18n.T(ctx, "errorpage.413.body"), i18n.T(ctx, "errorpage.413.next")}
 	case 429:
 		return errorTexts{i18n.T(ctx, "error.title.429"), i18n.T(ctx, "errorpage.429.body"), i18n.T(ctx, "errorpage.429.next")}
 	case 500:
