@@ -179,4 +179,3 @@ func TestSectionMenuOnPhoneWithoutJS(t *testing.T) {
 		})
 	}
 }
-
