@@ -87,9 +87,10 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 }
 
 // requireAccess is the one place a route's conditions are checked, in
-// this order: the body's size (see parseBody), the role (signed-out visitors are sent to sign in and back
-// afterwards; a wrong role gets 403), then staff without two-factor are
-// sent to enrol, then a sensitive route asks to "confirm it's you".
+// this order: the body's size (parseBody: 413 over the route's limit),
+// the role (signed-out visitors are sent to sign in and back afterwards;
+// a wrong role gets 403), then staff without two-factor are sent to
+// enrol, then a sensitive route asks to "confirm it's you".
 func (s *Server) requireAccess(rt handlers.Route) http.Handler {
 	limit := rt.BodyLimit()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
