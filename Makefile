@@ -1,5 +1,7 @@
 # The portal's developer and CI entry points. `make run` on a fresh clone
-# builds, migrates SQLite under ./data, seeds the demo and serves on :8080.
+# builds, migrates SQLite under ./data, seeds the demo and serves on
+# 127.0.0.1:8080 only: the demo prints its passwords, so it must not be
+# reachable from the network (`portal serve` itself keeps :8080).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -21,9 +23,12 @@ AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: run build generate check-generated lint test unit e2e bench clean
 
+# RUN_ADDR=0.0.0.0:8080 make run opens the demo to the network on purpose.
+RUN_ADDR ?= 127.0.0.1:8080
+
 run: generate
 	$(GO) run . demo
-	$(GO) run . serve
+	$(GO) run . serve --addr $(RUN_ADDR)
 
 build: generate
 	$(GO) build -trimpath -o bin/portal .

@@ -42,7 +42,11 @@ func main() {
 
 func run(args []string, stdout, stderr io.Writer) int {
 	cmd := "serve"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	// -h and --help are asked for before any other flag, so they print
+	// the help rather than reach serve's flag parser as an unknown flag.
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+		cmd, args = "help", args[1:]
+	} else if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
 	var err error
@@ -106,11 +110,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "new server secret secret-%d.key; %d TOTP secrets re-encrypted; keep every secret-*.key file: recovery codes stay keyed with the one they were made under\n", v, n)
 			return nil
 		})
-	case "help", "-h", "--help":
+	case "help":
 		usage(stdout)
 	default:
 		usage(stderr)
 		return 2
+	}
+	if errors.Is(err, flag.ErrHelp) { // `portal serve --help`
+		usage(stdout)
+		return 0
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "portal:", err)

@@ -28,6 +28,7 @@ func TestInvalidSettingNamesTheVariable(t *testing.T) {
 		{"PORTAL_STAFF_IDLE_TIMEOUT", "-5m"},
 		{"PORTAL_SMTP_URL", "ftp://mail.example.com"},
 		{"PORTAL_LOG_FORMAT", "xml"},
+		{"PORTAL_ADDR", "localhost"},
 	}
 	for _, c := range cases {
 		t.Run(c.env, func(t *testing.T) {
@@ -231,4 +232,42 @@ func startInstance(t *testing.T, bin string, env []string) string {
 	}
 	t.Fatalf("instance not ready\n%s", logs.String())
 	return ""
+}
+
+func TestHelpExitsZero(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"serve", "--help"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			t.Setenv("PORTAL_DATA_DIR", t.TempDir())
+			var out, errb bytes.Buffer
+			if code := run(args, &out, &errb); code != 0 {
+				t.Fatalf("exit %d, stderr %q", code, errb.String())
+			}
+			for _, want := range []string{"usage: portal", "PORTAL_ADDR", "--addr"} {
+				if !strings.Contains(out.String(), want) {
+					t.Errorf("help lacks %q", want)
+				}
+			}
+		})
+	}
+}
+
+// TestMakeRunListensLocally: `make run` seeds the demo, whose passwords are
+// printed, so it must not serve on every interface; `portal serve` keeps
+// the :8080 default for deployments.
+func TestMakeRunListensLocally(t *testing.T) {
+	mk, err := os.ReadFile("Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(mk), "RUN_ADDR ?= 127.0.0.1:8080") || !strings.Contains(string(mk), "serve --addr $(RUN_ADDR)") {
+		t.Error("make run does not pass a 127.0.0.1 address to portal serve")
+	}
+	cmd := exec.Command("make", "-n", "run")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Skipf("make -n run: %v", err)
+	}
+	if !strings.Contains(string(out), "serve --addr 127.0.0.1:8080") {
+		t.Errorf("make -n run does not serve on 127.0.0.1:\n%s", out)
+	}
 }

@@ -93,6 +93,21 @@ type Route struct {
 	// Before2FA routes stay reachable for staff who have not enrolled
 	// two-factor authentication yet; every other route sends them to enrol.
 	Before2FA bool
+	// MaxBody caps the request body in bytes; 0 means DefaultMaxBody,
+	// enough for any form. A route taking uploads sets its own limit.
+	MaxBody int64
+}
+
+// DefaultMaxBody is the body limit of a route that states none: forms
+// are small, and a larger body is refused (413) before it is read.
+const DefaultMaxBody = 64 << 10
+
+// BodyLimit is the route's body cap.
+func (rt Route) BodyLimit() int64 {
+	if rt.MaxBody > 0 {
+		return rt.MaxBody
+	}
+	return DefaultMaxBody
 }
 
 type ctxKey int

@@ -3,9 +3,12 @@ package models
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -43,10 +46,7 @@ func DialectOf(databaseURL string) Dialect {
 // immediate "database is locked", enforced foreign keys, and immediate
 // transactions so read-then-write transactions do not fail on upgrade.
 func sqliteDSN(path string) string {
-	path = strings.TrimPrefix(strings.TrimPrefix(path, "sqlite:"), "file:")
-	if i := strings.IndexByte(path, '?'); i >= 0 {
-		path = path[:i]
-	}
+	path = sqlitePath(path)
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
 	q.Set("_busy_timeout", "10000")
@@ -54,6 +54,53 @@ func sqliteDSN(path string) string {
 	q.Set("_txlock", "immediate")
 	q.Set("_synchronous", "NORMAL")
 	return "file:" + path + "?" + q.Encode()
+}
+
+// sqlitePath is the file an SQLite database URL names.
+func sqlitePath(databaseURL string) string {
+	path := strings.TrimPrefix(strings.TrimPrefix(databaseURL, "sqlite:"), "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	return path
+}
+
+// sqliteFileMode is the mode of the database and its -wal and -shm files:
+// they hold every customer's personal data, so only the portal's own user
+// may read them, whatever the umask.
+const sqliteFileMode = 0o600
+
+// prepareSQLiteFile creates the database file (and its directory, 0700)
+// with owner-only access before the driver opens it, so the file never
+// exists with the umask's wider mode, and tightens an existing one.
+func prepareSQLiteFile(path string) error {
+	if path == "" || path == ":memory:" || strings.HasPrefix(path, ":memory:") {
+		return nil
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return err
+		}
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, sqliteFileMode)
+	if err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return restrictSQLiteFiles(path)
+}
+
+// restrictSQLiteFiles chmods the database and the -wal and -shm files
+// SQLite creates beside it on first use (with the umask's mode).
+func restrictSQLiteFiles(path string) error {
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, sqliteFileMode); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }
 
 // Open connects to the database the URL names. A fresh gorm.Config is made
@@ -71,6 +118,9 @@ func Open(databaseURL string) (*gorm.DB, Dialect, error) {
 	case Postgres:
 		dialector = postgres.Open(databaseURL)
 	default:
+		if err := prepareSQLiteFile(sqlitePath(databaseURL)); err != nil {
+			return nil, dialect, fmt.Errorf("models: open %s: %w", dialect, err)
+		}
 		dialector = sqlite.Open(sqliteDSN(databaseURL))
 	}
 	db, err := gorm.Open(dialector, cfg)
@@ -82,6 +132,16 @@ func Open(databaseURL string) (*gorm.DB, Dialect, error) {
 		return nil, dialect, fmt.Errorf("models: %w", err)
 	}
 	if dialect == SQLite {
+		// The -wal and -shm files appear at the first connection (WAL is
+		// set in the DSN): open one now so they can be restricted at once.
+		if err := sqlDB.Ping(); err != nil {
+			sqlDB.Close()
+			return nil, dialect, fmt.Errorf("models: open %s: %w", dialect, err)
+		}
+		if err := restrictSQLiteFiles(sqlitePath(databaseURL)); err != nil {
+			sqlDB.Close()
+			return nil, dialect, fmt.Errorf("models: open %s: %w", dialect, err)
+		}
 		// One writer at a time is SQLite's rule anyway; a few connections
 		// let readers proceed under WAL.
 		sqlDB.SetMaxOpenConns(8)

@@ -25,6 +25,8 @@ func errorTextsFor(ctx context.Context, status int) errorTexts {
 		return errorTexts{i18n.T(ctx, "error.title.410"), i18n.T(ctx, "errorpage.410.body"), i18n.T(ctx, "errorpage.410.next")}
 	case 422:
 		return errorTexts{i18n.T(ctx, "error.title.422"), i18n.T(ctx, "errorpage.422.body"), i18n.T(ctx, "errorpage.422.next")}
+	case 413:
+		return errorTexts{i18n.T(ctx, "error.title.413"), i18n.T(ctx, "errorpage.413.body"), i18n.T(ctx, "errorpage.413.next")}
 	case 429:
 		return errorTexts{i18n.T(ctx, "error.title.429"), i18n.T(ctx, "errorpage.429.body"), i18n.T(ctx, "errorpage.429.next")}
 	case 500:

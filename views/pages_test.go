@@ -133,6 +133,7 @@ func TestErrorPages(t *testing.T) {
 		{403, customer, []string{i18n.Tl("en", "errorpage.switch_account"), `href="/account">` + i18n.Tl("en", "errorpage.home")}, []string{`<a class="button" href="/signin">`}},
 		{404, nil, []string{i18n.Tl("en", "error.title.404"), `href="/">`}, nil},
 		{429, nil, []string{i18n.Tl("en", "error.title.429"), "Wait a minute, then try again."}, nil},
+		{413, nil, []string{i18n.Tl("en", "error.title.413"), "Go back, shorten what you entered"}, nil},
 		{500, admin, []string{i18n.Tl("en", "error.title.500"), `href="/admin">`}, nil},
 		{418, nil, []string{"Error 418", i18n.Tl("en", "error.title.generic")}, nil},
 	}

@@ -35,21 +35,33 @@ func (s *Server) routes(limiter *ratelimit.Limiter, clientIP func(*http.Request)
 	// Anything unmatched gets the designed 404 (or 405) page.
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { h.RenderError(w, r, http.StatusNotFound) })
 
+	// A refused cross-origin request is rare, so only it pays for loading
+	// the session: its page then has the visitor's language and menu.
 	cop := http.NewCrossOriginProtection()
-	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	cop.SetDenyHandler(s.loadSession(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.RenderError(w, r, http.StatusForbidden)
-	}))
+	})))
 
 	var handler http.Handler = mux
 	handler = s.loadSession(handler)
 	handler = cop.Handler(handler)
-	handler = rateLimit(limiter, clientIP, h.RenderError, handler)
-	handler = rateLimitSignIn(s.signinLimiter, clientIP, h.RenderError, handler)
+	handler = rateLimit(limiter, clientIP, renderInLanguage(h.RenderError), handler)
+	handler = rateLimitSignIn(s.signinLimiter, clientIP, renderInLanguage(h.RenderError), handler)
 	handler = securityHeaders(s.cfg.SecureCookies, handler)
 	handler = instrument(mux, s.logger, clientIP, handler)
 	handler = recoverPanics(s.logger, h.RenderError, handler)
 	handler = requestID(handler)
 	return handler
+}
+
+// renderInLanguage renders an error page in the visitor's language from
+// the language cookie or Accept-Language alone: the rate limiter answers
+// before any database work, so a flood cannot make it load sessions.
+func renderInLanguage(render func(http.ResponseWriter, *http.Request, int)) func(http.ResponseWriter, *http.Request, int) {
+	return func(w http.ResponseWriter, r *http.Request, status int) {
+		ctx := i18n.WithLocale(r.Context(), handlers.Locale(r, nil))
+		render(w, r.WithContext(ctx), status)
+	}
 }
 
 // loadSession resolves the session and the language once per request.
@@ -75,11 +87,20 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 }
 
 // requireAccess is the one place a route's conditions are checked, in
-// this order: the role (signed-out visitors are sent to sign in and back
-// afterwards; a wrong role gets 403), then staff without two-factor are
-// sent to enrol, then a sensitive route asks to "confirm it's you".
+// this order: the body's size (parseBody: 413 over the route's limit),
+// the role (signed-out visitors are sent to sign in and back afterwards;
+// a wrong role gets 403), then staff without two-factor are sent to
+// enrol, then a sensitive route asks to "confirm it's you".
 func (s *Server) requireAccess(rt handlers.Route) http.Handler {
+	limit := rt.BodyLimit()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The body is capped first: an oversized request is refused
+		// whoever sends it, and before it is read.
+		ok, cleanup := s.parseBody(w, r, limit)
+		defer cleanup()
+		if !ok {
+			return
+		}
 		u := handlers.CurrentUser(r)
 		switch {
 		case !rt.Access.Allows(u) && u == nil:

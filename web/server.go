@@ -69,6 +69,11 @@ func New(cfg config.Config, logger *slog.Logger, opts ...Option) (*Server, error
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("web: data dir: %w", err)
 	}
+	// MkdirAll leaves an existing directory as it was; the data directory
+	// holds the database and the keys, so only the portal's user may enter.
+	if err := os.Chmod(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("web: data dir: %w", err)
+	}
 	db, dialect, err := models.Open(cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
@@ -199,7 +204,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	s.logger.Info("portal listening", "addr", ln.Addr().String(), "database", string(s.dialect))
+	s.logger.Info("portal listening", "addr", ln.Addr().String(), "url", openURL(s.cfg.BaseURL, ln.Addr()), "database", string(s.dialect))
 
 	select {
 	case err := <-errc:

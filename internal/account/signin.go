@@ -235,7 +235,7 @@ func (s *Service) acceptTOTP(ctx context.Context, u *models.User, code string) (
 		// A right code refused only for its step is a replay, or the person
 		// typing the same code twice within its 30 seconds: telling them to
 		// wait for the next one helps more than blaming their clock.
-		if _, seen := auth.CheckTOTP(u.TOTPSecret, code, -1, s.Now()); seen {
+		if _, seen := auth.CheckTOTP(secret, code, -1, s.Now()); seen {
 			return false, ErrCodeReused
 		}
 		return false, nil

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -54,7 +55,7 @@ type Setting struct {
 
 // Settings lists every variable, its flag, default and meaning.
 var Settings = []Setting{
-	{"PORTAL_ADDR", "addr", ":8080", "address to listen on", func(c *Config, v string) error { c.Addr = v; return nil }},
+	{"PORTAL_ADDR", "addr", ":8080", "address to listen on (host:port; an empty host means every interface)", setAddr(func(c *Config) *string { return &c.Addr })},
 	{"PORTAL_DATA_DIR", "data-dir", "./data", "directory for the SQLite database and the portal's local files", func(c *Config, v string) error { c.DataDir = v; return nil }},
 	{"PORTAL_FILES_DIR", "files-dir", "", "where encrypted files (photos, documents, exports) are kept; empty means $PORTAL_DATA_DIR/files; must be shared storage when several instances run", func(c *Config, v string) error { c.FilesDir = v; return nil }},
 	{"PORTAL_KEYS_DIR", "keys-dir", "", "where the file encryption keys and the server secrets (secret-N.key) are kept, generated on first run; back it up apart from the database; every instance needs the same files; empty means $PORTAL_DATA_DIR/keys", func(c *Config, v string) error { c.KeysDir = v; return nil }},
@@ -199,6 +200,24 @@ func oneOf(field func(*Config) *string, allowed ...string) func(*Config, string)
 			}
 		}
 		return fmt.Errorf("%q is not one of %s", v, strings.Join(allowed, ", "))
+	}
+}
+
+// setAddr accepts host:port with a port from 1 to 65535 (or 0, "any free
+// port", which tests use), so a typo fails at start-up naming the variable
+// instead of at listen time.
+func setAddr(field func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		_, port, err := net.SplitHostPort(v)
+		if err != nil {
+			return fmt.Errorf("%q is not host:port such as :8080 or 127.0.0.1:8080", v)
+		}
+		n, err := strconv.ParseUint(port, 10, 16)
+		if err != nil || strconv.FormatUint(n, 10) != port {
+			return fmt.Errorf("%q: the port must be a number from 0 to 65535", v)
+		}
+		*field(c) = v
+		return nil
 	}
 }
 

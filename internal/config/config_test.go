@@ -47,6 +47,7 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"PORTAL_SMTP_URL":              "http://mail.example.com",
 		"PORTAL_LOG_LEVEL":             "loud",
 		"PORTAL_STAFF_IDLE_TIMEOUT":    "13h", // longer than the 12h lifetime
+		"PORTAL_ADDR":                  "8080",
 	}
 	for k, v := range cases {
 		_, err := Load(nil, env(map[string]string{k: v}))
@@ -69,6 +70,37 @@ func TestReadmeListsEverySetting(t *testing.T) {
 	for _, s := range Settings {
 		if !strings.Contains(string(readme), "`"+s.Env+"`") {
 			t.Errorf("README.md does not document %s", s.Env)
+		}
+	}
+}
+
+func TestListenAddress(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		value string
+		ok    bool
+	}{
+		{":8080", true},
+		{"127.0.0.1:8080", true},
+		{"[::1]:443", true},
+		{"localhost:0", true}, // any free port
+		{"8080", false},       // the port alone: the colon is missing
+		{"127.0.0.1", false},
+		{":http", false}, // a service name hides typos; ask for the number
+		{":65536", false},
+		{":-1", false},
+		{":08080", false},
+		{"127.0.0.1:80:80", false},
+	}
+	for _, c := range cases {
+		got, err := Load(nil, env(map[string]string{"PORTAL_ADDR": c.value}))
+		switch {
+		case c.ok && err != nil:
+			t.Errorf("PORTAL_ADDR=%q refused: %v", c.value, err)
+		case c.ok && got.Addr != c.value:
+			t.Errorf("PORTAL_ADDR=%q gave Addr %q", c.value, got.Addr)
+		case !c.ok && (err == nil || !strings.Contains(err.Error(), "PORTAL_ADDR")):
+			t.Errorf("PORTAL_ADDR=%q: error %v does not name the variable", c.value, err)
 		}
 	}
 }

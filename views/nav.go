@@ -1,0 +1,54 @@
+package views
+
+// NavItem is one link of the main navigation.
+type NavItem struct {
+	Path    string
+	Message string // i18n message id of the label
+	// Exact items (a role's home) match only their own path; the others
+	// also match their sub-pages, so /admin/outbox/7 marks Outbox.
+	Exact bool
+}
+
+// navigation is every role's sections, in the order shown. It lists only
+// sections that have a route today (a test in web checks each path is a
+// GET route the role may open), so there are no dead links: a new
+// section (Preferences, Requests, Downloads; the staff Queue, Customers,
+// Dashboard; the admin's Templates, Policy, Settings…) is one item here.
+// The key "" is the signed-out visitor.
+var navigation = map[string][]NavItem{
+	"": {
+		{Path: "/signin", Message: "nav.signin", Exact: true},
+	},
+	"customer": {
+		{Path: "/account", Message: "nav.account", Exact: true},
+		{Path: "/account/data", Message: "nav.your_data"},
+		{Path: "/security", Message: "nav.security"},
+	},
+	"staff": {
+		{Path: "/staff", Message: "nav.staff_home", Exact: true},
+		{Path: "/security", Message: "nav.security"},
+	},
+	"admin": {
+		{Path: "/admin", Message: "nav.admin_home", Exact: true},
+		{Path: "/admin/staff", Message: "nav.staff_accounts"},
+		{Path: "/admin/outbox", Message: "nav.outbox"},
+		{Path: "/admin/jobs", Message: "nav.jobs"},
+		{Path: "/admin/audit", Message: "nav.audit"},
+		{Path: "/staff", Message: "nav.staff_home", Exact: true},
+		{Path: "/security", Message: "nav.security"},
+	},
+}
+
+// Navigation is the sections of a role ("" when signed out), for the
+// layout and for the test that every link has a route.
+func Navigation(role string) []NavItem { return navigation[role] }
+
+// NavRoles are the keys of the navigation, "" (signed out) included.
+func NavRoles() []string { return []string{"", "customer", "staff", "admin"} }
+
+func navFor(u *PageUser) []NavItem {
+	if u == nil {
+		return navigation[""]
+	}
+	return navigation[u.Role]
+}
