@@ -129,22 +129,44 @@ func storePictures(v *vault.Vault, pics []picture) ([]storedPicture, error) {
 	return out, nil
 }
 
-func storePicture(v *vault.Vault, p picture) (storedPicture, error) {
+// encodedPicture is a picture's PNG and thumbnail, before encryption.
+type encodedPicture struct{ full, thumb []byte }
+
+// encoded keeps each picture's PNGs for the life of the process. The
+// pictures come from a fixed seed, so every demo seeded by one process
+// (the test suites seed one per test) draws the same ones, and encoding
+// them was most of a seed's time; each is still encrypted afresh.
+var encoded sync.Map // picture → encodedPicture
+
+func encode(p picture) (encodedPicture, error) {
+	if e, ok := encoded.Load(p); ok {
+		return e.(encodedPicture), nil
+	}
 	img := p.render()
 	var full, thumb bytes.Buffer
 	if err := fastPNG.Encode(&full, img); err != nil {
-		return storedPicture{}, fmt.Errorf("demo: png: %w", err)
+		return encodedPicture{}, fmt.Errorf("demo: png: %w", err)
 	}
 	if err := fastPNG.Encode(&thumb, thumbnail(img)); err != nil {
-		return storedPicture{}, fmt.Errorf("demo: png: %w", err)
+		return encodedPicture{}, fmt.Errorf("demo: png: %w", err)
 	}
-	fk, err := v.Put(full.Bytes())
+	e := encodedPicture{full: full.Bytes(), thumb: thumb.Bytes()}
+	encoded.Store(p, e)
+	return e, nil
+}
+
+func storePicture(v *vault.Vault, p picture) (storedPicture, error) {
+	e, err := encode(p)
+	if err != nil {
+		return storedPicture{}, err
+	}
+	fk, err := v.Put(e.full)
 	if err != nil {
 		return storedPicture{}, fmt.Errorf("demo: %w", err)
 	}
-	tk, err := v.Put(thumb.Bytes())
+	tk, err := v.Put(e.thumb)
 	if err != nil {
 		return storedPicture{}, fmt.Errorf("demo: %w", err)
 	}
-	return storedPicture{fileKey: fk, thumbKey: tk, size: int64(full.Len())}, nil
+	return storedPicture{fileKey: fk, thumbKey: tk, size: int64(len(e.full))}, nil
 }
