@@ -191,39 +191,31 @@ func (s *Service) Run(ctx context.Context) {
 	}
 }
 
-// ErrForbidden refuses a change by anyone but an admin or the system.
-var ErrForbidden = fault.New(fault.Forbidden, "settings: only an admin may change settings")
-
 // Set changes key to value (of the setting's Go type) for actor a. The
 // row and its audit entry (before and after: business rules, never
 // personal data) are written in one transaction; then this instance's
 // cache has the new value at once, and the others at their next Refresh.
 // Setting the current value again changes nothing and records nothing.
 func (s *Service) Set(ctx context.Context, a actor.Actor, key string, value any) error {
-	if a.Kind != actor.Admin && a.Kind != actor.System {
-		return ErrForbidden
-	}
-	d, ok := byKey[key]
-	if !ok {
-		return fault.New(fault.NotFound, "settings: no such setting")
-	}
-	v, msg := d.check(value)
-	if msg != "" {
-		return fault.InvalidFields("settings: invalid value", map[string]string{key: msg})
-	}
-	return s.write(ctx, a, d, v)
+	return s.set(ctx, a, key, func(d *Def) (any, string) { return d.check(value) })
 }
 
 // SetText is Set with the value as typed in a form.
 func (s *Service) SetText(ctx context.Context, a actor.Actor, key, text string) error {
-	if a.Kind != actor.Admin && a.Kind != actor.System {
-		return ErrForbidden
+	return s.set(ctx, a, key, func(d *Def) (any, string) { return d.Parse(text) })
+}
+
+// set checks who acts and what they typed, then writes: only an admin
+// (or the portal itself) may change a rule.
+func (s *Service) set(ctx context.Context, a actor.Actor, key string, parse func(*Def) (any, string)) error {
+	if err := a.RequireAdmin(); err != nil {
+		return err
 	}
 	d, ok := byKey[key]
 	if !ok {
 		return fault.New(fault.NotFound, "settings: no such setting")
 	}
-	v, msg := d.Parse(text)
+	v, msg := parse(d)
 	if msg != "" {
 		return fault.InvalidFields("settings: invalid value", map[string]string{key: msg})
 	}
