@@ -9,9 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/photolab/privacyportal/handlers"
 	"github.com/photolab/privacyportal/internal/actor"
 	"github.com/photolab/privacyportal/internal/i18n"
 	"github.com/photolab/privacyportal/models"
+	"github.com/photolab/privacyportal/views"
 )
 
 var linkRe = regexp.MustCompile(`<a [^>]*href="([^"]*)"`)
@@ -274,5 +276,27 @@ func TestLanguageOfferChangesThePreferredLanguage(t *testing.T) {
 	runJobs(t, p)
 	if m := lastMail(t, p, strings.ToLower(p.logins["customer"].Email), "email_code"); m == nil || m.Locale != "en" {
 		t.Fatalf("sign-in mail after accepting: %+v, want locale en", m)
+	}
+}
+
+// TestSetupNavigationStaysReachable: the menu shown while two-factor
+// set-up is required links only to GET routes open before enrolment, so
+// none of its links bounces back.
+func TestSetupNavigationStaysReachable(t *testing.T) {
+	t.Parallel()
+	before := map[string]bool{}
+	for _, rt := range (&handlers.Handler{}).Routes() {
+		if rt.Method == "GET" && rt.Before2FA {
+			before[rt.Pattern] = true
+		}
+	}
+	items := views.SetupNavigation()
+	if len(items) == 0 {
+		t.Fatal("the set-up menu is empty")
+	}
+	for _, it := range items {
+		if !before[it.Path] {
+			t.Errorf("set-up menu links to %s, which is not open before enrolment", it.Path)
+		}
 	}
 }
