@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -54,7 +55,10 @@ func pageLinks(body string) []string {
 // no link that leads elsewhere than the set-up, and once their recovery
 // codes are saved land on their own home with a success message.
 func TestForcedTwoFactorSetUpEndsOnTheRolesHome(t *testing.T) {
-	p := startPortal(t, "", nil)
+	eachDB(t, testForcedSetUp)
+}
+
+func testForcedSetUp(t *testing.T, p *portal) {
 	cases := []struct {
 		role models.Role
 		home string
@@ -224,7 +228,10 @@ func TestLanguageAtSignIn(t *testing.T) {
 // to pages only and is offered for mails; accepting sets the account's
 // and the profile's language, audited, and the next mail follows it.
 func TestLanguageOfferChangesThePreferredLanguage(t *testing.T) {
-	p := startPortal(t, "", nil)
+	eachDB(t, testLanguageOffer)
+}
+
+func testLanguageOffer(t *testing.T, p *portal) {
 	u := preferFrench(t, p)
 	c := browsingIn(t, p, "fr")
 	signInWithPassword(t, p, c)
@@ -259,7 +266,7 @@ func TestLanguageOfferChangesThePreferredLanguage(t *testing.T) {
 		t.Fatalf("after accepting: users.locale %q, profile %q, want en and en", stored.Locale, pr.PreferredLanguage)
 	}
 	var audited int64
-	p.DB().Model(&models.AuditEntry{}).Where("action = ? AND target_id = ?", "account.locale_changed", u.ID).Count(&audited)
+	p.DB().Model(&models.AuditEntry{}).Where("action = ? AND target_id = ?", "account.locale_changed", strconv.FormatInt(u.ID, 10)).Count(&audited)
 	if audited != 1 {
 		t.Errorf("%d audit entries for the change, want 1", audited)
 	}

@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -57,7 +58,7 @@ func TestSetLocaleKeepsTheProfileInStep(t *testing.T) {
 			var got models.User
 			db.Where("id = ?", c.u.ID).Take(&got)
 			var audits, hist int64
-			db.Model(&models.AuditEntry{}).Where("action = ? AND target_id = ?", "account.locale_changed", c.u.ID).Count(&audits)
+			db.Model(&models.AuditEntry{}).Where("action = ? AND target_id = ?", "account.locale_changed", strconv.FormatInt(c.u.ID, 10)).Count(&audits)
 			db.Model(&models.ProfileChange{}).Where("user_id = ? AND field = ?", c.u.ID, "preferred_language").Count(&hist)
 			var p models.Profile
 			db.Where("user_id = ?", c.u.ID).Find(&p)
