@@ -30,18 +30,21 @@ var matrix = map[string]struct {
 	form url.Values
 	want expect
 }{
-	"GET /{$}":                 {"/", nil, expect{see, see, see, see}},
-	"GET /signin":              {"/signin", nil, expect{ok, see, see, see}},
-	"POST /signin":             {"/signin", url.Values{"email": {"x@example.com"}}, expect{invalid, invalid, invalid, invalid}},
-	"POST /signout":            {"/signout", nil, expect{see, see, see, see}},
-	"POST /language":           {"/language", url.Values{"lang": {"fr"}, "next": {"/"}}, expect{see, see, see, see}},
-	"POST /language/preferred": {"/language/preferred", url.Values{"lang": {"fr"}, "next": {"/"}}, expect{see, see, see, see}},
-	"GET /signin/code":         {"/signin/code", nil, expect{ok, ok, ok, ok}},
-	"POST /signin/code":        {"/signin/code", url.Values{"email": {"x@example.com"}}, expect{see, see, see, see}},
-	"GET /signin/code/enter":   {"/signin/code/enter", nil, expect{see, see, see, see}},
-	"POST /signin/code/enter":  {"/signin/code/enter", url.Values{"code": {"123456"}}, expect{see, see, see, see}},
-	"GET /signin/2fa":          {"/signin/2fa", nil, expect{see, see, see, see}},
-	"POST /signin/2fa":         {"/signin/2fa", url.Values{"code": {"123456"}}, expect{see, see, see, see}},
+	"GET /{$}":                {"/", nil, expect{see, see, see, see}},
+	"GET /signin":             {"/signin", nil, expect{ok, see, see, see}},
+	"POST /signin":            {"/signin", url.Values{"email": {"x@example.com"}}, expect{invalid, invalid, invalid, invalid}},
+	"POST /signout":           {"/signout", nil, expect{see, see, see, see}},
+	"POST /language":          {"/language", url.Values{"lang": {"fr"}, "next": {"/"}}, expect{see, see, see, see}},
+	"GET /signin/code":        {"/signin/code", nil, expect{ok, ok, ok, ok}},
+	"POST /signin/code":       {"/signin/code", url.Values{"email": {"x@example.com"}}, expect{see, see, see, see}},
+	"GET /signin/code/enter":  {"/signin/code/enter", nil, expect{see, see, see, see}},
+	"POST /signin/code/enter": {"/signin/code/enter", url.Values{"code": {"123456"}}, expect{see, see, see, see}},
+	"GET /signin/2fa":         {"/signin/2fa", nil, expect{see, see, see, see}},
+	"POST /signin/2fa":        {"/signin/2fa", url.Values{"code": {"123456"}}, expect{see, see, see, see}},
+
+	// Issue 8: the preferred-language offer and "I have saved them".
+	"POST /language/preferred":                {"/language/preferred", url.Values{"lang": {"fr"}, "next": {"/"}}, expect{see, see, see, see}},
+	"POST /security/2fa/recovery-codes/saved": {"/security/2fa/recovery-codes/saved", url.Values{"enrolled": {"1"}}, expect{see, see, see, see}},
 
 	"GET /account/data":                 {"/account/data", nil, expect{see, ok, forbid, forbid}},
 	"GET /account/data/profile":         {"/account/data/profile", nil, expect{see, ok, forbid, forbid}},
@@ -72,17 +75,16 @@ var matrix = map[string]struct {
 	// Routes run in table order: "start" leaves the customer (no 2FA yet)
 	// with a pending secret, so the set-up page shows; enrolled staff are
 	// sent back.
-	"POST /security/2fa/start":                {"/security/2fa/start", nil, expect{see, see, see, see}},
-	"GET /security/2fa/setup":                 {"/security/2fa/setup", nil, expect{see, ok, see, see}},
-	"POST /security/2fa/setup":                {"/security/2fa/setup", url.Values{"code": {"abcdef"}}, expect{see, invalid, see, see}},
-	"POST /security/2fa/disable":              {"/security/2fa/disable", nil, expect{see, see, forbid, forbid}},
-	"POST /security/2fa/recovery-codes":       {"/security/2fa/recovery-codes", nil, expect{see, see, ok, ok}},
-	"POST /security/2fa/recovery-codes/saved": {"/security/2fa/recovery-codes/saved", url.Values{"enrolled": {"1"}}, expect{see, see, see, see}},
-	"GET /security/email":                     {"/security/email", nil, expect{see, ok, ok, ok}},
-	"POST /security/email":                    {"/security/email", url.Values{"email": {"not-an-address"}}, expect{see, invalid, invalid, invalid}},
-	"GET /security/email/confirm":             {"/security/email/confirm", nil, expect{see, see, see, see}},
-	"POST /security/email/confirm":            {"/security/email/confirm", url.Values{"code": {"123456"}}, expect{see, see, see, see}},
-	"GET /security/sessions":                  {"/security/sessions", nil, expect{see, ok, ok, ok}},
+	"POST /security/2fa/start":          {"/security/2fa/start", nil, expect{see, see, see, see}},
+	"GET /security/2fa/setup":           {"/security/2fa/setup", nil, expect{see, ok, see, see}},
+	"POST /security/2fa/setup":          {"/security/2fa/setup", url.Values{"code": {"abcdef"}}, expect{see, invalid, see, see}},
+	"POST /security/2fa/disable":        {"/security/2fa/disable", nil, expect{see, see, forbid, forbid}},
+	"POST /security/2fa/recovery-codes": {"/security/2fa/recovery-codes", nil, expect{see, see, ok, ok}},
+	"GET /security/email":               {"/security/email", nil, expect{see, ok, ok, ok}},
+	"POST /security/email":              {"/security/email", url.Values{"email": {"not-an-address"}}, expect{see, invalid, invalid, invalid}},
+	"GET /security/email/confirm":       {"/security/email/confirm", nil, expect{see, see, see, see}},
+	"POST /security/email/confirm":      {"/security/email/confirm", url.Values{"code": {"123456"}}, expect{see, see, see, see}},
+	"GET /security/sessions":            {"/security/sessions", nil, expect{see, ok, ok, ok}},
 	// Another customer's session: nobody else can end it, not even an admin.
 	"POST /security/sessions/{id}/revoke":   {"/security/sessions/{victim_session}/revoke", nil, expect{see, notFound, notFound, notFound}},
 	"POST /security/sessions/revoke-others": {"/security/sessions/revoke-others", nil, expect{see, see, see, see}},
