@@ -449,8 +449,7 @@ func TestDataPagesAccessible(t *testing.T) {
 		wantPath(t, ctx, "/account")
 		for _, lang := range []string{"en", "fr", "zh-CN"} {
 			t.Run(lang, func(t *testing.T) {
-				// A signed-in user's own language wins over the cookie:
-				// the switcher sets both.
+				// The switcher sets this browser's page language (a cookie).
 				switchLanguage(t, ctx, lang)
 				for _, path := range dataPages {
 					open(t, ctx, p.URL, path)

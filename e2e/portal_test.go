@@ -283,8 +283,8 @@ func TestAccessibility(t *testing.T) {
 
 				signIn(t, ctx, p.URL, p.login(t, "customer"))
 				wantPath(t, ctx, "/account")
-				// A signed-in user's own language wins over the cookie, so
-				// choose again on the account page.
+				// The cookie keeps the pages in lang after signing in;
+				// choosing on the account page also offers it for mails.
 				switchLanguage(t, ctx, lang)
 				open(t, ctx, p.URL, "/account")
 				checkA11y(t, ctx, lang+" /account")

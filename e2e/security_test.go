@@ -318,8 +318,8 @@ func TestSecurityPagesAccessible(t *testing.T) {
 		pages := []string{"/security", "/security/password", "/security/2fa", "/security/email", "/security/sessions", "/security/confirm"}
 		for _, lang := range []string{"en", "fr", "zh-CN"} {
 			t.Run(lang, func(t *testing.T) {
-				// The signed-in user's language wins over the cookie, so
-				// choose it on a signed-in page.
+				// The header's choice is the page language (a cookie);
+				// the account's own language is only offered the change.
 				switchLanguage(t, ctx, lang)
 				for _, path := range pages {
 					open(t, ctx, p.URL, path)

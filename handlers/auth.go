@@ -110,8 +110,8 @@ func (h *Handler) finishSignIn(w http.ResponseWriter, r *http.Request, u *models
 		h.fail(w, r, err)
 		return
 	}
-	if u.Role.IsStaff() && !u.HasTOTP() {
-		addFlash(r, flashInfo, "totp.mandatory")
+	// The set-up page says why itself: no flash, or the notice shows twice.
+	if SetupRequired(u) {
 		h.redirect(w, r, "/security/2fa")
 		return
 	}

@@ -151,6 +151,8 @@ func (h *Handler) page(r *http.Request, title string) views.Page {
 	p := views.Page{Title: title, Locale: i18n.Locale(ctx), Path: r.URL.RequestURI()}
 	if u := CurrentUser(r); u != nil {
 		p.User = &views.PageUser{Name: u.Name, Email: u.Email, Role: string(u.Role)}
+		p.SetupRequired = SetupRequired(u)
+		p.LanguageOffer = languageOffer(r, u)
 	}
 	for _, f := range Session(r).Flashes() {
 		s, _ := f.(string)
@@ -264,6 +266,13 @@ func localPath(next, fallback string) string {
 		return fallback
 	}
 	return u.RequestURI()
+}
+
+// SetupRequired reports whether u must enrol two-factor authentication
+// before anything else: staff and admins must, and until they have, web
+// sends them to the set-up and the pages offer no link elsewhere.
+func SetupRequired(u *models.User) bool {
+	return u != nil && u.Role.IsStaff() && !u.HasTOTP()
 }
 
 // homeFor is where a user lands after signing in.

@@ -17,6 +17,7 @@ func (h *Handler) Routes() []Route {
 		{Method: "POST", Pattern: "/signin/2fa", Access: Public, Handle: h.secondFactor, Before2FA: true},
 		{Method: "POST", Pattern: "/signout", Access: Public, Handle: h.signOut, Before2FA: true},
 		{Method: "POST", Pattern: "/language", Access: Public, Handle: h.setLanguage, Before2FA: true},
+		{Method: "POST", Pattern: "/language/preferred", Access: SignedIn, Handle: h.setPreferredLanguage, Before2FA: true},
 
 		{Method: "GET", Pattern: "/account", Access: Customer, Handle: h.customerHome},
 		{Method: "GET", Pattern: "/account/data", Access: Customer, Handle: h.dataOverview},
@@ -46,6 +47,7 @@ func (h *Handler) Routes() []Route {
 		{Method: "POST", Pattern: "/security/2fa/setup", Access: SignedIn, Handle: h.confirmTOTP, Reauth: true, Before2FA: true},
 		{Method: "POST", Pattern: "/security/2fa/disable", Access: SignedIn, Handle: h.disableTOTP, Reauth: true},
 		{Method: "POST", Pattern: "/security/2fa/recovery-codes", Access: SignedIn, Handle: h.regenerateRecoveryCodes, Reauth: true},
+		{Method: "POST", Pattern: "/security/2fa/recovery-codes/saved", Access: SignedIn, Handle: h.recoveryCodesSaved},
 		{Method: "GET", Pattern: "/security/email", Access: SignedIn, Handle: h.showEmailChange, Reauth: true},
 		{Method: "POST", Pattern: "/security/email", Access: SignedIn, Handle: h.requestEmailChange, Reauth: true},
 		{Method: "GET", Pattern: "/security/email/confirm", Access: SignedIn, Handle: h.showEmailConfirm, Reauth: true},

@@ -99,7 +99,7 @@ func (h *Handler) needsCurrentPassword(r *http.Request) bool {
 }
 
 func (h *Handler) showPassword(w http.ResponseWriter, r *http.Request) {
-	form := views.PasswordForm{NeedsCurrent: h.needsCurrentPassword(r)}
+	form := views.PasswordForm{HasPassword: CurrentUser(r).PasswordHash != "", NeedsCurrent: h.needsCurrentPassword(r)}
 	h.render(w, r, http.StatusOK, views.PasswordPage(h.page(r, i18n.T(r.Context(), "password.title")), form))
 }
 
@@ -107,7 +107,7 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	u := CurrentUser(r)
 	hadPassword := u.PasswordHash != ""
-	form := views.PasswordForm{NeedsCurrent: h.needsCurrentPassword(r), Errors: views.FieldErrors{}}
+	form := views.PasswordForm{HasPassword: hadPassword, NeedsCurrent: h.needsCurrentPassword(r), Errors: views.FieldErrors{}}
 	current, newPw, again := r.PostFormValue("current"), r.PostFormValue("new"), r.PostFormValue("confirm")
 	switch {
 	case form.NeedsCurrent && current == "":

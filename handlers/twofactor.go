@@ -74,13 +74,26 @@ func (h *Handler) confirmTOTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	addFlash(r, flashSuccess, "totp.enabled")
-	h.showRecoveryCodes(w, r, codes)
+	h.showRecoveryCodes(w, r, codes, true)
 }
 
 // showRecoveryCodes renders the codes once, in the response to the POST
 // that made them; they are never stored in a readable form.
-func (h *Handler) showRecoveryCodes(w http.ResponseWriter, r *http.Request, codes []string) {
-	h.render(w, r, http.StatusOK, views.RecoveryCodesPage(h.page(r, i18n.T(r.Context(), "recovery.title")), codes))
+func (h *Handler) showRecoveryCodes(w http.ResponseWriter, r *http.Request, codes []string, enrolled bool) {
+	h.render(w, r, http.StatusOK, views.RecoveryCodesPage(h.page(r, i18n.T(r.Context(), "recovery.title")), codes, enrolled))
+}
+
+// recoveryCodesSaved is "I have saved them". A staff member or admin who
+// has just enrolled was kept from their work until now, so they go on to
+// their home; anyone else returns to the security overview they came from.
+func (h *Handler) recoveryCodesSaved(w http.ResponseWriter, r *http.Request) {
+	u := CurrentUser(r)
+	addFlash(r, flashSuccess, "recovery.saved")
+	if r.PostFormValue("enrolled") != "" && u.Role.IsStaff() {
+		h.redirect(w, r, homeFor(u))
+		return
+	}
+	h.redirect(w, r, "/security")
 }
 
 func (h *Handler) regenerateRecoveryCodes(w http.ResponseWriter, r *http.Request) {
@@ -94,7 +107,7 @@ func (h *Handler) regenerateRecoveryCodes(w http.ResponseWriter, r *http.Request
 		return
 	}
 	addFlash(r, flashSuccess, "totp.codes_regenerated")
-	h.showRecoveryCodes(w, r, codes)
+	h.showRecoveryCodes(w, r, codes, false)
 }
 
 func (h *Handler) disableTOTP(w http.ResponseWriter, r *http.Request) {

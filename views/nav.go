@@ -39,6 +39,16 @@ var navigation = map[string][]NavItem{
 	},
 }
 
+// setupNavigation is the whole menu of a staff member or admin who must
+// enrol two-factor first: every other section would send them back.
+var setupNavigation = []NavItem{
+	{Path: setupPath, Message: "nav.setup_2fa"},
+}
+
+// SetupNavigation is the menu while two-factor set-up is required, for
+// the test that its links stay reachable before enrolment.
+func SetupNavigation() []NavItem { return setupNavigation }
+
 // Navigation is the sections of a role ("" when signed out), for the
 // layout and for the test that every link has a route.
 func Navigation(role string) []NavItem { return navigation[role] }
@@ -46,7 +56,11 @@ func Navigation(role string) []NavItem { return navigation[role] }
 // NavRoles are the keys of the navigation, "" (signed out) included.
 func NavRoles() []string { return []string{"", "customer", "staff", "admin"} }
 
-func navFor(u *PageUser) []NavItem {
+func navFor(p Page) []NavItem {
+	u := p.User
+	if p.SetupRequired {
+		return setupNavigation
+	}
 	if u == nil {
 		return navigation[""]
 	}

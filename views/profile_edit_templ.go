@@ -146,7 +146,7 @@ func ProfileEditPage(p Page, f ProfileForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = profileControl(withChoices(profileInputFor(ctx, f, "preferred_language", f.Values.PreferredLanguage, "", "language", 0), languageChoices(ctx))).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = profileControl(withHint(withChoices(profileInputFor(ctx, f, "preferred_language", f.Values.PreferredLanguage, "", "language", 0), languageChoices(ctx)), i18n.T(ctx, "profile.language_hint"))).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

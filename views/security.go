@@ -61,6 +61,10 @@ type ConfirmForm struct {
 
 // PasswordForm never carries a password: none is ever echoed back.
 type PasswordForm struct {
+	// HasPassword picks the words: "Change your password" for an account
+	// that has one (even when a fresh emailed code spares the current
+	// one), "Set a password" for one that never had one.
+	HasPassword  bool
 	NeedsCurrent bool
 	Errors       FieldErrors // keys "current", "new", "confirm", and "form"
 }

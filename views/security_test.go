@@ -55,14 +55,15 @@ func securityPages(locale string) map[string]templ.Component {
 		"security empty":    views.SecurityPage(page(locale, "security.title", customer), views.SecurityOverview{Email: "ada@example.com", SessionCount: 1}),
 		"confirm both":      views.ConfirmPage(page(locale, "confirm.title", customer), views.ConfirmForm{Next: "/security/email", HasPassword: true, HasTOTP: true}),
 		"confirm none":      views.ConfirmPage(page(locale, "confirm.title", customer), views.ConfirmForm{Next: "/security/email"}),
-		"password change":   views.PasswordPage(page(locale, "password.title", customer), views.PasswordForm{NeedsCurrent: true}),
+		"password change":   views.PasswordPage(page(locale, "password.title", customer), views.PasswordForm{HasPassword: true, NeedsCurrent: true}),
+		"password by code":  views.PasswordPage(page(locale, "password.title", customer), views.PasswordForm{HasPassword: true}),
 		"password set":      views.PasswordPage(page(locale, "password.title", customer), views.PasswordForm{}),
 		"totp off":          views.TOTPPage(page(locale, "totp.title", customer), views.TOTPStatus{}),
 		"totp on":           views.TOTPPage(page(locale, "totp.title", customer), views.TOTPStatus{Enabled: true, EnabledAt: &when, RecoveryCodesLeft: 8}),
 		"totp staff needed": views.TOTPPage(page(locale, "totp.title", staff), views.TOTPStatus{Mandatory: true}),
 		"totp staff on":     views.TOTPPage(page(locale, "totp.title", staff), views.TOTPStatus{Mandatory: true, Enabled: true, RecoveryCodesLeft: 1}),
 		"totp setup":        views.TOTPSetupPage(page(locale, "totp.setup_title", customer), views.TOTPSetup{Secret: "JBSW Y3DP EHPK 3PXP", QRDataURI: qrURI}),
-		"recovery codes":    views.RecoveryCodesPage(page(locale, "recovery.title", customer), recoveryCodes),
+		"recovery codes":    views.RecoveryCodesPage(page(locale, "recovery.title", customer), recoveryCodes, true),
 		"email change":      views.EmailChangePage(page(locale, "email_change.title", customer), views.EmailChangeForm{Current: "ada@example.com"}),
 		"email confirm":     views.EmailConfirmPage(page(locale, "email_confirm.title", customer), views.EmailConfirmForm{NewEmail: "ada@new.example"}),
 		"sessions":          views.SessionsPage(page(locale, "sessions.title", customer), sessions()),
@@ -110,7 +111,12 @@ func TestSecurityPagesContent(t *testing.T) {
 				`name="new" type="password" autocomplete="new-password"`, `name="confirm" type="password" autocomplete="new-password"`,
 				`aria-describedby="field-new-hint"`, esc(tl("password.new_hint")),
 			}, []string{"onpaste", "maxlength"}},
-			{"password set", []string{`name="new"`, `name="confirm"`}, []string{`name="current"`}},
+			{"password set", []string{`name="new"`, `name="confirm"`, esc(tl("password.heading_set")), esc(tl("password.intro_set"))},
+				[]string{`name="current"`, esc(tl("password.heading_change"))}},
+			// Signed in with an emailed code just now: no current password
+			// asked, but the account has one, so it is changed, not set.
+			{"password by code", []string{esc(tl("password.heading_change")), esc(tl("password.intro_change")), `name="new"`},
+				[]string{`name="current"`, esc(tl("password.heading_set")), esc(tl("password.intro_set"))}},
 			{"totp off", []string{`action="/security/2fa/start"`, esc(tl("totp.status.off"))}, []string{`action="/security/2fa/disable"`, esc(tl("totp.mandatory"))}},
 			{"totp on", []string{
 				`action="/security/2fa/recovery-codes"`, `action="/security/2fa/disable"`, "button--danger",
@@ -125,8 +131,9 @@ func TestSecurityPagesContent(t *testing.T) {
 			}, []string{"TemplFailedSanitization"}},
 			{"recovery codes", []string{
 				`<ol class="recovery-codes">`, `<li><code>k7p2-x9qm</code></li>`, `<li><code>b&amp;c d/e+f</code></li>`,
-				`download="recovery-codes.txt" href="data:text/plain;charset=utf-8,`, `href="/security"`, esc(tl("recovery.print_hint")),
-			}, []string{"TemplFailedSanitization", `action="/security`}},
+				`download="recovery-codes.txt" href="data:text/plain;charset=utf-8,`, esc(tl("recovery.print_hint")),
+				`action="/security/2fa/recovery-codes/saved"`, `<input type="hidden" name="enrolled" value="1">`,
+			}, []string{"TemplFailedSanitization", `action="/security/2fa/recovery-codes"`, `action="/security/2fa/setup"`}},
 			{"email change", []string{`<dd>ada@example.com</dd>`, `action="/security/email"`, `name="email" type="email" value="" autocomplete="email"`}, nil},
 			{"email confirm", []string{esc(tl("email_confirm.sent", "Email", "ada@new.example")), `action="/security/email/confirm"`, `name="code"`}, nil},
 			{"sessions", []string{
@@ -228,7 +235,7 @@ func TestSecurityFormErrors(t *testing.T) {
 }
 
 func TestRecoveryCodesDownload(t *testing.T) {
-	out := render(t, "en", views.RecoveryCodesPage(page("en", "recovery.title", customer), recoveryCodes))
+	out := render(t, "en", views.RecoveryCodesPage(page("en", "recovery.title", customer), recoveryCodes, true))
 	m := regexp.MustCompile(`download="recovery-codes.txt" href="(data:text/plain;charset=utf-8,[^"]*)"`).FindStringSubmatch(out)
 	if m == nil {
 		t.Fatal("no data: download link")

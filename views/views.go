@@ -27,6 +27,22 @@ type Page struct {
 	User    *PageUser
 	Flashes []Flash
 	Path    string // current request path and query, where the language switcher returns
+	// SetupRequired is a staff member or admin who has not enrolled
+	// two-factor authentication yet: every route but the set-up sends
+	// them back to it, so the page offers no link elsewhere.
+	SetupRequired bool
+	// LanguageOffer, when set, asks whether mails should follow the
+	// language just chosen in the header.
+	LanguageOffer *LanguageOffer
+}
+
+// LanguageOffer is the one-time notice after the header's language choice
+// differs from the account's preferred language (the one mails use).
+type LanguageOffer struct {
+	Code       string // the language the pages are now in, offered for mails
+	PagesName  string // that language, named in itself
+	MailsName  string // the preferred language, named in itself
+	ReturnPath string
 }
 
 // FieldErrors maps a form field name to its translated message.
@@ -78,6 +94,27 @@ type AdminStats struct {
 	Users      map[string]int64 // by role
 	OutboxHeld int64
 	JobsDead   int64
+}
+
+// setupPath is where staff and admins without two-factor are sent.
+const setupPath = "/security/2fa"
+
+// homeOf is where the brand and "go home" links lead: the set-up while it
+// is required (the home would only send the person back to it).
+func homeOf(p Page) string {
+	if p.SetupRequired {
+		return setupPath
+	}
+	return HomeURL(p.User)
+}
+
+// securityOf is where "back" and "cancel" links of the security pages
+// lead: the overview, or the set-up while the overview is out of reach.
+func securityOf(p Page) string {
+	if p.SetupRequired {
+		return setupPath
+	}
+	return "/security"
 }
 
 // HomeURL is the landing page for a user's role; "/" when signed out.

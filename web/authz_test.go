@@ -42,6 +42,10 @@ var matrix = map[string]struct {
 	"GET /signin/2fa":         {"/signin/2fa", nil, expect{see, see, see, see}},
 	"POST /signin/2fa":        {"/signin/2fa", url.Values{"code": {"123456"}}, expect{see, see, see, see}},
 
+	// Issue 8: the preferred-language offer and "I have saved them".
+	"POST /language/preferred":                {"/language/preferred", url.Values{"lang": {"fr"}, "next": {"/"}}, expect{see, see, see, see}},
+	"POST /security/2fa/recovery-codes/saved": {"/security/2fa/recovery-codes/saved", url.Values{"enrolled": {"1"}}, expect{see, see, see, see}},
+
 	"GET /account/data":                 {"/account/data", nil, expect{see, ok, forbid, forbid}},
 	"GET /account/data/profile":         {"/account/data/profile", nil, expect{see, ok, forbid, forbid}},
 	"GET /account/data/profile/edit":    {"/account/data/profile/edit", nil, expect{see, ok, forbid, forbid}},

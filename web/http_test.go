@@ -144,13 +144,24 @@ func TestLanguageChoice(t *testing.T) {
 		t.Errorf("unknown language: %d", res.StatusCode)
 	}
 
-	// A signed-in user's choice is stored on the account.
+	// A signed-in user's choice is this browser's page language only; the
+	// account's language (mails) changes when they accept the offer.
 	cu := p.signedIn(t, "customer")
-	p.post(t, cu, "/language", url.Values{"lang": {"fr"}, "next": {"/account"}})
-	var u models.User
-	p.DB().Where("email = ?", p.logins["customer"].Email).Take(&u)
-	if u.Locale != "fr" {
-		t.Errorf("user locale = %q, want fr", u.Locale)
+	var before, after models.User
+	p.DB().Where("email = ?", p.logins["customer"].Email).Take(&before)
+	other := "fr"
+	if before.Locale == "fr" {
+		other = "zh-CN"
+	}
+	p.post(t, cu, "/language", url.Values{"lang": {other}, "next": {"/account"}})
+	p.DB().Where("email = ?", p.logins["customer"].Email).Take(&after)
+	if after.Locale != before.Locale {
+		t.Errorf("user locale = %q after a header choice, want %q until the offer is accepted", after.Locale, before.Locale)
+	}
+	p.post(t, cu, "/language/preferred", url.Values{"lang": {other}, "next": {"/account"}})
+	p.DB().Where("email = ?", p.logins["customer"].Email).Take(&after)
+	if after.Locale != other {
+		t.Errorf("user locale = %q after accepting, want %q", after.Locale, other)
 	}
 }
 

@@ -111,7 +111,7 @@ func (s *Server) requireAccess(rt handlers.Route) http.Handler {
 			http.Redirect(w, r, target, http.StatusSeeOther)
 		case !rt.Access.Allows(u):
 			s.handlers.RenderError(w, r, http.StatusForbidden)
-		case u != nil && u.Role.IsStaff() && !u.HasTOTP() && !rt.Before2FA:
+		case handlers.SetupRequired(u) && !rt.Before2FA:
 			http.Redirect(w, r, "/security/2fa", http.StatusSeeOther)
 		case rt.Reauth && !s.handlers.RecentlyAuthenticated(r, time.Now()):
 			next := r.URL.RequestURI()

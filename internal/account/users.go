@@ -10,6 +10,7 @@ import (
 	"github.com/photolab/privacyportal/internal/auth"
 	"github.com/photolab/privacyportal/internal/fault"
 	"github.com/photolab/privacyportal/internal/i18n"
+	"github.com/photolab/privacyportal/internal/profile"
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
 )
@@ -33,7 +34,9 @@ func (s *Service) RecoveryCodesLeft(ctx context.Context, userID int64) (int64, e
 // ErrInvalidLocale is a language the portal does not speak.
 var ErrInvalidLocale = fault.New(fault.Invalid, "account: unknown language")
 
-// SetLocale remembers the language a user chose, so mails follow it.
+// SetLocale sets the user's preferred language, the one mails use: on the
+// account (users.locale) and on the customer's saved profile, in one
+// audited transaction, so the profile page and the mails always agree.
 func (s *Service) SetLocale(ctx context.Context, a actor.Actor, u *models.User, locale string) error {
 	if err := a.Self(u.ID); err != nil {
 		return err
@@ -41,10 +44,14 @@ func (s *Service) SetLocale(ctx context.Context, a actor.Actor, u *models.User, 
 	if !i18n.Valid(locale) {
 		return ErrInvalidLocale
 	}
-	if u.Locale == locale {
-		return nil
-	}
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		inProfile, err := profile.SetLanguage(tx, a, u.ID, locale, s.Now())
+		if err != nil {
+			return err
+		}
+		if u.Locale == locale && !inProfile {
+			return nil
+		}
 		if err := tx.Model(&models.User{}).Where("id = ?", u.ID).Update("locale", locale).Error; err != nil {
 			return err
 		}
