@@ -13,10 +13,11 @@ import (
 // 9,000 px; as table rows the section starts near 1,400.
 const maxPurposesTop = 2500
 
-// TestOrdersPageIsCompact: a full page of orders at desktop width is a
+// TestRecordListsAtDesktopWidth: a full page of orders at 1280 px is a
 // compact table, so the purposes section stays within reach, and an
-// order's items open in place without JavaScript.
-func TestOrdersPageIsCompact(t *testing.T) {
+// order's items open in place without JavaScript; the photo gallery's
+// facts are readable in every language.
+func TestRecordListsAtDesktopWidth(t *testing.T) {
 	p := startPortal(t, "")
 	ctx := newTab(t)
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
@@ -54,5 +55,29 @@ func TestOrdersPageIsCompact(t *testing.T) {
 	}
 	if got := evalJS[itemsState](t, ctx, readFirst); !got.Open || got.Items == 0 || !got.ListShown {
 		t.Errorf("the first order's items did not open in place: %+v", got)
+	}
+
+	// In a gallery card, a value beside its term was squeezed to a word
+	// per line; each must have at least half the card's width.
+	for _, lang := range []string{"en", "fr", "zh-CN"} {
+		switchLanguage(t, ctx, lang)
+		open(t, ctx, p.URL, "/account/data/photos")
+		type squeezed struct {
+			Text  string  `json:"text"`
+			Width float64 `json:"width"`
+			List  float64 `json:"list"`
+		}
+		all := evalJS[[]squeezed](t, ctx, `[...document.querySelectorAll('main .photo-facts dd')].map(dd => ({
+			text: dd.textContent.trim(), width: dd.getBoundingClientRect().width,
+			list: dd.closest('dl').getBoundingClientRect().width,
+		}))`)
+		if len(all) == 0 {
+			t.Fatalf("%s: the photos page shows no facts", lang)
+		}
+		for _, b := range all {
+			if b.Width < b.List/2 {
+				t.Errorf("%s /account/data/photos: %q is squeezed to %.0fpx of its list's %.0fpx", lang, b.Text, b.Width, b.List)
+			}
+		}
 	}
 }
