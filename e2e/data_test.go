@@ -158,7 +158,7 @@ func pageIndicator(t *testing.T, ctx context.Context) (page, total int) {
 // orderNumbers lists the order numbers on the orders page, in order.
 func orderNumbers(t *testing.T, ctx context.Context) []string {
 	t.Helper()
-	return evalJS[[]string](t, ctx, `[...document.querySelectorAll('.record-list > li > h2')].map(e => e.textContent.trim())`)
+	return evalJS[[]string](t, ctx, `[...document.querySelectorAll('table.record-table tbody th[scope=row]')].map(e => e.textContent.trim())`)
 }
 
 // profileFact is the value shown for a profile field on /account/data/profile.

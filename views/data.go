@@ -226,13 +226,6 @@ func actorKindLabel(ctx context.Context, kind string) string {
 	return kind
 }
 
-func directionLabel(ctx context.Context, d string) string {
-	if d == "in" {
-		return i18n.T(ctx, "contact.direction.in")
-	}
-	return i18n.T(ctx, "contact.direction.out")
-}
-
 func notGiven(ctx context.Context, s string) string {
 	if strings.TrimSpace(s) == "" {
 		return i18n.T(ctx, "profile.not_given")

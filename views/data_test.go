@@ -67,7 +67,7 @@ func dataPages(locale string) map[string]templ.Component {
 		"orders": views.OrdersPage(pg("data.orders.title"), category("orders", false), []views.OrderView{
 			{Number: "A-1001", Status: "shipped", DeliveryStatus: "in_transit", Total: "€42.00", PlacedAt: when,
 				Items: []views.OrderItemView{{Description: "Print 10×15", Quantity: 3, UnitPrice: "€0.50"}}},
-			{Number: "A-1002", Status: "refunded", Total: "€9.00", PlacedAt: when},
+			{Number: "A-1002", Status: "refunded", DeliveryStatus: "returned", Total: "€9.00", PlacedAt: when},
 		}, onePage),
 		"orders empty": views.OrdersPage(pg("data.orders.title"), category("orders", false), nil, views.Pagination{}),
 		"payments": views.PaymentsPage(pg("data.payments.title"), category("payments", false), []views.PaymentView{
@@ -183,11 +183,14 @@ func TestDataPagesContent(t *testing.T) {
 			}, nil},
 			{"history empty", []string{tl("history.empty.title")}, []string{"<table"}},
 			{"orders", append([]string{
-				tl("orders.number", "Number", "A-1001"), `<span class="badge badge--info">` + tl("order.status.shipped") + `</span>`,
+				`<th scope="row" class="nowrap" data-label="` + tl("orders.col.number") + `"><div class="cell">A-1001</div></th>`,
+				`<span class="badge badge--info">` + tl("order.status.shipped") + `</span>`,
 				`<span class="badge badge--warning">` + tl("order.status.refunded") + `</span>`,
-				tl("order.delivery.in_transit"), "€42.00",
+				// Refunded and returned are two facts; shipped and on its way one.
+				tl("orders.delivery_is", "Status", i18n.Tl(l.Code, "order.delivery.returned")), "€42.00",
+				`<summary>` + tl("orders.items_summary", "Count", 1, "Number", "A-1001") + `</summary>`,
 				tl("orders.item", "Description", "Print 10×15", "Quantity", 3, "Price", "€0.50"), tl("data.cannot_edit"),
-			}, purposes...), nil},
+			}, purposes...), []string{tl("order.delivery.in_transit")}},
 			{"payments", []string{tl("payments.no_card_numbers"), "Stripe", tl("payments.last4", "Last4", "4242"), "A-1001", "€9.00"}, nil},
 			{"photos", []string{
 				`src="/account/data/photos/3/thumb" alt="beach &#34;sunset&#34;.jpg" width="4000" height="3000" loading="lazy"`,
@@ -196,7 +199,7 @@ func TestDataPagesContent(t *testing.T) {
 			}, nil},
 			{"contact", []string{
 				`<p class="message-body">Hello,` + "\n" + `my order is late.` + "\n" + `Ada</p>`,
-				tl("contact.direction.in"), tl("contact.direction.out"), tl("contact.channel.email"), tl("contact.channel.phone"),
+				tl("contact.author.customer"), tl("contact.author.phone_note"), tl("contact.channel.email"), tl("contact.channel.phone"),
 				"Where is my order?", tl("contact.no_subject"),
 			}, []string{"<pre"}},
 			{"surveys", []string{
