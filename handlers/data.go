@@ -68,6 +68,7 @@ func listCategory[T, V any](h *Handler, w http.ResponseWriter, r *http.Request, 
 	items := make([]V, 0, len(rows))
 	for _, row := range rows {
 		items = append(items, convert(row))
+		views.ZoneTimes(r.Context(), &items[len(items)-1])
 	}
 	h.render(w, r, http.StatusOK, render(page, cat, items, pg))
 }
