@@ -20,7 +20,7 @@ func mustZone(t *testing.T, name string) *time.Location {
 // check that the zone's name follows daylight saving time.
 func TestFormatDateTime(t *testing.T) {
 	t.Parallel()
-	winter := time.Date(2026, 3, 4, 16, 5, 0, 0, time.UTC)  // Paris on CET
+	winter := time.Date(2026, 3, 4, 16, 5, 0, 0, time.UTC)   // Paris on CET
 	summer := time.Date(2026, 7, 14, 20, 30, 0, 0, time.UTC) // Paris on CEST
 	// The night Paris moves to summer time: 01:59 CET is followed by 03:00 CEST.
 	beforeSwitch := time.Date(2026, 3, 29, 0, 59, 0, 0, time.UTC)
