@@ -58,7 +58,7 @@ func TestPersonName(t *testing.T) {
 	}{
 		{"en", "Ada", "Lovelace", "Ada Lovelace"},
 		{"fr", "Zoé", "Martin", "Zoé Martin"},
-		{"zh-CN", "小明", "王", "王小明"},                // Chinese names: family first, no space
+		{"zh-CN", "小明", "王", "王小明"},                  // Chinese names: family first, no space
 		{"zh-CN", "Ada", "Lovelace", "Lovelace Ada"}, // Latin names: family first, a space
 		{"en", "小明", "王", "小明 王"},
 		{"zh-CN", "", "王", "王"},
