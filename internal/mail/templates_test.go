@@ -175,6 +175,16 @@ func TestRenderEveryTemplate(t *testing.T) {
 func TestRenderLocaleAndData(t *testing.T) {
 	m := newMailer(t, "")
 	full := sampleData["signin_new_device"]
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A time the sender moved into the recipient's zone is shown there.
+	inParis := map[string]any{}
+	for k, v := range full {
+		inParis[k] = v
+	}
+	inParis["Time"] = full["Time"].(time.Time).In(paris)
 	cases := []struct {
 		name, template, locale string
 		data                   map[string]any
@@ -183,8 +193,10 @@ func TestRenderLocaleAndData(t *testing.T) {
 		wantErr                bool
 	}{
 		{"regional French", "signin_new_device", "fr-CA", full, "fr", "4 mars 2026 à 17:05 UTC", false},
-		{"Chinese", "signin_new_device", "zh-CN", full, "zh-CN", "2026年3月4日 17:05 UTC", false},
-		{"English date", "signin_new_device", "en", full, "en", "4 March 2026 at 17:05 UTC", false},
+		{"Chinese", "signin_new_device", "zh-CN", full, "zh-CN", "2026年3月4日 17:05（UTC）", false},
+		{"English date", "signin_new_device", "en", full, "en", "4 March 2026, 17:05 UTC", false},
+		{"recipient's zone", "signin_new_device", "fr", inParis, "fr", "4 mars 2026 à 18:05 CET", false},
+		{"recipient's zone in Chinese", "signin_new_device", "zh-CN", inParis, "zh-CN", "2026年3月4日 18:05（巴黎时间）", false},
 		{"unsupported falls back to English", "test", "de-DE", nil, "en", "This is a test message from your privacy portal", false},
 		{"no locale", "test", "", nil, "en", "This is a test message", false},
 		{"missing data is an error", "signin_new_device", "en", map[string]any{"Name": "A"}, "", "", true},
