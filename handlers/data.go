@@ -92,6 +92,7 @@ func (h *Handler) dataOverview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Policy = policyStatus(policy, ack)
+	views.ZoneTimes(ctx, &d)
 	h.render(w, r, http.StatusOK, views.DataOverviewPage(h.page(r, i18n.T(ctx, "data.title")), d))
 }
 
@@ -211,7 +212,9 @@ func (h *Handler) policy(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, views.PolicyPage(h.page(r, i18n.T(ctx, "policy.title")), *policyStatus(p, ack), body, ack != nil))
+	st := *policyStatus(p, ack)
+	views.ZoneTimes(ctx, &st)
+	h.render(w, r, http.StatusOK, views.PolicyPage(h.page(r, i18n.T(ctx, "policy.title")), st, body, ack != nil))
 }
 
 func (h *Handler) acknowledgePolicy(w http.ResponseWriter, r *http.Request) {

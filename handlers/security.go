@@ -42,6 +42,7 @@ func (h *Handler) security(w http.ResponseWriter, r *http.Request) {
 	for _, e := range events {
 		ov.Events = append(ov.Events, loginEventView(e))
 	}
+	views.ZoneTimes(ctx, &ov)
 	h.render(w, r, http.StatusOK, views.SecurityPage(h.page(r, i18n.T(ctx, "security.title")), ov))
 }
 

@@ -26,6 +26,7 @@ func (h *Handler) sessions(w http.ResponseWriter, r *http.Request) {
 		list = append(list, views.SessionView{ID: s.ID, Browser: browser, OS: os, IP: s.IP,
 			CreatedAt: s.CreatedAt, LastSeenAt: s.LastSeenAt, Current: s.ID == current})
 	}
+	views.ZoneTimes(ctx, &list)
 	h.render(w, r, http.StatusOK, views.SessionsPage(h.page(r, i18n.T(ctx, "sessions.title")), list))
 }
 

@@ -20,6 +20,7 @@ func (h *Handler) showTOTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st := views.TOTPStatus{Enabled: u.HasTOTP(), EnabledAt: u.TOTPEnabledAt, RecoveryCodesLeft: left, Mandatory: u.Role.IsStaff()}
+	views.ZoneTimes(ctx, &st)
 	h.render(w, r, http.StatusOK, views.TOTPPage(h.page(r, i18n.T(ctx, "totp.title")), st))
 }
 

@@ -47,28 +47,51 @@ func DateTime(ctx context.Context, t time.Time) string {
 	return FormatDateTime(i18n.Locale(ctx), InZone(ctx, t))
 }
 
-// ZoneTimes moves every time.Time and *time.Time field of the struct v
-// points to into the reader's zone. It lets a handler hand a row built
-// without a context (a list's converter) to components that only format.
+// ZoneTimes moves every time.Time and *time.Time that v points to (a view
+// model: a struct or a slice, walked through nested structs, slices and
+// pointers) into the reader's zone. It lets a handler hand rows built
+// without a context to components that are given only a time.
 func ZoneTimes(ctx context.Context, v any) {
 	rv := reflect.ValueOf(v)
-	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return
 	}
-	rv = rv.Elem()
-	for i := range rv.NumField() {
-		f := rv.Field(i)
-		if !f.CanSet() {
-			continue
+	zoneValue(i18n.Zone(ctx), rv.Elem(), 0)
+}
+
+var timeType = reflect.TypeFor[time.Time]()
+
+// zoneValue stops at a small depth: view models are shallow trees, and a
+// cycle (which none has) must not hang a page.
+func zoneValue(loc *time.Location, v reflect.Value, depth int) {
+	if depth > 6 || !v.IsValid() {
+		return
+	}
+	switch {
+	case v.Type() == timeType:
+		if t := v.Interface().(time.Time); !t.IsZero() && v.CanSet() {
+			v.Set(reflect.ValueOf(t.In(loc)))
 		}
-		switch x := f.Interface().(type) {
-		case time.Time:
-			f.Set(reflect.ValueOf(InZone(ctx, x)))
-		case *time.Time:
-			if x != nil {
-				t := InZone(ctx, *x)
-				f.Set(reflect.ValueOf(&t))
+	case v.Kind() == reflect.Pointer:
+		if v.IsNil() {
+			return
+		}
+		if v.Type().Elem() == timeType && v.CanSet() {
+			// A fresh copy: the pointer may be shared with the caller's model.
+			t := v.Elem().Interface().(time.Time).In(loc)
+			v.Set(reflect.ValueOf(&t))
+			return
+		}
+		zoneValue(loc, v.Elem(), depth+1)
+	case v.Kind() == reflect.Struct:
+		for i := range v.NumField() {
+			if f := v.Field(i); f.CanSet() {
+				zoneValue(loc, f, depth+1)
 			}
+		}
+	case v.Kind() == reflect.Slice:
+		for i := range v.Len() {
+			zoneValue(loc, v.Index(i), depth+1)
 		}
 	}
 }

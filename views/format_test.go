@@ -72,6 +72,17 @@ func TestDateTimeInReadersZone(t *testing.T) {
 		if got := FormatDateTime(i18n.Locale(c.ctx), *row.Edited); got != c.want || row.Missing != nil || !at.Equal(row.At) {
 			t.Errorf("%s: ZoneTimes *time.Time = %q (missing %v), want %q", c.name, got, row.Missing, c.want)
 		}
+		// Nested: a page model with a slice of rows and a pointer to a struct.
+		page := struct {
+			Rows   []struct{ At time.Time }
+			Policy *struct{ PublishedAt time.Time }
+		}{Rows: []struct{ At time.Time }{{at}, {at}}, Policy: &struct{ PublishedAt time.Time }{at}}
+		ZoneTimes(c.ctx, &page)
+		for _, got := range []time.Time{page.Rows[0].At, page.Rows[1].At, page.Policy.PublishedAt} {
+			if s := FormatDateTime(i18n.Locale(c.ctx), got); s != c.want {
+				t.Errorf("%s: nested ZoneTimes = %q, want %q", c.name, s, c.want)
+			}
+		}
 	}
 }
 

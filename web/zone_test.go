@@ -49,6 +49,10 @@ func TestLoginHistoryInTheCustomersZone(t *testing.T) {
 			if !strings.Contains(body, `datetime="2030-01-15T08:30:00Z"`) {
 				t.Errorf("%s/%s: the machine-readable time is not UTC", c.locale, c.zone)
 			}
+			// The security page lists the same sign-ins.
+			if _, sec := p.get(t, cl, "/security"); !strings.Contains(sec, c.want) {
+				t.Errorf("%s/%s: security page lacks %q", c.locale, c.zone, c.want)
+			}
 		}
 	})
 }
