@@ -113,3 +113,20 @@ func TestChineseColonHasNoSpaceAfter(t *testing.T) {
 		}
 	}
 }
+
+// The error summary lists the name errors in the form's order.
+func TestProfileSummaryFollowsNameOrder(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		locale      string
+		familyFirst bool
+	}{{"en", false}, {"zh-CN", true}} {
+		f := views.ProfileForm{Values: profileValues(), Countries: []string{"FR"},
+			Errors: views.FieldErrors{"first_name": "x", "last_name": "y"}}
+		out := render(t, c.locale, views.ProfileEditPage(page(c.locale, "data.profile_edit.title", customer), f))
+		first, last := strings.Index(out, `href="#field-first_name"`), strings.Index(out, `href="#field-last_name"`)
+		if first < 0 || last < 0 || (last < first) != c.familyFirst {
+			t.Errorf("%s: summary links first_name at %d, last_name at %d", c.locale, first, last)
+		}
+	}
+}

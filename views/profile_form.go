@@ -178,6 +178,15 @@ func phoneInput(ctx context.Context, f ProfileForm) profileInput {
 	return withPlaceholder(in, example)
 }
 
+// formOrder is profileFields in the order the form shows them in the
+// reader's language, so the error summary lists errors top to bottom.
+func formOrder(ctx context.Context) []string {
+	out := slices.Clone(profileFields)
+	names := nameFields(ctx)
+	out[0], out[1] = names[0], names[1]
+	return out
+}
+
 // nameInputs are the two name controls in the order the reader's language
 // writes names (family name first in Chinese).
 func nameInputs(ctx context.Context, f ProfileForm) []profileInput {
