@@ -21,7 +21,7 @@ func TestValidateTimeZone(t *testing.T) {
 		{" Asia/Shanghai ", "Asia/Shanghai", true},
 		{"UTC", "UTC", true},
 		{"America/Argentina/Ushuaia", "America/Argentina/Ushuaia", true}, // not offered, still IANA
-		{"Local", "", false}, // the server's zone, not the customer's
+		{"Local", "", false},                                             // the server's zone, not the customer's
 		{"Europe/Atlantis", "", false},
 		{"../../etc/passwd", "", false},
 		{"+08:00", "", false},
