@@ -22,6 +22,9 @@ const profileEditAction = "/account/data/profile/edit"
 // demoPhone is the phone the demo seeds for the demo customer, in E.164.
 const demoPhone = "+33600000012"
 
+// demoPhoneShown is demoPhone as pages show it: grouped as France writes it.
+const demoPhoneShown = "+33 6 00 00 00 12"
+
 // profileControl is the input or select called name in the profile form.
 func profileControl(name string) string {
 	return `form[action="` + profileEditAction + `"] [name="` + name + `"]`
@@ -189,8 +192,8 @@ func TestProfileAndOrdersJourney(t *testing.T) {
 		screenshotOnSQLite(t, ctx, p, "data-overview.png")
 		follow(t, ctx, `main .cards a[href="/account/data/profile"]`)
 		wantPath(t, ctx, "/account/data/profile")
-		if got := profileFact(t, ctx, factPhone); got != demoPhone {
-			t.Fatalf("profile shows phone %q before any edit, want the demo's %s", got, demoPhone)
+		if got := profileFact(t, ctx, factPhone); got != demoPhoneShown {
+			t.Fatalf("profile shows phone %q before any edit, want the demo's %s", got, demoPhoneShown)
 		}
 		follow(t, ctx, `main a[href="/account/data/profile/edit"]`)
 		wantPath(t, ctx, profileEditAction)
@@ -251,8 +254,8 @@ func TestProfileAndOrdersJourney(t *testing.T) {
 		if n := countOf(t, ctx, `.flashes .flash--success`); n != 1 {
 			t.Errorf("%d success messages after saving, want 1", n)
 		}
-		if got := profileFact(t, ctx, factPhone); got != "+33698765432" {
-			t.Errorf("profile shows phone %q after saving %q, want +33698765432", got, newPhone)
+		if got := profileFact(t, ctx, factPhone); got != "+33 6 98 76 54 32" {
+			t.Errorf("profile shows phone %q after saving %q, want +33 6 98 76 54 32", got, newPhone)
 		}
 		// Saving other fields keeps the language chosen with the switcher
 		// (the profile's preferred language is French).
@@ -266,12 +269,12 @@ func TestProfileAndOrdersJourney(t *testing.T) {
 		changes := evalJS[[][]string](t, ctx, `[...document.querySelectorAll('main table tbody tr')].map(r => [...r.children].map(c => c.textContent.trim()))`)
 		found := false
 		for _, c := range changes {
-			if len(c) == 5 && c[2] == demoPhone && c[3] == "+33698765432" {
+			if len(c) == 5 && c[2] == demoPhoneShown && c[3] == "+33 6 98 76 54 32" {
 				found = true
 			}
 		}
 		if !found {
-			t.Errorf("change history does not list the phone change %s → +33698765432; rows: %q", demoPhone, changes)
+			t.Errorf("change history does not list the phone change %s → +33 6 98 76 54 32; rows: %q", demoPhoneShown, changes)
 		}
 
 		// Orders, reached from the overview, paged with the pagination links.
@@ -421,8 +424,8 @@ func TestConcurrentProfileEditInTwoTabs(t *testing.T) {
 		if n := countOf(t, tabB, `.flashes .flash--success`); n != 1 {
 			t.Errorf("tab B: %d success messages after saving again, want 1", n)
 		}
-		if got := profileFact(t, tabB, factPhone); got != "+33611223344" {
-			t.Errorf("tab B: phone shown %q after saving again, want +33611223344", got)
+		if got := profileFact(t, tabB, factPhone); got != "+33 6 11 22 33 44" {
+			t.Errorf("tab B: phone shown %q after saving again, want +33 6 11 22 33 44", got)
 		}
 	})
 }

@@ -210,7 +210,8 @@ func (h *Handler) policy(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, views.PolicyPage(h.page(r, i18n.T(ctx, "policy.title")), *policyStatus(p, ack), body, ack != nil))
+	st := *policyStatus(p, ack)
+	h.render(w, r, http.StatusOK, views.PolicyPage(h.page(r, i18n.T(ctx, "policy.title")), st, body, ack != nil))
 }
 
 func (h *Handler) acknowledgePolicy(w http.ResponseWriter, r *http.Request) {

@@ -19,7 +19,8 @@ func addressView(a models.Address) views.AddressView {
 func profileView(email string, s profile.Snapshot) views.ProfileView {
 	p := s.Profile
 	v := views.ProfileView{Email: email, FirstName: p.FirstName, LastName: p.LastName, Phone: p.Phone, BirthDate: p.BirthDate,
-		Gender: p.Gender, PreferredLanguage: p.PreferredLanguage, Billing: addressView(s.Billing), Delivery: addressView(s.Delivery)}
+		Gender: p.Gender, PreferredLanguage: p.PreferredLanguage, TimeZone: p.TimeZone,
+		Billing: addressView(s.Billing), Delivery: addressView(s.Delivery)}
 	if p.Version > 0 {
 		at := p.UpdatedAt
 		v.UpdatedAt = &at
@@ -41,7 +42,7 @@ func fieldValue(v views.ProfileView, field string) string {
 		return addr(v.Delivery, rest)
 	}
 	return map[string]string{"first_name": v.FirstName, "last_name": v.LastName, "phone": v.Phone, "birth_date": v.BirthDate,
-		"gender": v.Gender, "preferred_language": v.PreferredLanguage}[field]
+		"gender": v.Gender, "preferred_language": v.PreferredLanguage, "time_zone": v.TimeZone}[field]
 }
 
 func (h *Handler) profileData(w http.ResponseWriter, r *http.Request) {
@@ -66,7 +67,7 @@ func (h *Handler) showProfileEdit(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	form := views.ProfileForm{Values: profileView(u.Email, snap), Version: snap.Profile.Version, Countries: profile.Countries()}
+	form := views.ProfileForm{Values: profileView(u.Email, snap), Version: snap.Profile.Version, Countries: profile.Countries(), Zones: profile.Zones}
 	h.render(w, r, http.StatusOK, views.ProfileEditPage(h.page(r, i18n.T(r.Context(), "data.profile_edit.title")), form))
 }
 
@@ -82,8 +83,8 @@ func (h *Handler) saveProfile(w http.ResponseWriter, r *http.Request) {
 	version, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
 	in := profile.Input{FirstName: r.PostFormValue("first_name"), LastName: r.PostFormValue("last_name"),
 		Phone: r.PostFormValue("phone"), BirthDate: r.PostFormValue("birth_date"), Gender: r.PostFormValue("gender"),
-		PreferredLanguage: r.PostFormValue("preferred_language"), Billing: readAddress(r, "billing"),
-		Delivery: readAddress(r, "delivery"), Version: version}
+		PreferredLanguage: r.PostFormValue("preferred_language"), TimeZone: r.PostFormValue("time_zone"),
+		Billing: readAddress(r, "billing"), Delivery: readAddress(r, "delivery"), Version: version}
 	after, err := h.Profiles.Update(ctx, h.actor(r), u.ID, in)
 	if err == nil {
 		// A save that changed nothing keeps the version the form was loaded at.
@@ -96,9 +97,9 @@ func (h *Handler) saveProfile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Whatever went wrong, the form comes back with exactly what was typed.
-	form := views.ProfileForm{Version: version, Errors: views.FieldErrors{}, Countries: profile.Countries(),
+	form := views.ProfileForm{Version: version, Errors: views.FieldErrors{}, Countries: profile.Countries(), Zones: profile.Zones,
 		Values: views.ProfileView{Email: u.Email, FirstName: in.FirstName, LastName: in.LastName, Phone: in.Phone,
-			BirthDate: in.BirthDate, Gender: in.Gender, PreferredLanguage: in.PreferredLanguage,
+			BirthDate: in.BirthDate, Gender: in.Gender, PreferredLanguage: in.PreferredLanguage, TimeZone: in.TimeZone,
 			Billing: views.AddressView(in.Billing), Delivery: views.AddressView(in.Delivery)}}
 	var verr *profile.ValidationError
 	var conflict *profile.ConflictError

@@ -13,6 +13,7 @@ type Profile struct {
 	BirthDate         string `gorm:"size:10;not null;default:''"` // YYYY-MM-DD
 	Gender            string `gorm:"size:16;not null;default:''"`
 	PreferredLanguage string `gorm:"size:16;not null;default:''"`
+	TimeZone          string `gorm:"size:64;not null;default:''"` // IANA name; empty: the shop's zone
 	Version           int64  `gorm:"not null;default:1"`
 	CreatedAt         time.Time
 	UpdatedAt         time.Time

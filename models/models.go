@@ -30,6 +30,9 @@ type User struct {
 	Role         Role   `gorm:"size:16;not null;index"`
 	Name         string `gorm:"size:200;not null;default:''"`
 	Locale       string `gorm:"size:16;not null;default:''"`
+	// TimeZone copies the profile's chosen zone (IANA name; empty: the
+	// shop's), so resolving a request's zone needs no extra query.
+	TimeZone string `gorm:"size:64;not null;default:''"`
 	// TOTPSecret is the active second factor, sealed with the server key
 	// ring (vault.KeyRing: "v<n>:…"), or base32 in clear from before
 	// sealing; empty when off.

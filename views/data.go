@@ -57,6 +57,7 @@ type AddressView struct {
 // ProfileView is the customer's profile as stored.
 type ProfileView struct {
 	Email, FirstName, LastName, Phone, BirthDate, Gender, PreferredLanguage string
+	TimeZone                                                                string // IANA name; empty: the shop's
 	Billing, Delivery                                                       AddressView
 	UpdatedAt                                                               *time.Time
 }
@@ -74,6 +75,7 @@ type ProfileForm struct {
 	Errors    FieldErrors // keyed by form field name
 	Conflict  []ConflictField
 	Countries []string // ISO codes offered for both addresses
+	Zones     []string // IANA zones offered besides the shop's
 }
 
 // ChangeView is one row of the profile's change history.
@@ -126,7 +128,7 @@ type SurveyView struct {
 // profileFields are the form's field names in its order; each has a label
 // "profile.field.<name>", also used by the change history.
 var profileFields = []string{
-	"first_name", "last_name", "phone", "birth_date", "gender", "preferred_language",
+	"first_name", "last_name", "phone", "birth_date", "gender", "preferred_language", "time_zone",
 	"billing.line1", "billing.line2", "billing.postal_code", "billing.city", "billing.region", "billing.country",
 	"delivery.line1", "delivery.line2", "delivery.postal_code", "delivery.city", "delivery.region", "delivery.country",
 }
@@ -263,6 +265,12 @@ func languageName(code string) string {
 // fieldValue is a stored value as the reader should see it: codes become
 // words, dates their local form, blanks "not given".
 func fieldValue(ctx context.Context, name, value string) string {
+	if name == "time_zone" {
+		if value == "" {
+			return i18n.T(ctx, "profile.time_zone.shop_default", "Zone", zoneName(i18n.ShopZone().String()))
+		}
+		return zoneName(value)
+	}
 	if strings.TrimSpace(value) == "" {
 		return i18n.T(ctx, "profile.not_given")
 	}
@@ -271,6 +279,8 @@ func fieldValue(ctx context.Context, name, value string) string {
 		return genderLabel(ctx, value)
 	case name == "preferred_language":
 		return languageName(value)
+	case name == "phone":
+		return FormatPhone(value)
 	case name == "birth_date":
 		return FormatDate(i18n.Locale(ctx), value)
 	case strings.HasSuffix(name, ".country"):

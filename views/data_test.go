@@ -162,7 +162,7 @@ func TestDataPagesContent(t *testing.T) {
 			{"overview", []string{
 				tl("data.intro"), `<a href="/account/data/profile">Cat profile</a>`, `<a href="/account/data/orders">Cat orders</a>`,
 				tl("data.card.count", "Count", 1, "Number", "1"), tl("data.card.count", "Count", int64(12345), "Number", views.FormatNumber(l.Code, 12345)),
-				tl("data.card.last_change") + " <time", tl("data.card.nothing_yet"),
+				labelThen(tl("data.card.last_change")) + "<time", tl("data.card.nothing_yet"),
 				"V.100000002", tl("policy.not_acknowledged"), `<a href="/account/policy">` + tl("policy.read_link"),
 			}, []string{tl("policy.acknowledged_badge")}},
 			{"overview acked", []string{tl("policy.acknowledged_badge"),
@@ -170,7 +170,7 @@ func TestDataPagesContent(t *testing.T) {
 			{"overview no policy", []string{tl("policy.none")}, []string{"V.100000002"}},
 			{"profile", append([]string{
 				`href="/account/data/profile/edit"`, `href="/account/data/profile/history"`,
-				"Ada", "Lovelace", "+33612345678", tl("profile.gender.female"), `<dd lang="fr">Français</dd>`,
+				"Ada", "Lovelace", "+33 6 12 34 56 78", tl("profile.gender.female"), `<dd lang="fr">Français</dd>`,
 				"1 rue de la Paix", "75002 Paris", ">" + esc(countryNameIn(l.Code)) + "<",
 				tl("profile.billing"), tl("profile.delivery"), tl("profile.not_given"), tl("profile.field.birth_date"),
 			}, purposes...), []string{tl("data.cannot_edit")}},
@@ -229,6 +229,15 @@ func countryNameIn(locale string) string {
 	return map[string]string{"en": "France", "fr": "France", "zh-CN": "法国"}[locale]
 }
 
+// labelThen is a label followed by what its language puts before the
+// text after it: a space, but none after the full-width colon.
+func labelThen(label string) string {
+	if strings.HasSuffix(label, "：") {
+		return label
+	}
+	return label + " "
+}
+
 func TestProfileEditForm(t *testing.T) {
 	for _, l := range i18n.Supported {
 		t.Run(l.Code, func(t *testing.T) {
@@ -237,7 +246,7 @@ func TestProfileEditForm(t *testing.T) {
 			v.FirstName = `Ada "<b>"`
 			v.Phone = "06 12"
 			f := views.ProfileForm{
-				Values: v, Version: 7, Countries: []string{"FR", "DE"},
+				Values: v, Version: 7, Countries: []string{"FR", "DE"}, Zones: []string{"Europe/Paris", "Asia/Shanghai"},
 				Errors: views.FieldErrors{
 					"phone":                i18n.Tl(l.Code, "profile.error.phone_invalid"),
 					"delivery.postal_code": i18n.Tl(l.Code, "profile.error.postal_code"),
@@ -251,7 +260,9 @@ func TestProfileEditForm(t *testing.T) {
 				// typed values come back, escaped
 				`name="first_name" type="text" value="Ada &#34;&lt;b&gt;&#34;" autocomplete="given-name"`,
 				`name="phone" type="tel" value="06 12" autocomplete="tel"`,
-				`aria-describedby="field-phone-hint field-phone-error" aria-invalid="true"`, tl("profile.phone_hint"),
+				`aria-describedby="field-phone-hint field-phone-error" aria-invalid="true"`, tl("profile.phone_hint_example", "Example", "+33 6 12 34 56 78"),
+				`placeholder="+33 6 12 34 56 78"`, `name="time_zone" autocomplete="off"`,
+				`<option value="" selected>`+tl("profile.time_zone.shop_default", "Zone", "UTC"), `<option value="Europe/Paris">Europe/Paris</option>`,
 				`id="field-delivery.postal_code-error"`, `aria-describedby="field-delivery.postal_code-error" aria-invalid="true"`,
 				`<a href="#field-phone">`, `<a href="#field-delivery.postal_code">`,
 				// conflicts: the value now stored, announced with the field

@@ -1,40 +1,49 @@
 package views
 
 import (
-	"fmt"
+	"context"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/photolab/privacyportal/internal/i18n"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 )
 
-// Month abbreviations are spelled out here rather than taken from a
-// catalog: their form is fixed by each language's conventions (French uses
-// the standard CLDR abbreviations with their dots), not by our wording.
-var (
-	monthsEN = [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
-	monthsFR = [12]string{"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."}
-)
+// Month abbreviations (for dates without a time: FormatDate) are spelled
+// out here rather than taken from a catalog: their form is fixed by each
+// language's conventions (French uses the standard CLDR abbreviations with
+// their dots), not by our wording.
+var monthsEN = [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+var monthsFR = [12]string{"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."}
 
-// FormatDateTime shows an instant in UTC, as the portal stores it, in the
-// conventions of locale: "21 Nov 2026, 14:05 UTC", "21 nov. 2026, 14:05 UTC",
-// "2026年11月21日 14:05 UTC". The zero time is shown as an empty string.
+// FormatDateTime shows an instant in the conventions of locale, naming the
+// zone: "4 March 2026, 17:05 CET", "4 mars 2026 à 17:05 CET",
+// "2026年3月4日 17:05（北京时间）". A time in UTC (as read from the database)
+// is shown in the shop's zone (PORTAL_TIMEZONE); a time already moved into
+// a zone (InZone: the reader's) is shown in that zone. The zero time is "".
 func FormatDateTime(locale string, t time.Time) string {
+	loc := t.Location()
+	if loc == time.UTC || loc == time.Local {
+		loc = nil
+	}
+	return i18n.FormatDateTime(locale, t, loc)
+}
+
+// InZone moves t into the reader's zone (their profile's, else the shop's),
+// so FormatDateTime shows it there.
+func InZone(ctx context.Context, t time.Time) time.Time {
 	if t.IsZero() {
-		return ""
+		return t
 	}
-	t = t.UTC()
-	clock := t.Format("15:04") + " UTC"
-	switch locale {
-	case "fr":
-		return fmt.Sprintf("%d %s %d, %s", t.Day(), monthsFR[t.Month()-1], t.Year(), clock)
-	case "zh-CN":
-		return fmt.Sprintf("%d年%d月%d日 %s", t.Year(), int(t.Month()), t.Day(), clock)
-	}
-	return fmt.Sprintf("%d %s %d, %s", t.Day(), monthsEN[t.Month()-1], t.Year(), clock)
+	return t.In(i18n.Zone(ctx))
+}
+
+// DateTime is FormatDateTime in the reader's language and zone.
+func DateTime(ctx context.Context, t time.Time) string {
+	return FormatDateTime(i18n.Locale(ctx), InZone(ctx, t))
 }
 
 // isoTime is the machine-readable value for <time datetime>.

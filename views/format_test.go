@@ -1,30 +1,63 @@
 package views
 
 import (
+	"context"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/photolab/privacyportal/internal/i18n"
 )
 
+// The locale × zone × DST table is internal/i18n's; these cases check
+// which zone a page shows: a stored (UTC) time in the shop's zone (UTC in
+// tests), a time moved into the reader's zone in that one.
 func TestFormatDateTime(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 11, 21, 14, 5, 0, 0, time.UTC)
-	paris := time.FixedZone("CET", 3600)
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		locale string
 		t      time.Time
 		want   string
 	}{
-		{"en", at, "21 Nov 2026, 14:05 UTC"},
-		{"fr", at, "21 nov. 2026, 14:05 UTC"},
-		{"zh-CN", at, "2026年11月21日 14:05 UTC"},
-		{"fr", time.Date(2026, 2, 3, 9, 7, 0, 0, time.UTC), "3 févr. 2026, 09:07 UTC"},
-		{"en", at.In(paris), "21 Nov 2026, 14:05 UTC"}, // shown in UTC whatever the zone
-		{"xx", at, "21 Nov 2026, 14:05 UTC"},
+		{"en", at, "21 November 2026, 14:05 UTC"},
+		{"fr", at, "21 novembre 2026 à 14:05 UTC"},
+		{"zh-CN", at, "2026年11月21日 14:05（UTC）"},
+		{"en", at.In(paris), "21 November 2026, 15:05 CET"},
+		{"zh-CN", at.In(paris), "2026年11月21日 15:05（巴黎时间）"},
+		{"xx", at, "21 November 2026, 14:05 UTC"},
 		{"en", time.Time{}, ""},
 	}
 	for _, c := range cases {
 		if got := FormatDateTime(c.locale, c.t); got != c.want {
 			t.Errorf("FormatDateTime(%s, %v) = %q, want %q", c.locale, c.t, got, c.want)
+		}
+	}
+}
+
+func TestDateTimeInReadersZone(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 7, 1, 8, 0, 0, 0, time.UTC)
+	shanghai, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		ctx  context.Context
+		want string
+	}{
+		{"no zone: the shop's", i18n.WithLocale(context.Background(), "en"), "1 July 2026, 08:00 UTC"},
+		{"chosen zone", i18n.WithZone(i18n.WithLocale(context.Background(), "zh-CN"), shanghai), "2026年7月1日 16:00（北京时间）"},
+		{"chosen UTC", i18n.WithZone(i18n.WithLocale(context.Background(), "fr"), i18n.LoadZone("UTC")), "1 juillet 2026 à 08:00 UTC"},
+	}
+	for _, c := range cases {
+		if got := DateTime(c.ctx, at); got != c.want {
+			t.Errorf("%s: DateTime = %q, want %q", c.name, got, c.want)
 		}
 	}
 }

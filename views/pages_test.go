@@ -74,7 +74,7 @@ func TestOutbox(t *testing.T) {
 		`<a href="/admin/outbox/6">Older</a>`,
 		`<span class="badge badge--warning">Held</span>`,
 		`<span class="badge badge--success">Sent</span>`,
-		`21 Nov 2026, 14:05 UTC`,
+		`21 November 2026, 14:05 UTC`,
 		i18n.Tl("en", "outbox.no_smtp.title"),
 		`action="/admin/outbox/test"`, `name="to" type="email"`,
 		`<a href="/admin/outbox?page=2" rel="next">`,

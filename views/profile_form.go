@@ -30,6 +30,23 @@ func languageChoices(ctx context.Context) []choice {
 	return out
 }
 
+// zoneChoices offers the common zones after the shop's, which is the empty
+// value: a customer who never chose follows the shop if it moves. A
+// stored zone no longer offered is kept, so saving never drops it.
+func zoneChoices(ctx context.Context, zones []string, current string) []choice {
+	out := []choice{{Value: "", Label: i18n.T(ctx, "profile.time_zone.shop_default", "Zone", zoneName(i18n.ShopZone().String()))}}
+	if current != "" && !slices.Contains(zones, current) {
+		zones = append(slices.Clone(zones), current)
+	}
+	for _, z := range zones {
+		out = append(out, choice{Value: z, Label: zoneName(z)})
+	}
+	return out
+}
+
+// zoneName is an IANA name as people read it: "America/New York".
+func zoneName(z string) string { return strings.ReplaceAll(z, "_", " ") }
+
 // countryChoices names the offered countries in the reader's language and
 // sorts them as that language does. A stored country no longer offered is
 // kept, so saving the form never drops it silently.
@@ -84,6 +101,7 @@ func addressValue(a AddressView, part string) string {
 type profileInput struct {
 	field
 	Choices     []choice // a <select> when not nil
+	Placeholder string
 	HasConflict bool
 	Current     string // already shown as the reader should see it
 }
@@ -138,6 +156,47 @@ func addressInputs(ctx context.Context, f ProfileForm, kind string, a AddressVie
 			in.Choices = countryChoices(ctx, f.Countries, in.Value)
 		}
 		out = append(out, in)
+	}
+	return out
+}
+
+func withPlaceholder(in profileInput, placeholder string) profileInput {
+	in.Placeholder = placeholder
+	return in
+}
+
+// phoneInput shows an example number of the customer's country (billing,
+// else delivery, else the language's), never a French one to everybody.
+func phoneInput(ctx context.Context, f ProfileForm) profileInput {
+	region := f.Values.Billing.Country
+	if region == "" {
+		region = f.Values.Delivery.Country
+	}
+	example := PhoneExample(ctx, region)
+	in := profileInputFor(ctx, f, "phone", f.Values.Phone, "tel", "tel", 32)
+	in.Hint = i18n.T(ctx, "profile.phone_hint_example", "Example", example)
+	return withPlaceholder(in, example)
+}
+
+// formOrder is profileFields in the order the form shows them in the
+// reader's language, so the error summary lists errors top to bottom.
+func formOrder(ctx context.Context) []string {
+	out := slices.Clone(profileFields)
+	names := nameFields(ctx)
+	out[0], out[1] = names[0], names[1]
+	return out
+}
+
+// nameInputs are the two name controls in the order the reader's language
+// writes names (family name first in Chinese).
+func nameInputs(ctx context.Context, f ProfileForm) []profileInput {
+	out := make([]profileInput, 0, 2)
+	for _, name := range nameFields(ctx) {
+		if name == "first_name" {
+			out = append(out, profileInputFor(ctx, f, name, f.Values.FirstName, "text", "given-name", 100))
+		} else {
+			out = append(out, profileInputFor(ctx, f, name, f.Values.LastName, "text", "family-name", 100))
+		}
 	}
 	return out
 }

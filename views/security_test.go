@@ -97,7 +97,7 @@ func TestSecurityPagesContent(t *testing.T) {
 				`href="/security/email"`, `href="/security/password"`, `href="/security/2fa"`, `href="/security/sessions"`,
 				esc(tl("event.signin")), esc(tl("method.email_code")), esc(tl("security.device", "Browser", "Firefox", "OS", "Linux")),
 				`<span class="badge badge--danger">` + esc(tl("event.signin_failed")) + `</span>`,
-				`<td data-label="` + esc(tl("security.col.method")) + `"><div class="cell">—</div></td>`, esc(tl("security.card.password.changed")) + " <time", esc(tl("totp.status.on")), esc(tl("totp.codes_left", "Count", 1, "Number", "1")),
+				`<td data-label="` + esc(tl("security.col.method")) + `"><div class="cell">—</div></td>`, labelThen(esc(tl("security.card.password.changed"))) + "<time", esc(tl("totp.status.on")), esc(tl("totp.codes_left", "Count", 1, "Number", "1")),
 				`<div class="table-wrap" role="region"`, `href="/security?page=2" rel="next"`,
 			}, []string{"event.", "method."}},
 			{"security empty", []string{esc(tl("security.history.empty.title")), esc(tl("security.card.password.not_set")), esc(tl("totp.status.off"))}, []string{"<table"}},

@@ -64,7 +64,8 @@ func renderInLanguage(render func(http.ResponseWriter, *http.Request, int)) func
 	}
 }
 
-// loadSession resolves the session and the language once per request.
+// loadSession resolves the session, the language and the time zone once
+// per request (the zone is copied onto the user row, so it costs no query).
 // Assets and probes skip it: they do not depend on who asks, and loading
 // (and touching) a session row for each stylesheet or health check would
 // put database work on the busiest paths.
@@ -82,6 +83,11 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 		}
 		ctx := handlers.WithSession(r.Context(), sess)
 		ctx = i18n.WithLocale(ctx, handlers.Locale(r, session.User(sess)))
+		zone := s.cfg.TimeZone
+		if u := session.User(sess); u != nil && u.TimeZone != "" {
+			zone = i18n.LoadZone(u.TimeZone)
+		}
+		ctx = i18n.WithZone(ctx, zone)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

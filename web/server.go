@@ -19,6 +19,7 @@ import (
 	"github.com/photolab/privacyportal/internal/config"
 	"github.com/photolab/privacyportal/internal/demo"
 	"github.com/photolab/privacyportal/internal/holdings"
+	"github.com/photolab/privacyportal/internal/i18n"
 	"github.com/photolab/privacyportal/internal/jobs"
 	"github.com/photolab/privacyportal/internal/mail"
 	"github.com/photolab/privacyportal/internal/password"
@@ -85,6 +86,9 @@ func New(cfg config.Config, logger *slog.Logger, opts ...Option) (*Server, error
 		return nil, err
 	}
 	s := &Server{cfg: cfg, logger: logger, db: db, dialect: dialect}
+	// Code with no request at hand (mails, jobs, components given only a
+	// time) shows times in the shop's zone.
+	i18n.SetShopZone(cfg.TimeZone)
 	// Business rules come from the database; Serve keeps them fresh.
 	s.settings = settings.New(db, dialect, settings.Options{Logger: logger})
 	if err := s.settings.Refresh(ctx); err != nil {

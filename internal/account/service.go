@@ -12,6 +12,7 @@ import (
 	"github.com/photolab/privacyportal/internal/audit"
 	"github.com/photolab/privacyportal/internal/auth"
 	"github.com/photolab/privacyportal/internal/fault"
+	"github.com/photolab/privacyportal/internal/i18n"
 	"github.com/photolab/privacyportal/internal/mail"
 	"github.com/photolab/privacyportal/internal/password"
 	"github.com/photolab/privacyportal/internal/settings"
@@ -123,7 +124,12 @@ func (s *Service) notify(tx *gorm.DB, u *models.User, to, template string, data 
 		data["Name"] = u.Name
 	}
 	if _, ok := data["Time"]; !ok {
+		// In the recipient's zone when they chose one; else the mail shows
+		// the shop's.
 		data["Time"] = s.Now()
+		if u.TimeZone != "" {
+			data["Time"] = s.Now().In(i18n.LoadZone(u.TimeZone))
+		}
 	}
 	_, err := s.Mailer.Queue(tx, mail.Message{To: to, Template: template, Locale: u.Locale, Data: data})
 	return err

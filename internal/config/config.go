@@ -14,6 +14,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	// Embedded so PORTAL_TIMEZONE and customers' zones load on machines
+	// without /usr/share/zoneinfo (minimal containers).
+	_ "time/tzdata"
 )
 
 // Config is the validated configuration.
@@ -42,6 +46,7 @@ type Config struct {
 	FilesDir         string
 	KeysDir          string
 	TOTPIssuer       string
+	TimeZone         *time.Location // the shop's zone, for times shown to people who chose none
 }
 
 // Setting describes one configuration variable.
@@ -77,6 +82,7 @@ var Settings = []Setting{
 	{"PORTAL_METRICS_TOKEN", "metrics-token", "", "if set, /metrics requires 'Authorization: Bearer <token>'", func(c *Config, v string) error { c.MetricsToken = v; return nil }},
 	{"PORTAL_SIGNIN_RATE_LIMIT", "signin-rate-limit", "10", "sign-in attempts (password, codes) allowed per minute per client IP", setPositiveInt(func(c *Config) *int { return &c.SignInPerMinute })},
 	{"PORTAL_TOTP_ISSUER", "totp-issuer", "Privacy Portal", "the name authenticator apps show next to the account (e.g. your shop's name)", func(c *Config, v string) error { c.TOTPIssuer = v; return nil }},
+	{"PORTAL_TIMEZONE", "timezone", "UTC", "the shop's time zone (IANA name, e.g. Europe/Paris): times are shown in it unless the customer chose their own", setZone(func(c *Config) **time.Location { return &c.TimeZone })},
 	{"PORTAL_HASH_CONCURRENCY", "hash-concurrency", "4", "password hashes computed at once (each takes 19 MiB); more wait", setPositiveInt(func(c *Config) *int { return &c.HashConcurrency })},
 }
 
@@ -145,6 +151,22 @@ func splitList(v string) []string {
 		}
 	}
 	return out
+}
+
+// setZone accepts only IANA names: "Local" would depend on the machine and
+// an empty name would silently mean UTC.
+func setZone(field func(*Config) **time.Location) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		if v == "" || v == "Local" {
+			return fmt.Errorf("%q is not an IANA time zone name (like Europe/Paris)", v)
+		}
+		loc, err := time.LoadLocation(v)
+		if err != nil {
+			return fmt.Errorf("%q is not an IANA time zone name (like Europe/Paris)", v)
+		}
+		*field(c) = loc
+		return nil
+	}
 }
 
 func setDuration(field func(*Config) *time.Duration) func(*Config, string) error {

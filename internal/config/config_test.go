@@ -104,3 +104,34 @@ func TestListenAddress(t *testing.T) {
 		}
 	}
 }
+
+func TestTimeZone(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		value, want string
+		ok          bool
+	}{
+		{"", "UTC", true}, // unset: the default
+		{"Europe/Paris", "Europe/Paris", true},
+		{"Asia/Shanghai", "Asia/Shanghai", true},
+		{"Mars/Olympus", "", false},
+		{"Local", "", false}, // would depend on the machine
+		{"../etc/passwd", "", false},
+	}
+	for _, c := range cases {
+		cfg, err := Load(nil, env(map[string]string{"PORTAL_TIMEZONE": c.value}))
+		if !c.ok {
+			if err == nil || !strings.Contains(err.Error(), "PORTAL_TIMEZONE") {
+				t.Errorf("%q: error %v, want one naming PORTAL_TIMEZONE", c.value, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: %v", c.value, err)
+			continue
+		}
+		if cfg.TimeZone == nil || cfg.TimeZone.String() != c.want {
+			t.Errorf("%q: zone = %v, want %s", c.value, cfg.TimeZone, c.want)
+		}
+	}
+}

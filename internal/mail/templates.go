@@ -154,12 +154,10 @@ func funcsFor(locale string) texttemplate.FuncMap {
 	}
 }
 
-var frenchMonths = [...]string{"janvier", "février", "mars", "avril", "mai", "juin",
-	"juillet", "août", "septembre", "octobre", "novembre", "décembre"}
-
-// formatTime writes a moment the way a reader of locale expects it. Mails
-// have no idea of the reader's time zone, so the zone is always UTC and
-// says so. Strings pass through, for callers that format themselves.
+// formatTime writes a moment the way a reader of locale expects it, with
+// its zone named, as the pages do: a time the caller moved into the
+// recipient's zone is shown there, one in UTC (as stored) in the shop's
+// zone. Strings pass through, for callers that format themselves.
 func formatTime(locale string, v any) string {
 	var t time.Time
 	switch x := v.(type) {
@@ -173,13 +171,9 @@ func formatTime(locale string, v any) string {
 	default:
 		return fmt.Sprint(v)
 	}
-	t = t.UTC()
-	switch locale {
-	case "fr":
-		return fmt.Sprintf("%d %s %d à %s UTC", t.Day(), frenchMonths[t.Month()-1], t.Year(), t.Format("15:04"))
-	case "zh-CN":
-		return fmt.Sprintf("%d年%d月%d日 %s UTC", t.Year(), int(t.Month()), t.Day(), t.Format("15:04"))
-	default:
-		return t.Format("2 January 2006 at 15:04") + " UTC"
+	var loc *time.Location // the shop's
+	if l := t.Location(); l != time.UTC && l != time.Local {
+		loc = l
 	}
+	return i18n.FormatDateTime(locale, t, loc)
 }

@@ -41,12 +41,12 @@ var sampleData = map[string]map[string]any{
 var sampleWants = map[string][]string{
 	"email_code":         {"482913", "15"},
 	"email_change_code":  {"482913", "15"},
-	"password_changed":   {"Zoé", "17:05 UTC"},
-	"totp_enabled":       {"Zoé", "17:05 UTC"},
-	"totp_disabled":      {"17:05 UTC"},
+	"password_changed":   {"Zoé", "17:05"},
+	"totp_enabled":       {"Zoé", "17:05"},
+	"totp_disabled":      {"17:05"},
 	"totp_reset":         {"Zoé"},
 	"email_change_taken": {"Zoé"},
-	"email_changed":      {"Zoé", "ca•••@example.com", "17:05 UTC"},
+	"email_changed":      {"Zoé", "ca•••@example.com", "17:05"},
 }
 
 func TestEmbeddedTemplatesHaveEveryPart(t *testing.T) {
@@ -158,7 +158,7 @@ func TestRenderEveryTemplate(t *testing.T) {
 					if strings.Contains(r.html, "<b>Zoé") || !strings.Contains(r.html, "&lt;b&gt;Zoé &amp; &#34;Co&#34;&lt;/b&gt;") {
 						t.Errorf("html does not escape the name:\n%s", r.html)
 					}
-					for _, want := range []string{`<b>Zoé & "Co"</b>`, "Firefox on Linux", "203.0.113.7", "17:05 UTC"} {
+					for _, want := range []string{`<b>Zoé & "Co"</b>`, "Firefox on Linux", "203.0.113.7", "17:05"} {
 						if !strings.Contains(r.text, want) {
 							t.Errorf("text lacks %q:\n%s", want, r.text)
 						}
@@ -175,6 +175,16 @@ func TestRenderEveryTemplate(t *testing.T) {
 func TestRenderLocaleAndData(t *testing.T) {
 	m := newMailer(t, "")
 	full := sampleData["signin_new_device"]
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A time the sender moved into the recipient's zone is shown there.
+	inParis := map[string]any{}
+	for k, v := range full {
+		inParis[k] = v
+	}
+	inParis["Time"] = full["Time"].(time.Time).In(paris)
 	cases := []struct {
 		name, template, locale string
 		data                   map[string]any
@@ -183,8 +193,10 @@ func TestRenderLocaleAndData(t *testing.T) {
 		wantErr                bool
 	}{
 		{"regional French", "signin_new_device", "fr-CA", full, "fr", "4 mars 2026 à 17:05 UTC", false},
-		{"Chinese", "signin_new_device", "zh-CN", full, "zh-CN", "2026年3月4日 17:05 UTC", false},
-		{"English date", "signin_new_device", "en", full, "en", "4 March 2026 at 17:05 UTC", false},
+		{"Chinese", "signin_new_device", "zh-CN", full, "zh-CN", "2026年3月4日 17:05（UTC）", false},
+		{"English date", "signin_new_device", "en", full, "en", "4 March 2026, 17:05 UTC", false},
+		{"recipient's zone", "signin_new_device", "fr", inParis, "fr", "4 mars 2026 à 18:05 CET", false},
+		{"recipient's zone in Chinese", "signin_new_device", "zh-CN", inParis, "zh-CN", "2026年3月4日 18:05（巴黎时间）", false},
 		{"unsupported falls back to English", "test", "de-DE", nil, "en", "This is a test message from your privacy portal", false},
 		{"no locale", "test", "", nil, "en", "This is a test message", false},
 		{"missing data is an error", "signin_new_device", "en", map[string]any{"Name": "A"}, "", "", true},

@@ -5,7 +5,7 @@ import "github.com/photolab/privacyportal/models"
 // fieldNames are the form's field names, in form order. They name the
 // history rows and a conflict's fields, so they must not be renamed.
 var fieldNames = [...]string{
-	"first_name", "last_name", "phone", "birth_date", "gender", "preferred_language",
+	"first_name", "last_name", "phone", "birth_date", "gender", "preferred_language", "time_zone",
 	"billing.line1", "billing.line2", "billing.postal_code", "billing.city", "billing.region", "billing.country",
 	"delivery.line1", "delivery.line2", "delivery.postal_code", "delivery.city", "delivery.region", "delivery.country",
 }
@@ -14,7 +14,7 @@ type values [len(fieldNames)]string
 
 func inputValues(in Input) values {
 	return values{
-		in.FirstName, in.LastName, in.Phone, in.BirthDate, in.Gender, in.PreferredLanguage,
+		in.FirstName, in.LastName, in.Phone, in.BirthDate, in.Gender, in.PreferredLanguage, in.TimeZone,
 		in.Billing.Line1, in.Billing.Line2, in.Billing.PostalCode, in.Billing.City, in.Billing.Region, in.Billing.Country,
 		in.Delivery.Line1, in.Delivery.Line2, in.Delivery.PostalCode, in.Delivery.City, in.Delivery.Region, in.Delivery.Country,
 	}
@@ -47,7 +47,7 @@ func (s Snapshot) Input() Input {
 	p := s.Profile
 	return Input{
 		FirstName: p.FirstName, LastName: p.LastName, Phone: p.Phone, BirthDate: p.BirthDate,
-		Gender: p.Gender, PreferredLanguage: p.PreferredLanguage,
+		Gender: p.Gender, PreferredLanguage: p.PreferredLanguage, TimeZone: p.TimeZone,
 		Billing: addressInput(s.Billing), Delivery: addressInput(s.Delivery),
 		Version: p.Version,
 	}

@@ -223,7 +223,7 @@ func writeProfile(tx *gorm.DB, cur models.Profile, in Input, now time.Time) erro
 		p := models.Profile{
 			UserID: cur.UserID, FirstName: in.FirstName, LastName: in.LastName, Phone: in.Phone,
 			BirthDate: in.BirthDate, Gender: in.Gender, PreferredLanguage: in.PreferredLanguage,
-			Version: 1, CreatedAt: now, UpdatedAt: now,
+			TimeZone: in.TimeZone, Version: 1, CreatedAt: now, UpdatedAt: now,
 		}
 		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&p)
 		if res.Error != nil {
@@ -244,6 +244,7 @@ func writeProfile(tx *gorm.DB, cur models.Profile, in Input, now time.Time) erro
 		{"birth_date", cur.BirthDate, in.BirthDate},
 		{"gender", cur.Gender, in.Gender},
 		{"preferred_language", cur.PreferredLanguage, in.PreferredLanguage},
+		{"time_zone", cur.TimeZone, in.TimeZone},
 	} {
 		if c.old != c.new {
 			set[c.column] = c.new
@@ -308,7 +309,7 @@ func writeHistory(tx *gorm.DB, cur Snapshot, in Input, changed []string, kind st
 	return tx.Create(&rows).Error
 }
 
-// syncUser keeps the account's display name and language (used by mails
+// syncUser keeps the account's display name, language and time zone (used by mails
 // and the staff screens) equal to what the customer last saved. The
 // language follows the profile only when the preferred language itself was
 // changed: saving other fields must not undo a choice made since with the
@@ -321,6 +322,10 @@ func syncUser(tx *gorm.DB, u models.User, was models.Profile, in Input, now time
 	if in.PreferredLanguage != "" && in.PreferredLanguage != was.PreferredLanguage && in.PreferredLanguage != u.Locale {
 		set["locale"] = in.PreferredLanguage
 	}
+	// The zone has no switcher to respect: the account always follows it.
+	if in.TimeZone != u.TimeZone {
+		set["time_zone"] = in.TimeZone
+	}
 	if len(set) == 0 {
 		return nil
 	}
@@ -330,7 +335,7 @@ func syncUser(tx *gorm.DB, u models.User, was models.Profile, in Input, now time
 
 func loadUser(tx *gorm.DB, userID int64) (models.User, error) {
 	var u models.User
-	err := tx.Select("id", "name", "locale").Where("id = ?", userID).Take(&u).Error
+	err := tx.Select("id", "name", "locale", "time_zone").Where("id = ?", userID).Take(&u).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return u, ErrUnknownUser
 	}

@@ -58,6 +58,7 @@ type Input struct {
 	FirstName, LastName, Phone string
 	BirthDate                  string // YYYY-MM-DD, as <input type=date> sends it
 	Gender, PreferredLanguage  string
+	TimeZone                   string // IANA name; empty: the shop's zone
 	Billing, Delivery          AddressInput
 	// Version is the profile version the form was loaded from, so a save
 	// from a stale copy is caught instead of overwriting newer data.
@@ -101,6 +102,8 @@ func Validate(in Input, now time.Time) (Input, FieldErrors) {
 			}
 		}
 	}
+
+	out.TimeZone = checkTimeZone(errs, in.TimeZone)
 
 	if len(errs) == 0 {
 		return out, nil
