@@ -47,7 +47,9 @@ func (h *Handler) createStaff(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, account.ErrNameRequired):
 		form.Errors["name"] = i18n.T(ctx, "staff.error.name_required")
 	case errors.Is(err, account.ErrNameTooLong):
-		form.Errors["name"] = i18n.T(ctx, "profile.error.too_long")
+		form.Errors["name"] = i18n.T(ctx, "staff.error.name_too_long", "Max", account.MaxNameLength)
+	case errors.Is(err, account.ErrNameInvalid):
+		form.Errors["name"] = i18n.T(ctx, "staff.error.name_invalid")
 	case errors.Is(err, account.ErrInvalidRole):
 		form.Errors["role"] = i18n.T(ctx, "staff.error.role")
 	default:
