@@ -173,7 +173,7 @@ func (h *Handler) requestEmailChange(w http.ResponseWriter, r *http.Request) {
 		h.redirect(w, r, "/security/email/confirm")
 		return
 	case form.NewEmail == "":
-		form.Errors["email"] = i18n.T(ctx, "email.error.required")
+		form.Errors["email"] = i18n.T(ctx, "email.error.new_required")
 	case errors.Is(err, account.ErrInvalidEmail):
 		form.Errors["email"] = i18n.T(ctx, "email.error.invalid")
 	case errors.Is(err, account.ErrSameEmail):

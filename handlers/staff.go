@@ -41,7 +41,7 @@ func (h *Handler) createStaff(w http.ResponseWriter, r *http.Request) {
 		h.redirect(w, r, "/admin/staff")
 		return
 	case errors.Is(err, account.ErrInvalidEmail):
-		form.Errors["email"] = i18n.T(ctx, "email.error.invalid")
+		form.Errors["email"] = i18n.T(ctx, "staff.error.email_invalid")
 	case errors.Is(err, account.ErrEmailTaken):
 		form.Errors["email"] = i18n.T(ctx, "staff.error.email_taken")
 	case errors.Is(err, account.ErrNameRequired):
