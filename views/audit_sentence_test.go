@@ -35,6 +35,9 @@ func TestAuditSentence(t *testing.T) {
 		// a deleted account and other targets
 		{"en", models.AuditEntry{ActorID: &gone, Action: "auth.signout", TargetType: "user", TargetID: user(gone)},
 			"Deleted account #9 signed out"},
+		{"fr", models.AuditEntry{ActorID: &alex, Action: "admin.totp_reset", TargetType: "user", TargetID: user(gone)},
+			"Le second facteur du compte supprimé n° 9 a été réinitialisé par Alex Moreau"},
+		{"fr", models.AuditEntry{ActorID: &gone, Action: "account.totp_enabled"}, "Le compte supprimé n° 9 a activé la double authentification"},
 		{"en", models.AuditEntry{ActorID: &alex, Action: "admin.job_retried", TargetType: "job", TargetID: "12"},
 			"Alex Moreau retried job #12"},
 		{"fr", models.AuditEntry{ActorID: &alex, Action: "settings.changed", TargetType: "setting", TargetID: "auth.lockout_after"},

@@ -125,7 +125,7 @@ func TestAudit(t *testing.T) {
 		t.Error("audit is not newest first")
 	}
 	fr := render(t, "fr", pages("fr")["audit"])
-	assertContains(t, fr, "Connexion d’Alex Moreau", "Le second facteur de compte supprimé n° 13 a été réinitialisé par Alex Moreau",
+	assertContains(t, fr, "Connexion d’Alex Moreau", "Le second facteur du compte supprimé n° 13 a été réinitialisé par Alex Moreau",
 		`<optgroup label="Connexion">`, "Tout : Connexion")
 	one := render(t, "en", views.AuditPage(page("en", "audit.title", admin), views.AuditList{Verified: true, ChainIntact: true, Checked: 1}))
 	assertContains(t, one, "1 entry checked")
