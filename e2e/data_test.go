@@ -230,6 +230,10 @@ func TestProfileAndOrdersJourney(t *testing.T) {
 		if st.Error == "" || !st.DescribedBy {
 			t.Errorf("no error next to the postal code bound to it by aria-describedby (error %q, bound %v)", st.Error, st.DescribedBy)
 		}
+		// The message names the field and shows how France writes its codes.
+		if !strings.Contains(st.Error, "75011") || !strings.Contains(st.Error, "billing address") {
+			t.Errorf("postal code error %q does not name the field or give France's example", st.Error)
+		}
 		if !slices.Equal(st.AllInvalid, []string{"billing.postal_code"}) {
 			t.Errorf("fields marked invalid: %q, want only billing.postal_code", st.AllInvalid)
 		}

@@ -2,7 +2,11 @@ package handlers
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
+	"time"
 
+	"github.com/photolab/privacyportal/internal/audit"
 	"github.com/photolab/privacyportal/internal/i18n"
 	"github.com/photolab/privacyportal/views"
 )
@@ -11,14 +15,30 @@ const auditPerPage = 50
 
 func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	form, filter := readAuditFilter(r)
 	pg, offset := pageParam(r, auditPerPage)
-	items, total, err := h.Audit.List(ctx, auditPerPage, offset)
+	if q := form.Query(); q != "" {
+		pg.BaseURL += "?" + q
+	}
+	page, err := h.Audit.Search(ctx, filter, auditPerPage, offset)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	pg.Total = total
-	list := views.AuditList{Items: items, Pagination: pg}
+	staff, err := h.Accounts.Staff(ctx)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	pg.Total = page.Total
+	list := views.AuditList{Items: page.Entries, Names: page.Names, Pagination: pg, Filter: form}
+	for _, u := range staff {
+		name := u.Name
+		if strings.TrimSpace(name) == "" {
+			name = u.Email
+		}
+		list.Staff = append(list.Staff, views.AuditPerson{ID: u.ID, Name: name, Role: string(u.Role)})
+	}
 	// Verifying walks the whole chain, so it runs only on request.
 	if r.URL.Query().Get("verify") == "1" {
 		report, err := h.Audit.Verify(ctx)
@@ -29,4 +49,69 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 		list.Verified, list.ChainIntact, list.BrokenID, list.Checked = true, report.BrokenID == 0, report.BrokenID, report.Checked
 	}
 	h.render(w, r, http.StatusOK, views.AuditPage(h.page(r, i18n.T(ctx, "audit.title")), list))
+}
+
+// readAuditFilter reads the filter from the query string. A field that
+// does not parse gets its message and is left out of the filter, so the
+// rest still applies and the page says what to fix.
+func readAuditFilter(r *http.Request) (views.AuditFilter, audit.Filter) {
+	ctx := r.Context()
+	q := r.URL.Query()
+	get := func(k string) string { return strings.TrimSpace(q.Get(k)) }
+	form := views.AuditFilter{Actor: get("actor"), ActorID: get("actor_id"), Action: get("action"),
+		From: get("from"), To: get("to"), Errors: views.FieldErrors{}}
+	var f audit.Filter
+	if id, ok := parseUserID(form.Actor); ok {
+		f.ActorID = &id
+	} else if form.Actor != "" {
+		form.Errors["actor"] = i18n.T(ctx, "audit.filter.error.actor")
+	}
+	if id, ok := parseUserID(form.ActorID); ok {
+		f.ActorID = &id
+	} else if form.ActorID != "" {
+		form.Errors["actor_id"] = i18n.T(ctx, "audit.filter.error.actor_id")
+	}
+	switch {
+	case form.Action == "":
+	case audit.KnownAction(form.Action), isActionPrefix(form.Action):
+		f.Action = form.Action
+	default:
+		form.Errors["action"] = i18n.T(ctx, "audit.filter.error.action")
+	}
+	// Dates are whole days in UTC, as the log's times are stored.
+	from, fromOK := parseDay(form.From)
+	if fromOK {
+		f.From = from
+	} else if form.From != "" {
+		form.Errors["from"] = i18n.T(ctx, "audit.filter.error.from")
+	}
+	to, toOK := parseDay(form.To)
+	switch {
+	case toOK && fromOK && to.Before(from):
+		form.Errors["to"] = i18n.T(ctx, "audit.filter.error.order")
+	case toOK:
+		f.To = to.AddDate(0, 0, 1) // the whole "to" day is included
+	case form.To != "":
+		form.Errors["to"] = i18n.T(ctx, "audit.filter.error.to")
+	}
+	return form, f
+}
+
+func parseUserID(s string) (int64, bool) {
+	id, err := strconv.ParseInt(strings.TrimPrefix(s, "#"), 10, 64)
+	return id, err == nil && id > 0
+}
+
+func parseDay(s string) (time.Time, bool) {
+	t, err := time.Parse(time.DateOnly, s)
+	return t, err == nil && len(s) == len(time.DateOnly)
+}
+
+func isActionPrefix(s string) bool {
+	for _, p := range audit.ActionPrefixes() {
+		if s == p {
+			return true
+		}
+	}
+	return false
 }

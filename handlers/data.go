@@ -122,7 +122,8 @@ func (h *Handler) ordersData(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) paymentsData(w http.ResponseWriter, r *http.Request) {
 	loc := i18n.Locale(r.Context())
 	listCategory(h, w, r, holdings.KeyPayments, h.Holdings.Payments, func(p holdings.PaymentRow) views.PaymentView {
-		return views.PaymentView{PaidAt: p.PaidAt, Provider: p.Provider, Method: p.Method, Last4: p.Last4,
+		// The method is a code ("card"); the page gets its label.
+		return views.PaymentView{PaidAt: p.PaidAt, Provider: p.Provider, Method: views.Label(r.Context(), views.FamilyPaymentMethod, p.Method), Last4: p.Last4,
 			Amount: views.FormatMoney(loc, p.AmountCents, p.Currency), OrderNumber: p.OrderNumber}
 	}, views.PaymentsPage)
 }

@@ -106,7 +106,7 @@ func (h *Handler) saveProfile(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.As(err, &verr):
 		for field, id := range verr.Fields {
-			form.Errors[field] = i18n.T(ctx, id)
+			form.Errors[field] = views.ProfileErrorMessage(ctx, field, id, addressCountry(in, field))
 		}
 	case errors.As(err, &conflict):
 		current := profileView(u.Email, conflict.Current)
@@ -120,6 +120,18 @@ func (h *Handler) saveProfile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render(w, r, http.StatusUnprocessableEntity, views.ProfileEditPage(h.page(r, i18n.T(ctx, "data.profile_edit.title")), form))
+}
+
+// addressCountry is the country typed in the address a field belongs to,
+// for the postal-code example.
+func addressCountry(in profile.Input, field string) string {
+	switch {
+	case strings.HasPrefix(field, "billing."):
+		return in.Billing.Country
+	case strings.HasPrefix(field, "delivery."):
+		return in.Delivery.Country
+	}
+	return ""
 }
 
 func (h *Handler) profileHistory(w http.ResponseWriter, r *http.Request) {

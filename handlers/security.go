@@ -59,11 +59,11 @@ func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) {
 	form := h.confirmForm(r, r.PostFormValue("next"))
 	pw, code := r.PostFormValue("password"), strings.TrimSpace(r.PostFormValue("code"))
 	if pw == "" && code == "" {
-		field := "password"
+		field, id := "password", "confirm.error.password_required"
 		if !form.HasPassword {
-			field = "code"
+			field, id = "code", "confirm.error.code_required"
 		}
-		form.Errors[field] = i18n.T(ctx, "confirm.error.invalid")
+		form.Errors[field] = i18n.T(ctx, id)
 	} else {
 		err := h.Accounts.Reauthenticate(ctx, h.actor(r), CurrentUser(r), pw, code)
 		if err == nil {
@@ -111,9 +111,9 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) {
 	current, newPw, again := r.PostFormValue("current"), r.PostFormValue("new"), r.PostFormValue("confirm")
 	switch {
 	case form.NeedsCurrent && current == "":
-		form.Errors["current"] = i18n.T(ctx, "password.error.required")
+		form.Errors["current"] = i18n.T(ctx, "password.error.current_required")
 	case newPw == "":
-		form.Errors["new"] = i18n.T(ctx, "password.error.required")
+		form.Errors["new"] = i18n.T(ctx, "password.error.new_required")
 	case newPw != again:
 		form.Errors["confirm"] = i18n.T(ctx, "password.error.mismatch")
 	}
@@ -173,7 +173,7 @@ func (h *Handler) requestEmailChange(w http.ResponseWriter, r *http.Request) {
 		h.redirect(w, r, "/security/email/confirm")
 		return
 	case form.NewEmail == "":
-		form.Errors["email"] = i18n.T(ctx, "email.error.required")
+		form.Errors["email"] = i18n.T(ctx, "email.error.new_required")
 	case errors.Is(err, account.ErrInvalidEmail):
 		form.Errors["email"] = i18n.T(ctx, "email.error.invalid")
 	case errors.Is(err, account.ErrSameEmail):

@@ -21,7 +21,7 @@ func (h *Handler) requestCode(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	form := views.CodeRequestForm{Email: strings.TrimSpace(r.PostFormValue("email")), Errors: views.FieldErrors{}}
 	if form.Email == "" {
-		form.Errors["email"] = i18n.T(ctx, "email.error.required")
+		form.Errors["email"] = i18n.T(ctx, "signin.error.email_required")
 	} else if err := h.Accounts.RequestSignInCode(ctx, h.actor(r), form.Email); errors.Is(err, account.ErrInvalidEmail) {
 		form.Errors["email"] = i18n.T(ctx, "email.error.invalid")
 	} else if err != nil {

@@ -41,13 +41,15 @@ func (h *Handler) createStaff(w http.ResponseWriter, r *http.Request) {
 		h.redirect(w, r, "/admin/staff")
 		return
 	case errors.Is(err, account.ErrInvalidEmail):
-		form.Errors["email"] = i18n.T(ctx, "email.error.invalid")
+		form.Errors["email"] = i18n.T(ctx, "staff.error.email_invalid")
 	case errors.Is(err, account.ErrEmailTaken):
 		form.Errors["email"] = i18n.T(ctx, "staff.error.email_taken")
 	case errors.Is(err, account.ErrNameRequired):
 		form.Errors["name"] = i18n.T(ctx, "staff.error.name_required")
 	case errors.Is(err, account.ErrNameTooLong):
-		form.Errors["name"] = i18n.T(ctx, "profile.error.too_long")
+		form.Errors["name"] = i18n.T(ctx, "staff.error.name_too_long", "Max", account.MaxNameLength)
+	case errors.Is(err, account.ErrNameInvalid):
+		form.Errors["name"] = i18n.T(ctx, "staff.error.name_invalid")
 	case errors.Is(err, account.ErrInvalidRole):
 		form.Errors["role"] = i18n.T(ctx, "staff.error.role")
 	default:

@@ -92,6 +92,11 @@ const (
 var (
 	OrderStatuses    = []string{OrderPlaced, OrderPaid, OrderInProduction, OrderShipped, OrderDelivered, OrderCancelled, OrderRefunded}
 	DeliveryStatuses = []string{"", DeliveryPending, DeliveryInTransit, DeliveryDelivered, DeliveryReturned}
+	// PaymentMethods are the methods the portal has labels for; the shop
+	// may send others, which are shown as stored.
+	PaymentMethods = []string{"card", "paypal", "bank_transfer", "gift_card"}
+	// ContactChannels are the ways a customer reached customer service.
+	ContactChannels = []string{"email", "phone", "chat"}
 )
 
 // OrderItem is one line of an order.

@@ -130,6 +130,9 @@ const (
 	JobDead    JobStatus = "dead"
 )
 
+// JobStatuses lists every job status, for labels and tests.
+var JobStatuses = []JobStatus{JobQueued, JobRunning, JobDone, JobDead}
+
 // Job is one unit of background work. A worker leases it by setting
 // LockedBy/LockedUntil; a crashed worker's lease expires and another takes it.
 type Job struct {
@@ -173,6 +176,9 @@ const (
 	// admins read them in the Outbox page.
 	OutboxHeld OutboxStatus = "held"
 )
+
+// OutboxStatuses lists every outbox status, for labels and tests.
+var OutboxStatuses = []OutboxStatus{OutboxPending, OutboxSent, OutboxFailed, OutboxHeld}
 
 // OutboxMessage is a rendered mail waiting for, or past, delivery.
 type OutboxMessage struct {

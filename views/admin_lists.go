@@ -89,7 +89,7 @@ func outboxTable(ctx context.Context, l OutboxList) table {
 func jobsTable(ctx context.Context, l JobList) table {
 	t := table{
 		ID:      "jobs",
-		Caption: i18n.T(ctx, "jobs.caption", "Status", i18n.T(ctx, "jobs.status."+string(l.Status))),
+		Caption: i18n.T(ctx, "jobs.caption", "Status", Label(ctx, FamilyJobStatus, string(l.Status))),
 		Columns: []column{
 			{Label: i18n.T(ctx, "jobs.col.id"), RowHeader: true},
 			{Label: i18n.T(ctx, "jobs.col.kind")},
@@ -107,7 +107,7 @@ func jobsTable(ctx context.Context, l JobList) table {
 			errCell = jobError(j.LastError)
 		}
 		r := tableRow{Cells: []templ.Component{
-			textCell(strconv.FormatInt(j.ID, 10)), codeCell(j.Kind),
+			textCell(strconv.FormatInt(j.ID, 10)), textCell(Label(ctx, FamilyJobKind, j.Kind)),
 			textCell(strconv.Itoa(j.Attempts) + " / " + strconv.Itoa(j.MaxAttempts)), dateTime(j.RunAt), errCell,
 		}}
 		if l.Status == models.JobDead {

@@ -118,15 +118,15 @@ func roleLabel(ctx context.Context, role string) string {
 func outboxBadge(ctx context.Context, s models.OutboxStatus) (label, class string) {
 	switch s {
 	case models.OutboxSent:
-		return i18n.T(ctx, "outbox.status.sent"), "badge badge--success"
+		return Label(ctx, FamilyOutboxStatus, string(s)), "badge badge--success"
 	case models.OutboxPending:
-		return i18n.T(ctx, "outbox.status.pending"), "badge badge--info"
+		return Label(ctx, FamilyOutboxStatus, string(s)), "badge badge--info"
 	case models.OutboxHeld:
-		return i18n.T(ctx, "outbox.status.held"), "badge badge--warning"
+		return Label(ctx, FamilyOutboxStatus, string(s)), "badge badge--warning"
 	case models.OutboxFailed:
-		return i18n.T(ctx, "outbox.status.failed"), "badge badge--danger"
+		return Label(ctx, FamilyOutboxStatus, string(s)), "badge badge--danger"
 	}
-	return string(s), "badge badge--neutral"
+	return Label(ctx, FamilyOutboxStatus, string(s)), "badge badge--neutral"
 }
 
 // newestFirst orders a copy of the page's mails, whatever order the query
@@ -150,24 +150,6 @@ func subjectOrPlaceholder(ctx context.Context, subject string) string {
 		return i18n.T(ctx, "outbox.no_subject")
 	}
 	return subject
-}
-
-// actorLabel reads "Staff #12", or "System" for the portal's own jobs.
-func actorLabel(ctx context.Context, e models.AuditEntry) string {
-	if e.ActorID == nil {
-		return roleLabel(ctx, e.ActorRole)
-	}
-	return roleLabel(ctx, e.ActorRole) + " #" + strconv.FormatInt(*e.ActorID, 10)
-}
-
-func targetLabel(e models.AuditEntry) string {
-	switch {
-	case e.TargetType == "":
-		return e.TargetID
-	case e.TargetID == "":
-		return e.TargetType
-	}
-	return e.TargetType + " #" + e.TargetID
 }
 
 // newestAuditFirst orders a copy by id, the chain's order, newest first.

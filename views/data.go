@@ -140,20 +140,17 @@ var (
 	genders          = []string{"female", "male", "non_binary", "prefer_not_to_say"}
 	orderStatuses    = models.OrderStatuses
 	deliveryStatuses = models.DeliveryStatuses[1:] // "" is shown as "not given"
-	contactChannels  = []string{"email", "phone", "chat"}
+	contactChannels  = models.ContactChannels
 	surveyKinds      = []string{"survey", "competition"}
 )
 
-// labelOf translates prefix+value when value is one the catalogs know, and
-// otherwise shows the stored code rather than a message id.
-func labelOf(ctx context.Context, known []string, prefix, value string) string {
+// labelOrNotGiven is Label for a profile or data field, where an empty
+// value reads "Not given".
+func labelOrNotGiven(ctx context.Context, f Family, value string) string {
 	if value == "" {
 		return i18n.T(ctx, "profile.not_given")
 	}
-	if !slices.Contains(known, value) {
-		return value
-	}
-	return i18n.T(ctx, prefix+value)
+	return Label(ctx, f, value)
 }
 
 func fieldLabel(ctx context.Context, name string) string {
@@ -167,26 +164,23 @@ func fieldLabel(ctx context.Context, name string) string {
 }
 
 func genderLabel(ctx context.Context, g string) string {
-	return labelOf(ctx, genders, "profile.gender.", g)
+	return labelOrNotGiven(ctx, FamilyGender, g)
 }
 
 func orderStatusLabel(ctx context.Context, s string) string {
-	return labelOf(ctx, orderStatuses, "order.status.", s)
+	return labelOrNotGiven(ctx, FamilyOrderStatus, s)
 }
 
 func deliveryLabel(ctx context.Context, s string) string {
-	if s == "" {
-		return "—"
-	}
-	return labelOf(ctx, deliveryStatuses, "order.delivery.", s)
+	return Label(ctx, FamilyDeliveryStatus, s)
 }
 
 func channelLabel(ctx context.Context, c string) string {
-	return labelOf(ctx, contactChannels, "contact.channel.", c)
+	return labelOrNotGiven(ctx, FamilyContactChannel, c)
 }
 
 func surveyKindLabel(ctx context.Context, k string) string {
-	return labelOf(ctx, surveyKinds, "survey.kind.", k)
+	return labelOrNotGiven(ctx, FamilySurveyKind, k)
 }
 
 // orderStatusClass colours a status badge; the words carry the meaning.

@@ -249,7 +249,7 @@ func TestProfileEditForm(t *testing.T) {
 				Values: v, Version: 7, Countries: []string{"FR", "DE"}, Zones: []string{"Europe/Paris", "Asia/Shanghai"},
 				Errors: views.FieldErrors{
 					"phone":                i18n.Tl(l.Code, "profile.error.phone_invalid"),
-					"delivery.postal_code": i18n.Tl(l.Code, "profile.error.postal_code"),
+					"delivery.postal_code": views.ProfileErrorMessage(i18n.WithLocale(t.Context(), l.Code), "delivery.postal_code", "profile.error.postal_code", "FR"),
 				},
 				Conflict: []views.ConflictField{{Field: "last_name", Current: "Byron"}, {Field: "billing.country", Current: "DE"}},
 			}

@@ -25,7 +25,7 @@ func everyLabel(ctx context.Context, d time.Duration) string {
 
 // jobBadge is the label and class of a job status.
 func jobBadge(ctx context.Context, s models.JobStatus) (label, class string) {
-	label = i18n.T(ctx, "jobs.status."+string(s))
+	label = Label(ctx, FamilyJobStatus, string(s))
 	switch s {
 	case models.JobDone:
 		return label, "badge badge--success"
@@ -34,5 +34,5 @@ func jobBadge(ctx context.Context, s models.JobStatus) (label, class string) {
 	case models.JobQueued, models.JobRunning:
 		return label, "badge badge--info"
 	}
-	return string(s), "badge badge--neutral"
+	return label, "badge badge--neutral"
 }

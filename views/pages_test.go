@@ -109,10 +109,24 @@ func TestOutboxMessageShowsHTMLOnlyAsSource(t *testing.T) {
 
 func TestAudit(t *testing.T) {
 	out := render(t, "en", pages("en")["audit"])
-	assertContains(t, out, `role="status"`, "41 entries checked", "Staff #12", "System", "auth.signin", "user #12", "192.0.2.1")
-	if strings.Index(out, "auth.signin") > strings.Index(out, "session.cleanup") {
+	assertContains(t, out, `role="status"`, "41 entries checked", "192.0.2.1",
+		// names and a sentence per action; a deleted account is said so
+		"<td>Alex Moreau signed in</td>", "<td>Deleted account #13’s second factor was reset by Alex Moreau</td>",
+		// an action without a sentence still reads, with its code
+		"The portal: session.cleanup (—)",
+		// the filter form keeps what was typed, with the error beside the field and in the summary
+		`<option value="auth." selected>`, `<option value="12">Alex Moreau (Admin)</option>`,
+		`value="2026-13-01"`, `<a href="#field-to">Bad end date</a>`, `id="field-to-error"`,
+		`href="/admin/audit">`+i18n.Tl("en", "audit.filter.clear"),
+		// paging keeps the filter
+		`href="/admin/audit?action=auth.&amp;page=2"`)
+	assertLacks(t, out, "auth.signin<", "user #12", "Staff #12")
+	if strings.Index(out, "signed in") > strings.Index(out, "session.cleanup") {
 		t.Error("audit is not newest first")
 	}
+	fr := render(t, "fr", pages("fr")["audit"])
+	assertContains(t, fr, "Connexion d’Alex Moreau", "Le second facteur du compte supprimé n° 13 a été réinitialisé par Alex Moreau",
+		`<optgroup label="Connexion">`, "Tout : Connexion")
 	one := render(t, "en", views.AuditPage(page("en", "audit.title", admin), views.AuditList{Verified: true, ChainIntact: true, Checked: 1}))
 	assertContains(t, one, "1 entry checked")
 

@@ -125,33 +125,7 @@ var staffRoles = []string{"staff", "admin"}
 // eventLabel spells out each id literally so the catalog test sees them; an
 // event the views do not know yet is shown as its code rather than hidden.
 func eventLabel(ctx context.Context, event string) string {
-	switch event {
-	case "signin":
-		return i18n.T(ctx, "event.signin")
-	case "signin_failed":
-		return i18n.T(ctx, "event.signin_failed")
-	case "lockout":
-		return i18n.T(ctx, "event.lockout")
-	case "signout":
-		return i18n.T(ctx, "event.signout")
-	case "password_changed":
-		return i18n.T(ctx, "event.password_changed")
-	case "totp_enabled":
-		return i18n.T(ctx, "event.totp_enabled")
-	case "totp_disabled":
-		return i18n.T(ctx, "event.totp_disabled")
-	case "recovery_code_used":
-		return i18n.T(ctx, "event.recovery_code_used")
-	case "recovery_codes_regenerated":
-		return i18n.T(ctx, "event.recovery_codes_regenerated")
-	case "email_changed":
-		return i18n.T(ctx, "event.email_changed")
-	case "session_revoked":
-		return i18n.T(ctx, "event.session_revoked")
-	case "totp_reset":
-		return i18n.T(ctx, "event.totp_reset")
-	}
-	return event
+	return Label(ctx, FamilyLoginEvent, event)
 }
 
 // eventAlerts marks the events a reader should notice in their history.
@@ -160,19 +134,7 @@ func eventAlerts(event string) bool {
 }
 
 func methodLabel(ctx context.Context, method string) string {
-	switch method {
-	case "":
-		return "—"
-	case "password":
-		return i18n.T(ctx, "method.password")
-	case "email_code":
-		return i18n.T(ctx, "method.email_code")
-	case "totp":
-		return i18n.T(ctx, "method.totp")
-	case "recovery_code":
-		return i18n.T(ctx, "method.recovery_code")
-	}
-	return method
+	return Label(ctx, FamilyLoginMethod, method)
 }
 
 // deviceLabel reads "Firefox on Linux", or whichever half is known.

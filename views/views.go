@@ -79,8 +79,13 @@ type OutboxForm struct {
 
 // AuditList is one page of the audit log with the result of the chain check.
 type AuditList struct {
-	Items       []models.AuditEntry
+	Items []models.AuditEntry
+	// Names are the display names of the users the page mentions; an id
+	// missing from it is a deleted account.
+	Names       map[int64]string
 	Pagination  Pagination
+	Filter      AuditFilter
+	Staff       []AuditPerson // the actor filter's choices
 	ChainIntact bool
 	BrokenID    int64 // first entry whose hash does not match, when !ChainIntact
 	Checked     int64 // entries verified

@@ -41,6 +41,10 @@ func NormalizeEmail(email string) (string, error) {
 // maxNameLength matches the users.name column.
 const maxNameLength = 200
 
+// MaxNameLength is the longest name a new account may have, in characters,
+// for the form's error message.
+const MaxNameLength = maxNameLength
+
 // checkNewUser normalises the email and name of an account about to be
 // created, or says which one is wrong.
 func checkNewUser(email, name string) (string, string, error) {

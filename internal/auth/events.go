@@ -34,6 +34,15 @@ const (
 	MethodRecoveryCode = "recovery_code"
 )
 
+// Events and Methods list the values above: each is shown with a label
+// from the catalogs, and a test checks every one has a label.
+var (
+	Events = []string{EventSignIn, EventSignInFailed, EventLockout, EventSignOut, EventPasswordChanged,
+		EventTOTPEnabled, EventTOTPDisabled, EventRecoveryCodeUsed, EventRecoveryCodesRegenerated,
+		EventEmailChanged, EventSessionRevoked, EventTOTPReset}
+	Methods = []string{MethodPassword, MethodEmailCode, MethodTOTP, MethodRecoveryCode}
+)
+
 // Column sizes of LoginEvent.
 const (
 	maxUserAgent = 512

@@ -7,6 +7,7 @@ import (
 	"embed"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -143,3 +144,21 @@ func IDs(code string) ([]string, error) {
 	}
 	return ids, nil
 }
+
+// defaultIDs is the default catalog's ids, read once for Has.
+var defaultIDs = sync.OnceValue(func() map[string]bool {
+	ids, err := IDs(Default)
+	if err != nil {
+		panic(fmt.Sprintf("i18n: catalog %s: %v", Default, err))
+	}
+	m := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m
+})
+
+// Has reports whether the default catalog has a message id, so a label
+// built from a stored code ("label.job_kind."+kind) can show the code
+// itself when nobody wrote a label for it, rather than the message id.
+func Has(id string) bool { return defaultIDs()[id] }

@@ -10,8 +10,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 
@@ -119,6 +121,14 @@ func (q *Queue) Register(kind string, h Handler) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.handlers[kind] = h
+}
+
+// Kinds lists the registered kinds, sorted: what the admin page can show,
+// so a test can check each has a label.
+func (q *Queue) Kinds() []string {
+	q.mu.RLock()
+	defer q.mu.RUnlock()
+	return slices.Sorted(maps.Keys(q.handlers))
 }
 
 // DB is the database the queue works on: handlers registered through a

@@ -65,32 +65,39 @@ type postalRule struct {
 	// (often a made-up "999077" for Hong Kong) is dropped rather than
 	// refused, so the customer is not blocked by a field that means nothing.
 	none bool
+	// example is a real code of the country as it is written there, for
+	// the error message ("Enter a postcode like 75011").
+	example string
 }
 
-func rule(re, sep string) postalRule {
-	return postalRule{re: regexp.MustCompile(re), sep: sep}
+func rule(re, sep, example string) postalRule {
+	return postalRule{re: regexp.MustCompile(re), sep: sep, example: example}
 }
 
-var (
-	fiveDigits = rule(`^(\d{5})$`, "")
-	fourDigits = rule(`^(\d{4})$`, "")
-	sixDigits  = rule(`^(\d{6})$`, "")
+const (
+	fiveDigits = `^(\d{5})$`
+	fourDigits = `^(\d{4})$`
+	sixDigits  = `^(\d{6})$`
 )
 
 var postalRules = map[string]postalRule{
-	"FR": fiveDigits, "DE": fiveDigits, "IT": fiveDigits, "ES": fiveDigits, "FI": fiveDigits,
-	"BE": fourDigits, "CH": fourDigits, "AT": fourDigits, "DK": fourDigits, "NO": fourDigits,
-	"AU": fourDigits, "NZ": fourDigits,
-	"CN": sixDigits, "IN": sixDigits,
-	"US": rule(`^(\d{5})(\d{4})?$`, "-"),
-	"GB": rule(`^(GIR|[A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})$`, " "),
-	"CA": rule(`^([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z])(\d[ABCEGHJ-NPRSTV-Z]\d)$`, " "),
-	"NL": rule(`^([1-9]\d{3})([A-Z]{2})$`, " "),
-	"SE": rule(`^(\d{3})(\d{2})$`, " "),
-	"PL": rule(`^(\d{2})(\d{3})$`, "-"),
-	"PT": rule(`^(\d{4})(\d{3})$`, "-"),
-	"JP": rule(`^(\d{3})(\d{4})$`, "-"),
-	"IE": {re: regexp.MustCompile(`^([AC-FHKNPRTV-Y]\d{2}|D6W)([\dAC-FHKNPRTV-Y]{4})$`), sep: " ", optional: true},
+	"FR": rule(fiveDigits, "", "75011"), "DE": rule(fiveDigits, "", "10115"),
+	"IT": rule(fiveDigits, "", "00184"), "ES": rule(fiveDigits, "", "28001"),
+	"FI": rule(fiveDigits, "", "00100"),
+	"BE": rule(fourDigits, "", "1000"), "CH": rule(fourDigits, "", "8001"),
+	"AT": rule(fourDigits, "", "1010"), "DK": rule(fourDigits, "", "1050"),
+	"NO": rule(fourDigits, "", "0150"), "AU": rule(fourDigits, "", "2000"),
+	"NZ": rule(fourDigits, "", "6011"),
+	"CN": rule(sixDigits, "", "100000"), "IN": rule(sixDigits, "", "110001"),
+	"US": rule(`^(\d{5})(\d{4})?$`, "-", "94103"),
+	"GB": rule(`^(GIR|[A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})$`, " ", "SW1A 1AA"),
+	"CA": rule(`^([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z])(\d[ABCEGHJ-NPRSTV-Z]\d)$`, " ", "K1A 0B1"),
+	"NL": rule(`^([1-9]\d{3})([A-Z]{2})$`, " ", "1012 AB"),
+	"SE": rule(`^(\d{3})(\d{2})$`, " ", "114 55"),
+	"PL": rule(`^(\d{2})(\d{3})$`, "-", "00-950"),
+	"PT": rule(`^(\d{4})(\d{3})$`, "-", "1100-148"),
+	"JP": rule(`^(\d{3})(\d{4})$`, "-", "100-0001"),
+	"IE": {re: regexp.MustCompile(`^([AC-FHKNPRTV-Y]\d{2}|D6W)([\dAC-FHKNPRTV-Y]{4})$`), sep: " ", optional: true, example: "D02 X285"},
 	"HK": {none: true},
 	"MO": {none: true},
 }
@@ -103,6 +110,12 @@ func init() {
 		YE ZW`) {
 		postalRules[c] = postalRule{optional: true}
 	}
+}
+
+// PostalExample is a postal code of the country written as people there
+// write it, for error messages; "" for a country whose format is unknown.
+func PostalExample(country string) string {
+	return postalRules[strings.ToUpper(strings.TrimSpace(country))].example
 }
 
 // normalisePostalCode checks a postal code for the (valid, upper-case)

@@ -77,8 +77,8 @@ type FieldErrors map[string]string
 func Validate(in Input, now time.Time) (Input, FieldErrors) {
 	errs := FieldErrors{}
 	out := Input{Version: in.Version}
-	out.FirstName = checkText(errs, "first_name", in.FirstName, 100, true)
-	out.LastName = checkText(errs, "last_name", in.LastName, 100, true)
+	out.FirstName = checkText(errs, "first_name", in.FirstName, MaxLength("first_name"), true)
+	out.LastName = checkText(errs, "last_name", in.LastName, MaxLength("last_name"), true)
 	out.Billing = checkAddress(errs, "billing.", in.Billing)
 	out.Delivery = checkAddress(errs, "delivery.", in.Delivery)
 	out.Phone = checkPhone(errs, in.Phone, phoneRegion(out.Billing, out.Delivery))
@@ -109,6 +109,22 @@ func Validate(in Input, now time.Time) (Input, FieldErrors) {
 		return out, nil
 	}
 	return out, errs
+}
+
+// maxLengths are the free-text limits in characters, by field name
+// (address parts without their billing./delivery. prefix). The form's
+// maxlength and the "must be N characters or fewer" message use them too.
+var maxLengths = map[string]int{
+	"first_name": 100, "last_name": 100,
+	"line1": 200, "line2": 200, "city": 100, "region": 100,
+}
+
+// MaxLength is a free-text field's limit in characters (0 if it has none).
+func MaxLength(field string) int {
+	if _, part, ok := strings.Cut(field, "."); ok {
+		field = part
+	}
+	return maxLengths[field]
 }
 
 // checkText trims and NFC-normalises a free-text field (so the same name
@@ -159,10 +175,10 @@ func checkAddress(errs FieldErrors, prefix string, a AddressInput) AddressInput 
 	if out.empty() {
 		return AddressInput{}
 	}
-	out.Line1 = checkText(errs, prefix+"line1", out.Line1, 200, true)
-	out.Line2 = checkText(errs, prefix+"line2", out.Line2, 200, false)
-	out.City = checkText(errs, prefix+"city", out.City, 100, true)
-	out.Region = checkText(errs, prefix+"region", out.Region, 100, false)
+	out.Line1 = checkText(errs, prefix+"line1", out.Line1, MaxLength("line1"), true)
+	out.Line2 = checkText(errs, prefix+"line2", out.Line2, MaxLength("line2"), false)
+	out.City = checkText(errs, prefix+"city", out.City, MaxLength("city"), true)
+	out.Region = checkText(errs, prefix+"region", out.Region, MaxLength("region"), false)
 	switch {
 	case out.Country == "":
 		errs[prefix+"country"] = MsgRequired
