@@ -136,3 +136,23 @@ func schedulesTable(ctx context.Context, list []jobs.ScheduleInfo) table {
 	}
 	return t
 }
+
+// auditTable is the audit log's page of entries, newest first, one
+// sentence each.
+func auditTable(ctx context.Context, l AuditList) table {
+	t := table{
+		ID: "audit", Caption: i18n.T(ctx, "audit.table.caption"),
+		Columns: []column{
+			{Label: i18n.T(ctx, "audit.col.id"), Class: "nowrap"}, {Label: i18n.T(ctx, "audit.col.time"), Class: "nowrap"},
+			{Label: i18n.T(ctx, "audit.col.event")}, {Label: i18n.T(ctx, "audit.col.ip")},
+		},
+		Pagination: &l.Pagination,
+	}
+	for _, e := range newestAuditFirst(l.Items) {
+		t.Rows = append(t.Rows, tableRow{Cells: []templ.Component{
+			auditID(e.ID, !l.ChainIntact && e.ID == l.BrokenID), dateTime(e.CreatedAt),
+			textCell(auditSentence(ctx, e, l.Names)), codeCell(e.IP),
+		}})
+	}
+	return t
+}

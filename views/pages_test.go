@@ -111,7 +111,7 @@ func TestAudit(t *testing.T) {
 	out := render(t, "en", pages("en")["audit"])
 	assertContains(t, out, `role="status"`, "41 entries checked", "192.0.2.1",
 		// names and a sentence per action; a deleted account is said so
-		"<td>Alex Moreau signed in</td>", "<td>Deleted account #13’s second factor was reset by Alex Moreau</td>",
+		`<div class="cell">Alex Moreau signed in</div>`, `<div class="cell">Deleted account #13’s second factor was reset by Alex Moreau</div>`,
 		// an action without a sentence still reads, with its code
 		"The portal: session.cleanup (—)",
 		// the filter form keeps what was typed, with the error beside the field and in the summary

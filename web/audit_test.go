@@ -38,8 +38,8 @@ func TestAuditLogFiltersAndPages(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	signedIn := func(name string) string { return "<td>" + name + " signed in</td>" }
-	signedOut := "<td>" + customer.Name + " signed out</td>"
+	signedIn := func(name string) string { return `<div class="cell">` + name + " signed in</div>" }
+	signedOut := `<div class="cell">` + customer.Name + " signed out</div>"
 	cases := []struct {
 		name, query string
 		want, lacks []string
