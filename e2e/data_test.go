@@ -19,10 +19,8 @@ import (
 // profileEditAction is where the profile form posts.
 const profileEditAction = "/account/data/profile/edit"
 
-// demoPhone is the phone the demo seeds for the demo customer, in E.164.
-const demoPhone = "+33600000012"
-
-// demoPhoneShown is demoPhone as pages show it: grouped as France writes it.
+// demoPhoneShown is the phone the demo seeds for the demo customer
+// (+33600000012 in E.164) as pages show it: grouped as France writes it.
 const demoPhoneShown = "+33 6 00 00 00 12"
 
 // profileControl is the input or select called name in the profile form.

@@ -78,19 +78,21 @@ func readAuditFilter(r *http.Request) (views.AuditFilter, audit.Filter) {
 	default:
 		form.Errors["action"] = i18n.T(ctx, "audit.filter.error.action")
 	}
-	// Dates are whole days in UTC, as the log's times are stored.
-	from, fromOK := parseDay(form.From)
+	// Dates are whole days in the reader's zone, the one the page shows
+	// times in; the log stores UTC.
+	zone := i18n.Zone(ctx)
+	from, fromOK := parseDay(form.From, zone)
 	if fromOK {
-		f.From = from
+		f.From = from.UTC()
 	} else if form.From != "" {
 		form.Errors["from"] = i18n.T(ctx, "audit.filter.error.from")
 	}
-	to, toOK := parseDay(form.To)
+	to, toOK := parseDay(form.To, zone)
 	switch {
 	case toOK && fromOK && to.Before(from):
 		form.Errors["to"] = i18n.T(ctx, "audit.filter.error.order")
 	case toOK:
-		f.To = to.AddDate(0, 0, 1) // the whole "to" day is included
+		f.To = to.AddDate(0, 0, 1).UTC() // the whole "to" day is included
 	case form.To != "":
 		form.Errors["to"] = i18n.T(ctx, "audit.filter.error.to")
 	}
@@ -102,8 +104,8 @@ func parseUserID(s string) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
-func parseDay(s string) (time.Time, bool) {
-	t, err := time.Parse(time.DateOnly, s)
+func parseDay(s string, zone *time.Location) (time.Time, bool) {
+	t, err := time.ParseInLocation(time.DateOnly, s, zone)
 	return t, err == nil && len(s) == len(time.DateOnly)
 }
 

@@ -108,15 +108,3 @@ func textCell(s string) templ.Component {
 		return err
 	})
 }
-
-// cells joins several components into one cell.
-func cells(parts ...templ.Component) templ.Component {
-	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
-		for _, p := range parts {
-			if err := p.Render(ctx, w); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
