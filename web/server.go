@@ -202,6 +202,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	settingsCtx, stopSettings := context.WithCancel(ctx)
 	defer stopSettings()
 	go s.settings.Run(settingsCtx)
+	go s.reloadKeys(settingsCtx, keyReloadEvery)
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	jobsDone := make(chan struct{})
 	go func() { s.queue.Run(jobsCtx); close(jobsDone) }()
@@ -228,4 +229,25 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		err = nil
 	}
 	return err
+}
+
+// keyReloadEvery is how soon an instance writes with a server secret that
+// another instance's `portal keys rotate` added.
+const keyReloadEvery = 30 * time.Second
+
+// reloadKeys re-reads the keys directory on a tick, so after a rotation
+// every instance seals and keys with the new version without a restart.
+func (s *Server) reloadKeys(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.secrets.Reload(); err != nil {
+				s.logger.Error("reloading the server secrets failed", "err", err)
+			}
+		}
+	}
 }

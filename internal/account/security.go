@@ -216,7 +216,7 @@ func clearTOTP(tx *gorm.DB, userID int64) error {
 	return tx.Where("user_id = ?", userID).Delete(&models.RecoveryCode{}).Error
 }
 
-// RegenerateRecoveryCodes replaces every recovery code with 10 new ones.
+// RegenerateRecoveryCodes replaces every recovery code with a new set.
 func (s *Service) RegenerateRecoveryCodes(ctx context.Context, a actor.Actor, u *models.User) ([]string, error) {
 	if err := a.Self(u.ID); err != nil {
 		return nil, err

@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -83,13 +82,19 @@ func (t *Throttle) limits() ThrottleLimits {
 // offline; the key files stop that. Unknown addresses get a row like known
 // ones, so the throttle's behaviour does not reveal which have accounts.
 //
-// After a key rotation the key changes, so counting starts afresh for
-// every address (and rows under the old version are left to the cleanup
-// job): a rotation is an operator's act, rare, and at worst gives a
-// guesser one more free series of attempts, which the per-IP limiter
-// still bounds.
+// After a key rotation the key changes: Wait reads the address's rows
+// under every version, and Fail carries the newest one over to the new
+// key, so a rotation neither lifts a lock nor restarts the count.
 func ThrottleKey(keys *vault.KeyRing, email string) string {
-	return keys.MAC("sign-in-throttle", normEmail(email))
+	return keys.MAC(throttlePurpose, normEmail(email))
+}
+
+const throttlePurpose = "sign-in-throttle"
+
+// throttleKeys is the address's key under every loaded version, newest
+// (the current one) first.
+func throttleKeys(keys *vault.KeyRing, email string) []string {
+	return keys.MACs(throttlePurpose, normEmail(email))
 }
 
 // Postgres keeps microseconds; rounding here makes what is stored and what
@@ -99,15 +104,15 @@ func (t *Throttle) now() time.Time { return t.Now().UTC().Truncate(time.Microsec
 // Wait is how long until the next sign-in attempt for email is allowed;
 // 0 means now.
 func (t *Throttle) Wait(ctx context.Context, email string) (time.Duration, error) {
-	var row models.SignInThrottle
-	err := t.DB.WithContext(ctx).Where("key_hash = ?", ThrottleKey(t.Keys, email)).Take(&row).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return 0, nil
-	}
-	if err != nil {
+	var rows []models.SignInThrottle
+	if err := t.DB.WithContext(ctx).Where("key_hash IN ?", throttleKeys(t.Keys, email)).Find(&rows).Error; err != nil {
 		return 0, fmt.Errorf("auth: throttle wait: %w", err)
 	}
-	return waitFor(&row, t.now()), nil
+	var wait time.Duration
+	for i := range rows {
+		wait = max(wait, waitFor(&rows[i], t.now()))
+	}
+	return wait, nil
 }
 
 func waitFor(row *models.SignInThrottle, now time.Time) time.Duration {
@@ -127,9 +132,20 @@ func waitFor(row *models.SignInThrottle, now time.Time) time.Duration {
 // Fail records one failed sign-in for email and reports whether this
 // failure locked the address (for a "lockout" event and mail).
 func (t *Throttle) Fail(ctx context.Context, email string) (locked bool, err error) {
-	key := ThrottleKey(t.Keys, email)
+	keys := throttleKeys(t.Keys, email)
+	key := keys[0]
 	now := t.now()
 	err = t.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// Since a rotation, the count may still be under an older key:
+		// the newest such row moves to the current key, unless the
+		// current one already exists.
+		if len(keys) > 1 {
+			if err := tx.Exec(`UPDATE sign_in_throttles SET key_hash = ?
+				WHERE key_hash = (SELECT key_hash FROM sign_in_throttles WHERE key_hash IN ? ORDER BY updated_at DESC LIMIT 1)
+				AND NOT EXISTS (SELECT 1 FROM sign_in_throttles WHERE key_hash = ?)`, key, keys[1:], key).Error; err != nil {
+				return err
+			}
+		}
 		// Make sure the row exists, then lock it: two first failures
 		// arriving together must not both insert, and every failure must
 		// see the one before it. On SQLite the transaction itself is the
@@ -214,7 +230,7 @@ func (l ThrottleLimits) delay(n int) time.Duration {
 
 // Succeed forgets email's failures after a successful sign-in.
 func (t *Throttle) Succeed(ctx context.Context, email string) error {
-	err := t.DB.WithContext(ctx).Where("key_hash = ?", ThrottleKey(t.Keys, email)).
+	err := t.DB.WithContext(ctx).Where("key_hash IN ?", throttleKeys(t.Keys, email)).
 		Delete(&models.SignInThrottle{}).Error
 	if err != nil {
 		return fmt.Errorf("auth: throttle succeed: %w", err)

@@ -242,6 +242,10 @@ func TestPolicy(t *testing.T) {
 			{Kind: actor.Customer, UserID: other},
 			{Kind: actor.Requester},
 			{},
+			// An acknowledgement is the customer's own statement.
+			{Kind: actor.Staff, UserID: other},
+			{Kind: actor.Admin, UserID: other},
+			{Kind: actor.API},
 		} {
 			if err := s.Acknowledge(ctx, a, user, v.ID, time.Now()); !fault.Is(err, fault.Forbidden) {
 				t.Errorf("%s acknowledging for carol: %v, want forbidden", a, err)

@@ -43,10 +43,11 @@ func (s *Store) CurrentPolicy(ctx context.Context, userID int64) (*models.Policy
 // Acknowledge records that the customer read a published policy version,
 // with its audit entry in the same transaction. Acknowledging again keeps
 // the first time and writes no second entry. An unknown or not yet
-// published version is ErrNotFound; an actor who is not the customer is
-// refused (a customer acknowledges only for themselves).
+// published version is ErrNotFound. Only the customer may acknowledge: it
+// is their own statement, which no staff member or system can make for
+// them.
 func (s *Store) Acknowledge(ctx context.Context, a actor.Actor, userID, versionID int64, now time.Time) error {
-	if err := a.MayActOn(userID); err != nil {
+	if err := a.Self(userID); err != nil {
 		return err
 	}
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode"
@@ -62,12 +63,20 @@ func LoadZone(name string) *time.Location {
 	case "UTC":
 		return chosenUTC
 	}
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location)
+	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
 		return ShopZone()
 	}
+	zones.Store(name, loc)
 	return loc
 }
+
+// zones caches loaded locations: LoadZone runs on every signed-in request,
+// and time.LoadLocation parses the embedded zone data each time.
+var zones sync.Map // name → *time.Location
 
 var (
 	monthsEN = [12]string{"January", "February", "March", "April", "May", "June", "July",
