@@ -321,6 +321,7 @@ func TestEmailChangeNeedsTheCodeAndTellsTheOldAddress(t *testing.T) {
 		if res := p.post(t, c, "/security/email", url.Values{"email": {"new.address@example.com"}}); res.StatusCode != see {
 			t.Fatalf("request: %d", res.StatusCode)
 		}
+		runJobs(t, p)
 		var u models.User
 		p.DB().Where("email = ?", old).Take(&u)
 		if u.ID == 0 {

@@ -17,9 +17,9 @@ const (
 	cleanupEvery    = 15 * time.Minute
 )
 
-// Jobs declares the service's background work: sending a sign-in code
-// (queued by the sign-in form, so the answer does not depend on whether
-// the address has an account) and the periodic Cleanup.
+// Jobs declares the service's background work: sending a sign-in code and
+// an email-change code (queued by their forms, so the answer does not
+// depend on whether the address has an account) and the periodic Cleanup.
 func (s *Service) Jobs() []jobs.Spec {
 	return []jobs.Spec{
 		{Kind: JobSendSignInCode, Handle: func(ctx context.Context, job *models.Job) error {
@@ -28,6 +28,13 @@ func (s *Service) Jobs() []jobs.Spec {
 				return err
 			}
 			return s.sendSignInCode(ctx, p.Email)
+		}},
+		{Kind: JobEmailChange, Handle: func(ctx context.Context, job *models.Job) error {
+			var p emailChangePayload
+			if err := json.Unmarshal([]byte(job.Payload), &p); err != nil {
+				return err
+			}
+			return s.sendEmailChange(ctx, p)
 		}},
 		{Kind: JobCleanup, Schedule: CleanupSchedule, Every: cleanupEvery,
 			Handle: func(ctx context.Context, _ *models.Job) error { return s.Cleanup(ctx) }},
