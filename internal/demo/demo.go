@@ -39,10 +39,15 @@ var people = []person{
 // Seed creates the demo users that do not exist yet and returns every demo
 // login. Running it again changes nothing.
 //
-// It also marks the installation as a demo, the one kind whose admin
+// It refuses a database that already has accounts of its own: marking a
+// real installation as a demo would show its customers' one-time codes to
+// admins. It also marks the installation as a demo, the one kind whose admin
 // outbox shows one-time codes while no SMTP server is set: the demo's
 // visitors have no mailbox to read them in.
 func Seed(ctx context.Context, db *gorm.DB, hasher *password.Hasher) ([]Login, error) {
+	if err := refuseRealInstallation(ctx, db); err != nil {
+		return nil, err
+	}
 	if err := models.MarkDemo(ctx, db); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
@@ -67,4 +72,27 @@ func Seed(ctx context.Context, db *gorm.DB, hasher *password.Hasher) ([]Login, e
 		logins = append(logins, Login{Role: string(p.role), Email: p.email, Password: p.password})
 	}
 	return logins, nil
+}
+
+// ErrRealInstallation is returned by Seed for a database that has accounts
+// other than the demo's and is not marked a demo.
+var ErrRealInstallation = errors.New("demo: this database has accounts of its own; the demo shop is loaded only into an empty database or an existing demo")
+
+func refuseRealInstallation(ctx context.Context, db *gorm.DB) error {
+	demo, err := models.IsDemo(ctx, db)
+	if err != nil || demo {
+		return err
+	}
+	emails := make([]string, len(people))
+	for i, p := range people {
+		emails[i] = p.email
+	}
+	var others int64
+	if err := db.WithContext(ctx).Model(&models.User{}).Where("email NOT IN ?", emails).Count(&others).Error; err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if others > 0 {
+		return ErrRealInstallation
+	}
+	return nil
 }
