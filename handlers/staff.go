@@ -25,7 +25,7 @@ func (h *Handler) renderStaff(w http.ResponseWriter, r *http.Request, status int
 	members := make([]views.StaffMember, 0, len(rows))
 	for _, u := range rows {
 		members = append(members, views.StaffMember{ID: u.ID, Name: u.Name, Email: u.Email, Role: string(u.Role),
-			TOTPEnabled: u.HasTOTP(), CreatedAt: u.CreatedAt})
+			TOTPEnabled: u.HasTOTP(), CreatedAt: u.CreatedAt, Self: u.ID == CurrentUser(r).ID})
 	}
 	h.render(w, r, status, views.StaffPage(h.page(r, i18n.T(r.Context(), "staff_admin.title")), members, form))
 }

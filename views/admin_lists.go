@@ -57,7 +57,7 @@ func staffTable(ctx context.Context, members []StaffMember) table {
 		r := tableRow{Cells: []templ.Component{
 			textCell(orDash(m.Name)), textCell(m.Email), textCell(roleLabel(ctx, m.Role)), totp, dateTime(m.CreatedAt),
 		}}
-		if m.TOTPEnabled {
+		if m.TOTPEnabled && !m.Self {
 			r.Actions = staffReset(m)
 		}
 		t.Rows = append(t.Rows, r)

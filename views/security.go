@@ -111,6 +111,9 @@ type StaffMember struct {
 	Name, Email, Role string
 	TOTPEnabled       bool
 	CreatedAt         time.Time
+	// Self is the admin looking at the list: their own second factor is
+	// changed on their Security page, not reset here.
+	Self bool
 }
 
 // StaffForm is the "add a staff member" form as last submitted.

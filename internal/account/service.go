@@ -33,6 +33,7 @@ var (
 	ErrNoPendingTOTP      = errors.New("account: no two-factor set-up in progress")
 	ErrNotFound           = fault.New(fault.NotFound, "account: not found")
 	ErrInvalidRole        = errors.New("account: role must be staff or admin")
+	ErrResetSelf          = fault.New(fault.Conflict, "account: an admin does not reset their own second factor")
 )
 
 // WaitError says the address is throttled: try again after Wait.

@@ -74,6 +74,11 @@ func (s *Service) ResetTOTP(ctx context.Context, a actor.Actor, targetID int64) 
 	if !target.Role.IsStaff() {
 		return ErrNotFound
 	}
+	// An admin's own second factor is changed on their Security page,
+	// after confirming it is them; a reset here would skip that.
+	if target.ID == a.UserID {
+		return ErrResetSelf
+	}
 	return s.inTx(ctx, func(tx *gorm.DB) error {
 		if err := clearTOTP(tx, target.ID); err != nil {
 			return err

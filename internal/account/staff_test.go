@@ -74,3 +74,24 @@ func TestCreateStaff(t *testing.T) {
 		}
 	})
 }
+
+// TestAdminCannotResetOwnSecondFactor: the reset is for someone else's
+// lost phone; an admin's own factor changes on their Security page.
+func TestAdminCannotResetOwnSecondFactor(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		s := NewService(db.DB, db.Dialect, password.New(1), nil, testKeys(t), "Test", "https://portal.example.com", time.Now)
+		admin := &models.User{Email: "boss@example.com", Role: models.RoleAdmin, Name: "Boss", TOTPSecret: "x"}
+		if err := db.Create(admin).Error; err != nil {
+			t.Fatal(err)
+		}
+		err := s.ResetTOTP(context.Background(), actor.Actor{Kind: actor.Admin, UserID: admin.ID}, admin.ID)
+		if !errors.Is(err, ErrResetSelf) {
+			t.Fatalf("own reset: %v, want ErrResetSelf", err)
+		}
+		var u models.User
+		db.Take(&u, admin.ID)
+		if u.TOTPSecret == "" {
+			t.Fatal("the admin's own second factor was cleared")
+		}
+	})
+}
