@@ -99,7 +99,7 @@ func TestLabel(t *testing.T) {
 		{fr, views.FamilyPaymentMethod, "klarna", "klarna"}, // the shop's own code, shown as stored
 		{fr, views.FamilyJobKind, "mail.deliver", "Envoyer un e-mail"},
 		{fr, views.FamilyJobStatus, "dead", i18n.Tl("fr", "jobs.status.dead")},
-		{zh, views.FamilyAuditAction, "account.totp_enabled", "已开启双重验证"},
+		{zh, views.FamilyAuditAction, "account.totp_enabled", "已开启双重身份验证"},
 		{fr, views.FamilyLoginMethod, "", "—"},
 		{fr, views.FamilyAuditAction, "x.unknown", "x.unknown"},
 	}

@@ -1,6 +1,6 @@
 package holdings
 
-// demoPolicy is the fictional demo shop's privacy policy, in Markdown.
+// demoPolicy is the fictional demo shop’s privacy policy, in Markdown.
 var demoPolicy = tr{
 	en: `# Privacy policy of Lumen & Grain Photo Lab
 
@@ -40,35 +40,35 @@ You can see what we hold about you at any time, free of charge, correct it, down
 
 *Version V.100000002, en vigueur depuis le 15 janvier 2025.*
 
-Nous imprimons vos photos : nous prenons donc soin de certaines de vos données personnelles. Cette page indique ce que nous conservons, pourquoi, combien de temps et qui d'autre y a accès. Vous pouvez tout consulter, corriger et télécharger dans votre portail de confidentialité.
+Nous imprimons vos photos : nous prenons donc soin de certaines de vos données personnelles. Cette page indique ce que nous conservons, pourquoi, combien de temps et qui d’autre y a accès. Vous pouvez tout consulter, corriger et télécharger dans votre portail de confidentialité.
 
 ## Ce que nous conservons et pourquoi
 
 | Quoi | Pourquoi | Base légale |
 |---|---|---|
-| Votre profil : nom, e-mail, téléphone, adresses, date de naissance, langue | Gérer votre compte, livrer vos commandes, vous informer de leur suivi, vérifier que vous avez l'âge d'acheter en ligne | Contrat ; obligation légale |
-| Commandes et historique d'achats | Fabriquer et livrer vos achats, traiter les retours, tenir notre comptabilité | Contrat ; obligation légale |
+| Votre profil : nom, e-mail, téléphone, adresses, date de naissance, langue | Gérer votre compte, livrer vos commandes, vous informer de leur suivi, vérifier que vous avez l’âge d’acheter en ligne | Contrat ; obligation légale |
+| Commandes et historique d’achats | Fabriquer et livrer vos achats, traiter les retours, tenir notre comptabilité | Contrat ; obligation légale |
 | Références de paiement (prestataire, quatre derniers chiffres — jamais le numéro de carte) | Encaisser, rembourser, prévenir la fraude | Contrat ; intérêt légitime |
 | Vos photos | Les imprimer et régler les problèmes de commande | Contrat |
 | Historique des échanges | Répondre à vos questions, former notre personnel | Contrat ; intérêt légitime |
 | Réponses aux enquêtes et jeux-concours | Organiser enquêtes et jeux, améliorer notre offre | Contrat ; intérêt légitime |
 | Historique des connexions et appareils | Protéger votre compte | Intérêt légitime |
-| Choix de lettres d'information | Vous envoyer nos nouveautés seulement si vous l'avez demandé | Consentement |
+| Choix de lettres d’information | Vous envoyer nos nouveautés seulement si vous l’avez demandé | Consentement |
 
 ## Combien de temps
 
 - Les photos sont détruites **6 mois après le paiement**.
-- L'historique des échanges est conservé **90 jours**.
-- Les commandes et références de paiement sont conservées **10 ans**, comme l'exige la loi sur la comptabilité. Nous ne pouvons pas les effacer plus tôt, ni les données liées à une dette impayée.
+- L’historique des échanges est conservé **90 jours**.
+- Les commandes et références de paiement sont conservées **10 ans**, comme l’exige la loi sur la comptabilité. Nous ne pouvons pas les effacer plus tôt, ni les données liées à une dette impayée.
 - Votre profil est conservé tant que votre compte existe.
 
-## Qui d'autre y a accès
+## Qui d’autre y a accès
 
-Nous ne vendons jamais vos données. Nous ne partageons que ce dont chaque partenaire a besoin : le **prestataire de paiement** (les paiements par carte sont traités selon la norme PCI DSS), le **laboratoire photo** qui imprime votre commande, le **transporteur** et notre **outil de service client**. Notre personnel peut voir vos photos pendant l'impression et l'emballage.
+Nous ne vendons jamais vos données. Nous ne partageons que ce dont chaque partenaire a besoin : le **prestataire de paiement** (les paiements par carte sont traités selon la norme PCI DSS), le **laboratoire photo** qui imprime votre commande, le **transporteur** et notre **outil de service client**. Notre personnel peut voir vos photos pendant l’impression et l’emballage.
 
 ## Vos droits
 
-Vous pouvez à tout moment consulter gratuitement ce que nous conservons, le corriger, le télécharger, retirer votre consentement à la prospection et nous demander de l'effacer. Pour vous protéger, nous pouvons vous demander de justifier de votre identité avant de répondre. Les messages de service liés à une commande en cours ne peuvent pas être désactivés ; la prospection, si, à tout moment.
+Vous pouvez à tout moment consulter gratuitement ce que nous conservons, le corriger, le télécharger, retirer votre consentement à la prospection et nous demander de l’effacer. Pour vous protéger, nous pouvons vous demander de justifier de votre identité avant de répondre. Les messages de service liés à une commande en cours ne peuvent pas être désactivés ; la prospection, si, à tout moment.
 `,
 	zh: `# Lumen & Grain Photo Lab 隐私政策
 

@@ -46,7 +46,7 @@ var categorySeeds = []categorySeed{
 				"通过电子邮件或短信向您发送订单更新等服务消息。"}},
 			{models.BasisLegalObligation, tr{
 				"Check that you are old enough to shop online.",
-				"Vérifier que vous avez l'âge requis pour acheter en ligne.",
+				"Vérifier que vous avez l’âge requis pour acheter en ligne.",
 				"确认您已达到网上购物的法定年龄。"}},
 			{models.BasisLegitimateInterest, tr{
 				"Prevent and detect fraud against you or us.",
@@ -56,7 +56,7 @@ var categorySeeds = []categorySeed{
 	},
 	{
 		key:  "orders",
-		name: tr{"Orders and purchase history", "Commandes et historique d'achats", "订单和购买记录"},
+		name: tr{"Orders and purchase history", "Commandes et historique d’achats", "订单和购买记录"},
 		desc: tr{
 			"What you ordered (prints, photo books, canvases, calendars…), when, at what price, and where the delivery stands.",
 			"Ce que vous avez commandé (tirages, livres photo, toiles, calendriers…), quand, à quel prix, et où en est la livraison.",
@@ -64,18 +64,18 @@ var categorySeeds = []categorySeed{
 		},
 		retention: tr{
 			"10 years after the order, as bookkeeping law requires. We cannot erase orders earlier, even on request.",
-			"10 ans après la commande, comme l'exige la loi sur la comptabilité. Nous ne pouvons pas effacer une commande plus tôt, même à votre demande.",
+			"10 ans après la commande, comme l’exige la loi sur la comptabilité. Nous ne pouvons pas effacer une commande plus tôt, même à votre demande.",
 			"按照会计法规的要求，自下单起保留 10 年。在此之前，即使您提出要求，我们也无法删除订单。",
 		},
 		retentionDays: 3650,
 		source: tr{
 			"You, when you place an order, and the shop, as it prepares and ships it.",
-			"Vous, lorsque vous passez commande, et la boutique, lorsqu'elle la prépare et l'expédie.",
+			"Vous, lorsque vous passez commande, et la boutique, lorsqu’elle la prépare et l’expédie.",
 			"您本人（下单时）以及本店（备货和发货时）。",
 		},
 		recipients: tr{
 			"The photo lab that prints your order, the delivery company, and our accountants and the tax authorities when the law requires it.",
-			"Le laboratoire photo qui imprime votre commande, le transporteur, ainsi que notre expert-comptable et l'administration fiscale lorsque la loi l'exige.",
+			"Le laboratoire photo qui imprime votre commande, le transporteur, ainsi que notre expert-comptable et l’administration fiscale lorsque la loi l’exige.",
 			"负责冲印您订单的照片冲印厂、快递公司，以及在法律要求时我们的会计师和税务机关。",
 		},
 		purposes: []purposeSeed{
@@ -85,7 +85,7 @@ var categorySeeds = []categorySeed{
 				"制作并交付您购买的商品，处理退货。"}},
 			{models.BasisLegalObligation, tr{
 				"Keep our accounts as bookkeeping rules require.",
-				"Tenir notre comptabilité comme la loi l'exige.",
+				"Tenir notre comptabilité comme la loi l’exige.",
 				"按照会计规定记账。"}},
 			{models.BasisLegitimateInterest, tr{
 				"Find out what our customers like, to improve what we offer.",
@@ -98,12 +98,12 @@ var categorySeeds = []categorySeed{
 		name: tr{"Payment references", "Références de paiement", "支付记录"},
 		desc: tr{
 			"The payment provider, the method, the last four digits of your card, the amount and the date. Never your full card number: the payment provider handles it under the PCI DSS security standard.",
-			"Le prestataire de paiement, le moyen de paiement, les quatre derniers chiffres de votre carte, le montant et la date. Jamais le numéro complet de votre carte : c'est le prestataire de paiement qui le traite, selon la norme de sécurité PCI DSS.",
+			"Le prestataire de paiement, le moyen de paiement, les quatre derniers chiffres de votre carte, le montant et la date. Jamais le numéro complet de votre carte : c’est le prestataire de paiement qui le traite, selon la norme de sécurité PCI DSS.",
 			"支付服务商、支付方式、银行卡后四位、金额和日期。我们从不保存完整卡号：卡号由支付服务商按照 PCI DSS 安全标准处理。",
 		},
 		retention: tr{
 			"10 years after the payment, as bookkeeping law requires.",
-			"10 ans après le paiement, comme l'exige la loi sur la comptabilité.",
+			"10 ans après le paiement, comme l’exige la loi sur la comptabilité.",
 			"按照会计法规的要求，自付款起保留 10 年。",
 		},
 		retentionDays: 3650,
@@ -128,7 +128,7 @@ var categorySeeds = []categorySeed{
 				"防止和发现支付欺诈。"}},
 			{models.BasisLegalObligation, tr{
 				"Keep our accounts as bookkeeping rules require.",
-				"Tenir notre comptabilité comme la loi l'exige.",
+				"Tenir notre comptabilité comme la loi l’exige.",
 				"按照会计规定记账。"}},
 		},
 	},
@@ -137,7 +137,7 @@ var categorySeeds = []categorySeed{
 		name: tr{"Your photos", "Vos photos", "您的照片"},
 		desc: tr{
 			"The photos you upload to be printed, with their file name, size and upload date.",
-			"Les photos que vous envoyez pour impression, avec leur nom de fichier, leur taille et leur date d'envoi.",
+			"Les photos que vous envoyez pour impression, avec leur nom de fichier, leur taille et leur date d’envoi.",
 			"您上传用于冲印的照片，以及文件名、大小和上传日期。",
 		},
 		retention: tr{
@@ -153,7 +153,7 @@ var categorySeeds = []categorySeed{
 		},
 		recipients: tr{
 			"The photo lab that prints them. Staff may see your photos while printing and packing them, or to fix a problem with your order.",
-			"Le laboratoire photo qui les imprime. Notre personnel peut voir vos photos pendant l'impression et l'emballage, ou pour régler un problème de commande.",
+			"Le laboratoire photo qui les imprime. Notre personnel peut voir vos photos pendant l’impression et l’emballage, ou pour régler un problème de commande.",
 			"负责冲印的照片冲印厂。工作人员在冲印、包装或处理订单问题时可能会看到您的照片。",
 		},
 		purposes: []purposeSeed{
@@ -183,7 +183,7 @@ var categorySeeds = []categorySeed{
 		retentionDays: 90,
 		source: tr{
 			"You, and our customer service team when it answers you.",
-			"Vous, et notre service client lorsqu'il vous répond.",
+			"Vous, et notre service client lorsqu’il vous répond.",
 			"您本人，以及回复您的客服团队。",
 		},
 		recipients: tr{
@@ -212,7 +212,7 @@ var categorySeeds = []categorySeed{
 		},
 		retention: tr{
 			"1 year after the survey or competition closes.",
-			"1 an après la clôture de l'enquête ou du jeu-concours.",
+			"1 an après la clôture de l’enquête ou du jeu-concours.",
 			"问卷或竞赛结束后保留 1 年。",
 		},
 		retentionDays: 365,
@@ -223,17 +223,17 @@ var categorySeeds = []categorySeed{
 		},
 		recipients: tr{
 			"Nobody outside the shop. Results are shared only anonymised and combined, so they cannot identify you.",
-			"Personne en dehors de la boutique. Les résultats ne sont partagés qu'anonymisés et agrégés, sans permettre de vous identifier.",
+			"Personne en dehors de la boutique. Les résultats ne sont partagés qu’anonymisés et agrégés, sans permettre de vous identifier.",
 			"不向本店以外的任何人提供。结果仅以匿名汇总的形式共享，无法识别您的身份。",
 		},
 		purposes: []purposeSeed{
 			{models.BasisContract, tr{
 				"Run the survey or competition and award prizes.",
-				"Organiser l'enquête ou le jeu-concours et remettre les lots.",
+				"Organiser l’enquête ou le jeu-concours et remettre les lots.",
 				"开展问卷或竞赛并颁发奖品。"}},
 			{models.BasisLegitimateInterest, tr{
 				"Let you influence what we offer and how we serve you.",
-				"Vous permettre d'influencer notre offre et nos services.",
+				"Vous permettre d’influencer notre offre et nos services.",
 				"让您有机会影响我们的产品和服务。"}},
 		},
 	},
@@ -242,7 +242,7 @@ var categorySeeds = []categorySeed{
 		name: tr{"Sign-in and device history", "Historique des connexions et appareils", "登录和设备记录"},
 		desc: tr{
 			"When you signed in or changed your security settings, from which IP address, browser and type of device.",
-			"Quand vous vous êtes connecté ou avez modifié vos paramètres de sécurité, depuis quelle adresse IP, quel navigateur et quel type d'appareil.",
+			"Quand vous vous êtes connecté ou avez modifié vos paramètres de sécurité, depuis quelle adresse IP, quel navigateur et quel type d’appareil.",
 			"您登录或更改安全设置的时间，以及所用的 IP 地址、浏览器和设备类型。",
 		},
 		retention: tr{
@@ -264,11 +264,11 @@ var categorySeeds = []categorySeed{
 		purposes: []purposeSeed{
 			{models.BasisLegitimateInterest, tr{
 				"Protect your account and warn you of a sign-in from a new device.",
-				"Protéger votre compte et vous prévenir d'une connexion depuis un nouvel appareil.",
+				"Protéger votre compte et vous prévenir d’une connexion depuis un nouvel appareil.",
 				"保护您的账户，并在有新设备登录时提醒您。"}},
 			{models.BasisLegalObligation, tr{
 				"Keep your data secure, as the law requires, and prevent misuse of our services.",
-				"Assurer la sécurité de vos données, comme la loi l'exige, et empêcher tout usage abusif de nos services.",
+				"Assurer la sécurité de vos données, comme la loi l’exige, et empêcher tout usage abusif de nos services.",
 				"按照法律要求保障您的数据安全，防止我们的服务被滥用。"}},
 		},
 	},
