@@ -292,7 +292,7 @@ func FormatDate(locale, ymd string) string {
 	}
 	switch locale {
 	case "fr":
-		return fmt.Sprintf("%d %s %d", t.Day(), monthsFR[t.Month()-1], t.Year())
+		return fmt.Sprintf("%s %s %d", i18n.DayFR(t.Day()), monthsFR[t.Month()-1], t.Year())
 	case "zh-CN":
 		return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
 	}

@@ -53,7 +53,7 @@ func TestDateTimeInReadersZone(t *testing.T) {
 	}{
 		{"no zone: the shop's", i18n.WithLocale(context.Background(), "en"), "1 July 2026, 08:00 UTC"},
 		{"chosen zone", i18n.WithZone(i18n.WithLocale(context.Background(), "zh-CN"), shanghai), "2026年7月1日 16:00（北京时间）"},
-		{"chosen UTC", i18n.WithZone(i18n.WithLocale(context.Background(), "fr"), i18n.LoadZone("UTC")), "1 juillet 2026 à 08:00 UTC"},
+		{"chosen UTC", i18n.WithZone(i18n.WithLocale(context.Background(), "fr"), i18n.LoadZone("UTC")), "1er juillet 2026 à 08:00 UTC"},
 	}
 	for _, c := range cases {
 		if got := DateTime(c.ctx, at); got != c.want {

@@ -110,7 +110,7 @@ func FormatDateTime(locale string, t time.Time, loc *time.Location) string {
 	clock := t.Format("15:04")
 	switch locale {
 	case "fr":
-		return fmt.Sprintf("%d %s %d à %s %s", t.Day(), monthsFR[t.Month()-1], t.Year(), clock, ZoneLabel("fr", t))
+		return fmt.Sprintf("%s %s %d à %s %s", DayFR(t.Day()), monthsFR[t.Month()-1], t.Year(), clock, ZoneLabel("fr", t))
 	case "zh-CN":
 		return fmt.Sprintf("%d年%d月%d日 %s（%s）", t.Year(), int(t.Month()), t.Day(), clock, ZoneLabel("zh-CN", t))
 	}
@@ -173,4 +173,12 @@ func offsetLabel(offset int) string {
 		fmt.Fprintf(&b, ":%02d", m)
 	}
 	return b.String()
+}
+
+// DayFR is a day of the month as French writes it: the first is "1er".
+func DayFR(day int) string {
+	if day == 1 {
+		return "1er"
+	}
+	return fmt.Sprint(day)
 }
