@@ -194,7 +194,7 @@ func (s *Service) Update(ctx context.Context, a actor.Actor, userID int64, in In
 		if err := audit.Append(tx, s.Dialect, e); err != nil {
 			return err
 		}
-		if err := syncUser(tx, user, cur.Profile, in, now); err != nil {
+		if err := syncUser(tx, user, in, now); err != nil {
 			return err
 		}
 		saved, err = load(tx, userID)
@@ -309,20 +309,19 @@ func writeHistory(tx *gorm.DB, cur Snapshot, in Input, changed []string, kind st
 	return tx.Create(&rows).Error
 }
 
-// syncUser keeps the account's display name, language and time zone (used by mails
-// and the staff screens) equal to what the customer last saved. The
-// language follows the profile only when the preferred language itself was
-// changed: saving other fields must not undo a choice made since with the
-// language switcher.
-func syncUser(tx *gorm.DB, u models.User, was models.Profile, in Input, now time.Time) error {
+// syncUser keeps the account's display name, mail language and time zone
+// (used by mails and the staff screens) equal to what the customer last
+// saved. The header's language switcher no longer writes the account, so
+// the preferred language on the form is the mail language, always; a save
+// also mends accounts whose two values drifted apart under the old rule.
+func syncUser(tx *gorm.DB, u models.User, in Input, now time.Time) error {
 	set := map[string]any{}
 	if name := displayName(in.FirstName, in.LastName); name != u.Name {
 		set["name"] = name
 	}
-	if in.PreferredLanguage != "" && in.PreferredLanguage != was.PreferredLanguage && in.PreferredLanguage != u.Locale {
+	if in.PreferredLanguage != "" && in.PreferredLanguage != u.Locale {
 		set["locale"] = in.PreferredLanguage
 	}
-	// The zone has no switcher to respect: the account always follows it.
 	if in.TimeZone != u.TimeZone {
 		set["time_zone"] = in.TimeZone
 	}

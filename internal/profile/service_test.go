@@ -387,9 +387,10 @@ func TestRefusedSavesWriteNothing(t *testing.T) {
 	})
 }
 
-// A language chosen with the switcher after the last profile save must
-// survive a save that leaves the preferred language as it was.
-func TestSaveKeepsALaterLanguageChoice(t *testing.T) {
+// An account whose mail language drifted from the profile's preferred
+// language (the old header switcher wrote only the account) is mended by
+// the next save: mails follow the language the form shows.
+func TestSaveAlignsTheMailLanguage(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		s, _ := newService(db)
 		ctx := context.Background()
@@ -406,8 +407,8 @@ func TestSaveKeepsALaterLanguageChoice(t *testing.T) {
 		if _, err := s.Update(ctx, customer(id), id, next); err != nil {
 			t.Fatal(err)
 		}
-		if u := loadUserRow(t, db, id); u.Locale != "zh-CN" {
-			t.Fatalf("locale = %q, want the switcher's zh-CN kept", u.Locale)
+		if u := loadUserRow(t, db, id); u.Locale != snap.Profile.PreferredLanguage {
+			t.Fatalf("locale = %q, want the profile's %q", u.Locale, snap.Profile.PreferredLanguage)
 		}
 		next.Version++
 		next.PreferredLanguage = "en"
