@@ -272,20 +272,15 @@ func localPath(next, fallback string) string {
 // before anything else: staff and admins must, and until they have, web
 // sends them to the set-up and the pages offer no link elsewhere.
 func SetupRequired(u *models.User) bool {
-	return u != nil && u.Role.IsStaff() && !u.HasTOTP()
+	return u != nil && u.NeedsTOTPSetup()
 }
 
 // homeFor is where a user lands after signing in.
 func homeFor(u *models.User) string {
-	switch {
-	case u == nil:
+	if u == nil {
 		return "/signin"
-	case u.Role == models.RoleAdmin:
-		return "/admin"
-	case u.Role == models.RoleStaff:
-		return "/staff"
 	}
-	return "/account"
+	return u.Role.Home()
 }
 
 // actor is who makes this request, with the evidence services record: the

@@ -19,7 +19,7 @@ func (h *Handler) showTOTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	st := views.TOTPStatus{Enabled: u.HasTOTP(), EnabledAt: u.TOTPEnabledAt, RecoveryCodesLeft: left, Mandatory: u.Role.IsStaff()}
+	st := views.TOTPStatus{Enabled: u.HasTOTP(), EnabledAt: u.TOTPEnabledAt, RecoveryCodesLeft: left, Mandatory: u.Role.MustUseTOTP()}
 	h.render(w, r, http.StatusOK, views.TOTPPage(h.page(r, i18n.T(ctx, "totp.title")), st))
 }
 
@@ -89,7 +89,7 @@ func (h *Handler) showRecoveryCodes(w http.ResponseWriter, r *http.Request, code
 func (h *Handler) recoveryCodesSaved(w http.ResponseWriter, r *http.Request) {
 	u := CurrentUser(r)
 	addFlash(r, flashSuccess, "recovery.saved")
-	if r.PostFormValue("enrolled") != "" && u.Role.IsStaff() {
+	if r.PostFormValue("enrolled") != "" && u.Role.MustUseTOTP() {
 		h.redirect(w, r, homeFor(u))
 		return
 	}

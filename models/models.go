@@ -22,6 +22,21 @@ func (r Role) Valid() bool {
 // IsStaff is true for roles that work the staff side (admins included).
 func (r Role) IsStaff() bool { return r == RoleStaff || r == RoleAdmin }
 
+// MustUseTOTP is the one rule for who cannot do without two-factor
+// authentication: everyone who can read other people's data.
+func (r Role) MustUseTOTP() bool { return r.IsStaff() }
+
+// Home is where a user of the role lands after signing in.
+func (r Role) Home() string {
+	switch r {
+	case RoleAdmin:
+		return "/admin"
+	case RoleStaff:
+		return "/staff"
+	}
+	return "/account"
+}
+
 // User is anyone who can sign in.
 type User struct {
 	ID           int64  `gorm:"primaryKey"`
@@ -50,6 +65,10 @@ type User struct {
 
 // HasTOTP reports whether two-factor authentication is on.
 func (u *User) HasTOTP() bool { return u.TOTPSecret != "" }
+
+// NeedsTOTPSetup is true while a user who must use two-factor
+// authentication has not enrolled: they may reach only the set-up.
+func (u *User) NeedsTOTPSetup() bool { return u.Role.MustUseTOTP() && !u.HasTOTP() }
 
 // RecoveryCode is one single-use backup code for a lost authenticator.
 type RecoveryCode struct {

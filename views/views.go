@@ -127,13 +127,8 @@ func HomeURL(u *PageUser) string {
 	if u == nil {
 		return "/"
 	}
-	switch u.Role {
-	case string(models.RoleAdmin):
-		return "/admin"
-	case string(models.RoleStaff):
-		return "/staff"
-	case string(models.RoleCustomer):
-		return "/account"
+	if r := models.Role(u.Role); r.Valid() {
+		return r.Home()
 	}
 	return "/"
 }

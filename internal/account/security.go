@@ -187,7 +187,7 @@ func (s *Service) DisableTOTP(ctx context.Context, a actor.Actor, u *models.User
 	if err := a.Self(u.ID); err != nil {
 		return err
 	}
-	if u.Role.IsStaff() {
+	if u.Role.MustUseTOTP() {
 		return ErrTOTPMandatory
 	}
 	if !u.HasTOTP() {
