@@ -80,7 +80,7 @@ func outboxTable(ctx context.Context, l OutboxList) table {
 	}
 	for _, m := range newestFirst(l.Items) {
 		t.Rows = append(t.Rows, tableRow{Cells: []templ.Component{
-			dateTime(m.CreatedAt), textCell(m.ToAddress), outboxSubjectLink(m), codeCell(m.Template), outboxStatus(m.Status),
+			dateTime(m.CreatedAt), textCell(m.ToAddress), outboxSubjectLink(m), textCell(Label(ctx, FamilyMailTemplate, m.Template)), outboxStatus(m.Status),
 		}})
 	}
 	return t

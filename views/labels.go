@@ -26,6 +26,7 @@ const (
 	FamilyJobKind        Family = "job_kind"
 	FamilyJobStatus      Family = "job_status"
 	FamilyOutboxStatus   Family = "outbox_status"
+	FamilyMailTemplate   Family = "mail_template"
 	FamilyAuditAction    Family = "audit_action"
 	FamilyAuditGroup     Family = "audit_group" // an action's prefix: "auth", "admin" …
 )

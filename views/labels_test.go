@@ -53,6 +53,7 @@ func TestEveryCodeHasALabel(t *testing.T) {
 		views.FamilyJobKind:        jobKinds(),
 		views.FamilyJobStatus:      strs(models.JobStatuses),
 		views.FamilyOutboxStatus:   strs(models.OutboxStatuses),
+		views.FamilyMailTemplate:   mail.Templates(),
 		views.FamilyAuditAction:    audit.Actions,
 	}
 	for f, codes := range families {

@@ -30,6 +30,17 @@ var Supported = []Lang{
 	{Code: "zh-CN", Name: "简体中文"},
 }
 
+// LanguageName is a language's own name ("Français"), or the code as
+// given for one the portal does not speak.
+func LanguageName(code string) string {
+	for _, l := range Supported {
+		if l.Code == code {
+			return l.Name
+		}
+	}
+	return code
+}
+
 //go:embed locales/*.toml
 var catalogs embed.FS
 

@@ -177,3 +177,19 @@ func formatTime(locale string, v any) string {
 	}
 	return i18n.FormatDateTime(locale, t, loc)
 }
+
+// Templates lists the names of the embedded mail templates, sorted, so
+// what lists them to people (the outbox) can be checked for labels.
+func Templates() []string {
+	entries, err := fs.ReadDir(templateFS, "templates")
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}

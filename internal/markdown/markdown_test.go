@@ -11,7 +11,9 @@ func TestRenderIsSafe(t *testing.T) {
 		want    []string
 		notWant []string
 	}{
-		{"# Title\n\nText with **bold**.", []string{"<h1", "<strong>bold</strong>"}, nil},
+		// The page has its own <h1>: the text's headings start one below.
+		{"# Title\n\nText with **bold**.", []string{"<h2", "<strong>bold</strong>"}, []string{"<h1"}},
+		{"###### Deepest", []string{"<h6"}, nil},
 		{"<script>alert(1)</script>\n\nok", []string{"ok"}, []string{"<script"}},
 		{"[click](javascript:alert(1))", nil, []string{"javascript:"}},
 		{"<img src=x onerror=alert(1)>", nil, []string{"onerror"}},
