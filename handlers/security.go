@@ -109,12 +109,18 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) {
 	hadPassword := u.PasswordHash != ""
 	form := views.PasswordForm{HasPassword: hadPassword, NeedsCurrent: h.needsCurrentPassword(r), Errors: views.FieldErrors{}}
 	current, newPw, again := r.PostFormValue("current"), r.PostFormValue("new"), r.PostFormValue("confirm")
-	switch {
-	case form.NeedsCurrent && current == "":
+	// Every field says what is wrong with it at once; only the current
+	// password's check waits for the save, since it costs a hash.
+	if form.NeedsCurrent && current == "" {
 		form.Errors["current"] = i18n.T(ctx, "password.error.current_required")
+	}
+	switch err := account.CheckNewPassword(u, newPw); {
 	case newPw == "":
 		form.Errors["new"] = i18n.T(ctx, "password.error.new_required")
-	case newPw != again:
+	case err != nil:
+		form.Errors["new"] = i18n.T(ctx, policyMessage(err))
+	}
+	if newPw != "" && newPw != again {
 		form.Errors["confirm"] = i18n.T(ctx, "password.error.mismatch")
 	}
 	if len(form.Errors) == 0 {

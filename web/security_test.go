@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/photolab/privacyportal/internal/i18n"
 	"github.com/photolab/privacyportal/models"
 )
 
@@ -273,6 +275,17 @@ func TestPasswordChangeEndsOtherSessions(t *testing.T) {
 			}
 			if strings.Contains(body, c.form.Get("current")) && c.form.Get("current") != "" {
 				t.Errorf("password echoed in the page")
+			}
+		}
+		// Every field's problem is said at once, not one per try.
+		_, body := p.postBody(t, a, "/security/password", url.Values{"new": {"short"}, "confirm": {"other"}}, nil)
+		for _, id := range []string{"password.error.current_required", "password.error.too_short", "password.error.mismatch"} {
+			found := false
+			for _, l := range i18n.Supported { // whichever language the demo customer reads
+				found = found || strings.Contains(body, html.EscapeString(i18n.Tl(l.Code, id)))
+			}
+			if !found {
+				t.Errorf("all-wrong form lacks %s", id)
 			}
 		}
 		res := p.post(t, a, "/security/password", url.Values{"current": {l.Password}, "new": {"a long new passphrase"}, "confirm": {"a long new passphrase"}})

@@ -25,8 +25,7 @@ func (s *Service) ChangePassword(ctx context.Context, a actor.Actor, u *models.U
 	if err := a.Self(u.ID); err != nil {
 		return err
 	}
-	local, _, _ := strings.Cut(u.Email, "@")
-	if err := password.CheckNew(newPw, u.Email, local, u.Name); err != nil {
+	if err := CheckNewPassword(u, newPw); err != nil {
 		return err
 	}
 	if needsCurrent && u.PasswordHash != "" {
@@ -57,6 +56,14 @@ func (s *Service) ChangePassword(ctx context.Context, a actor.Actor, u *models.U
 		u.PasswordHash, u.PasswordChangedAt = hash, &now
 		return s.notify(tx, u, u.Email, "password_changed", nil)
 	})
+}
+
+// CheckNewPassword applies the password rules to a new password for u (not
+// too short or long, not common, not their own name or address), so a form
+// can say what is wrong with it alongside its other fields.
+func CheckNewPassword(u *models.User, pw string) error {
+	local, _, _ := strings.Cut(u.Email, "@")
+	return password.CheckNew(pw, u.Email, local, u.Name)
 }
 
 // TOTPSetup is what the enrolment page shows.
