@@ -254,6 +254,23 @@ func twoFactorSecret(t *testing.T, p *portal, email string) string {
 	return secret
 }
 
+// emailedCode runs the jobs, then reads the sign-in code mailed to email as
+// its recipient would: the outbox keeps it sealed apart from the masked body.
+func emailedCode(t *testing.T, p *portal, email string) string {
+	t.Helper()
+	runJobs(t, p)
+	var m models.OutboxMessage
+	if err := p.srv.DB().WithContext(t.Context()).Where("to_address = ? AND template = ?", email, "email_code").
+		Order("id DESC").Take(&m).Error; err != nil {
+		t.Fatalf("no sign-in code mailed to %s: %v", email, err)
+	}
+	code, err := mail.Code(p.srv.Secrets(), m)
+	if err != nil || len(code) != 6 {
+		t.Fatalf("no 6-digit code sealed with the mail: %q %v", code, err)
+	}
+	return code
+}
+
 // runJobs runs the portal's job queue until nothing is due.
 func runJobs(t *testing.T, p *portal) {
 	t.Helper()
@@ -285,18 +302,7 @@ func TestSignInWithEmailedCode(t *testing.T) {
 		wantPath(t, ctx, "/signin/code/enter")
 		checkA11y(t, ctx, "/signin/code/enter")
 
-		runJobs(t, p)
-		var m models.OutboxMessage
-		if err := p.srv.DB().WithContext(t.Context()).Where("to_address = ? AND template = ?", email, "email_code").
-			Order("id DESC").Take(&m).Error; err != nil {
-			t.Fatalf("no sign-in code mailed to %s: %v", email, err)
-		}
-		// The outbox keeps the code sealed apart from the masked body.
-		code, err := mail.Code(p.srv.Secrets(), m)
-		if err != nil || len(code) != 6 {
-			t.Fatalf("no 6-digit code sealed with the mail: %q %v", code, err)
-		}
-		fill(t, ctx, "/signin/code/enter", "code", code)
+		fill(t, ctx, "/signin/code/enter", "code", emailedCode(t, p, email))
 		if status := submitForm(t, ctx, "/signin/code/enter"); status != http.StatusOK {
 			t.Fatalf("enter the code: status %d", status)
 		}
