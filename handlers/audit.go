@@ -83,7 +83,7 @@ func readAuditFilter(r *http.Request) (views.AuditFilter, audit.Filter) {
 	zone := i18n.Zone(ctx)
 	from, fromOK := parseDay(form.From, zone)
 	if fromOK {
-		f.From = from.UTC()
+		f.From = from
 	} else if form.From != "" {
 		form.Errors["from"] = i18n.T(ctx, "audit.filter.error.from")
 	}
@@ -92,7 +92,7 @@ func readAuditFilter(r *http.Request) (views.AuditFilter, audit.Filter) {
 	case toOK && fromOK && to.Before(from):
 		form.Errors["to"] = i18n.T(ctx, "audit.filter.error.order")
 	case toOK:
-		f.To = to.AddDate(0, 0, 1).UTC() // the whole "to" day is included
+		f.To = to.AddDate(0, 0, 1) // the whole "to" day is included
 	case form.To != "":
 		form.Errors["to"] = i18n.T(ctx, "audit.filter.error.to")
 	}

@@ -50,10 +50,7 @@ func (h *Handler) setLanguage(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) setPreferredLanguage(w http.ResponseWriter, r *http.Request) {
 	lang := r.PostFormValue("lang")
 	next := localPath(r.PostFormValue("next"), homeFor(CurrentUser(r)))
-	if !i18n.Valid(lang) {
-		h.RenderError(w, r, http.StatusBadRequest)
-		return
-	}
+	// SetLocale refuses a language the portal does not speak.
 	if err := h.Accounts.SetLocale(r.Context(), h.actor(r), CurrentUser(r), lang); err != nil {
 		h.fail(w, r, err)
 		return
@@ -80,18 +77,13 @@ func languageOffer(r *http.Request, u *models.User) *views.LanguageOffer {
 	return &views.LanguageOffer{Code: code, PagesName: languageName(code), MailsName: languageName(u.Locale), ReturnPath: r.URL.RequestURI()}
 }
 
-// languageName is a supported language named in itself.
+// languageName is a language named in itself; mails to an account
+// without a valid language are in the default one.
 func languageName(code string) string {
-	for _, l := range i18n.Supported {
-		if l.Code == code {
-			return l.Name
-		}
+	if !i18n.Valid(code) {
+		code = i18n.Default
 	}
-	// Mails to an account without a valid language are in the default one.
-	if code != i18n.Default {
-		return languageName(i18n.Default)
-	}
-	return code
+	return i18n.LanguageName(code)
 }
 
 // Locale picks the request's page language: this browser's choice (the

@@ -173,24 +173,8 @@ func Append(tx *gorm.DB, dialect models.Dialect, e Entry) error {
 	return nil
 }
 
-// maxPage bounds one List page so an admin URL cannot ask for the table.
+// maxPage bounds one Search page so an admin URL cannot ask for the table.
 const maxPage = 500
-
-// List returns one page of entries, newest first, and the total count.
-func (l *Log) List(ctx context.Context, limit, offset int) ([]models.AuditEntry, int64, error) {
-	limit = min(max(limit, 1), maxPage)
-	offset = max(offset, 0)
-	db := l.db.WithContext(ctx)
-	var total int64
-	if err := db.Model(&models.AuditEntry{}).Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("audit: count: %w", err)
-	}
-	var rows []models.AuditEntry
-	if err := db.Order("id DESC").Limit(limit).Offset(offset).Find(&rows).Error; err != nil {
-		return nil, 0, fmt.Errorf("audit: list: %w", err)
-	}
-	return rows, total, nil
-}
 
 // genesisHash is the prev_hash of the first row.
 var genesisHash = strings.Repeat("0", 64)

@@ -300,7 +300,9 @@ func TestRecordRejectsInvalidEntries(t *testing.T) {
 	}
 }
 
-func TestList(t *testing.T) {
+// TestSearchPages: an unfiltered search pages the whole log newest first,
+// with the limit and offset clamped.
+func TestSearchPages(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		l := New(db.DB, db.Dialect)
 		rows := appendN(t, l, 7)
@@ -315,10 +317,11 @@ func TestList(t *testing.T) {
 			{10, -4, []int{6, 5, 4, 3, 2, 1, 0}}, // offset clamped to 0
 		}
 		for _, tc := range cases {
-			got, total, err := l.List(ctx, tc.limit, tc.offset)
+			p, err := l.Search(ctx, Filter{}, tc.limit, tc.offset)
 			if err != nil {
 				t.Fatal(err)
 			}
+			got, total := p.Entries, p.Total
 			var ids, wantIDs []int64
 			for _, r := range got {
 				ids = append(ids, r.ID)
@@ -327,7 +330,7 @@ func TestList(t *testing.T) {
 				wantIDs = append(wantIDs, rows[i].ID)
 			}
 			if total != 7 || fmt.Sprint(ids) != fmt.Sprint(wantIDs) {
-				t.Errorf("List(%d, %d) = %v, %d; want %v, 7", tc.limit, tc.offset, ids, total, wantIDs)
+				t.Errorf("Search(%d, %d) = %v, %d; want %v, 7", tc.limit, tc.offset, ids, total, wantIDs)
 			}
 		}
 	})

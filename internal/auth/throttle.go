@@ -212,10 +212,6 @@ func recordFailure(row *models.SignInThrottle, now time.Time, lim ThrottleLimits
 	return locked
 }
 
-// failureDelay is the wait after the n-th consecutive failure under the
-// default rules.
-func failureDelay(n int) time.Duration { return DefaultThrottleLimits().delay(n) }
-
 // delay is the wait after the n-th consecutive failure.
 func (l ThrottleLimits) delay(n int) time.Duration {
 	if n <= l.FreeFailures {

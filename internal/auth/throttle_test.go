@@ -9,6 +9,10 @@ import (
 	"github.com/photolab/privacyportal/internal/dbtest"
 )
 
+// failureDelay is the wait after the n-th consecutive failure under the
+// default rules.
+func failureDelay(n int) time.Duration { return DefaultThrottleLimits().delay(n) }
+
 func TestFailureDelay(t *testing.T) {
 	tests := []struct {
 		n    int
