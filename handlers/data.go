@@ -18,14 +18,15 @@ import (
 
 const dataPerPage = 20
 
-// categoryView localizes a category's texts for the page.
+// categoryView is a category's texts in the request's language (decoded
+// once, when the catalog was loaded).
 func categoryView(ctx context.Context, c holdings.Category) views.CategoryView {
-	loc := i18n.Locale(ctx)
-	v := views.CategoryView{Key: c.Key, Name: holdings.Localized(c.Name, loc), Description: holdings.Localized(c.Description, loc),
-		RetentionText: holdings.Localized(c.RetentionText, loc), Source: holdings.Localized(c.Source, loc),
-		Recipients: holdings.Localized(c.Recipients, loc), RetentionDays: c.RetentionDays, CustomerEdits: c.CustomerEdits}
-	for _, p := range c.Purposes {
-		v.Purposes = append(v.Purposes, views.PurposeView{Text: holdings.Localized(p.Text, loc), Basis: string(p.Basis)})
+	t := c.In(i18n.Locale(ctx))
+	v := views.CategoryView{Key: c.Key, Name: t.Name, Description: t.Description, RetentionText: t.RetentionText,
+		Source: t.Source, Recipients: t.Recipients, RetentionDays: c.RetentionDays, CustomerEdits: c.CustomerEdits,
+		Purposes: make([]views.PurposeView, len(c.Purposes))}
+	for i, p := range c.Purposes {
+		v.Purposes[i] = views.PurposeView{Text: t.Purposes[i], Basis: string(p.Basis)}
 	}
 	return v
 }

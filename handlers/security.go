@@ -20,25 +20,21 @@ func (h *Handler) security(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	u := CurrentUser(r)
 	pg, offset := pageParam(r, eventsPerPage)
-	events, total, err := h.Accounts.Events(ctx, u.ID, eventsPerPage, offset)
+	// The history is the logins category's list, which knows its count.
+	events, total, err := h.Holdings.Logins(ctx, u.ID, eventsPerPage, offset)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	left, err := h.Accounts.RecoveryCodesLeft(ctx, u.ID)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	sessions, err := h.Accounts.Sessions(ctx, u.ID)
+	counts, err := h.Accounts.SecurityCounts(ctx, u.ID)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	pg.Total = total
 	ov := views.SecurityOverview{Email: u.Email, HasPassword: u.PasswordHash != "", PasswordChangedAt: u.PasswordChangedAt,
-		TOTPEnabled: u.HasTOTP(), TOTPEnabledAt: u.TOTPEnabledAt, RecoveryCodesLeft: left,
-		SessionCount: int64(len(sessions)), EventsPagination: pg}
+		TOTPEnabled: u.HasTOTP(), TOTPEnabledAt: u.TOTPEnabledAt, RecoveryCodesLeft: counts.RecoveryCodesLeft,
+		SessionCount: counts.Sessions, EventsPagination: pg}
 	for _, e := range events {
 		ov.Events = append(ov.Events, loginEventView(e))
 	}

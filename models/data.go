@@ -213,3 +213,20 @@ type PolicyAck struct {
 	PolicyVersionID int64     `gorm:"not null;uniqueIndex:idx_policy_acks_user_version,priority:2"`
 	AcknowledgedAt  time.Time `gorm:"not null"`
 }
+
+// HoldingTally is how many rows a customer has in one counted category,
+// kept by triggers on the category's table (migration 00007), so pages
+// need not count a long history on every view.
+type HoldingTally struct {
+	UserID   int64  `gorm:"primaryKey;autoIncrement:false"`
+	Category string `gorm:"primaryKey;size:32"`
+	N        int64  `gorm:"not null;default:0"`
+}
+
+// Revision counts changes to something instances cache ("catalog": the
+// data categories, purposes and policy versions). Triggers bump it, so an
+// instance notices any writer's change by polling one row.
+type Revision struct {
+	Name string `gorm:"primaryKey;size:32"`
+	N    int64  `gorm:"not null;default:0"`
+}

@@ -143,15 +143,27 @@ func Open(databaseURL string) (*gorm.DB, Dialect, error) {
 			return nil, dialect, fmt.Errorf("models: open %s: %w", dialect, err)
 		}
 		// One writer at a time is SQLite's rule anyway; a few connections
-		// let readers proceed under WAL.
-		sqlDB.SetMaxOpenConns(8)
+		// let readers proceed under WAL. All of them stay open: database/sql
+		// keeps 2 idle by default, and reopening an SQLite connection (and
+		// its prepared statements) under load cost more than the query.
+		sqlDB.SetMaxOpenConns(sqliteConns)
+		sqlDB.SetMaxIdleConns(sqliteConns)
 	} else {
-		sqlDB.SetMaxOpenConns(20)
-		sqlDB.SetMaxIdleConns(10)
+		// As many idle as open, for the same reason; closed after a quiet
+		// spell so an idle instance does not hold server backends.
+		sqlDB.SetMaxOpenConns(postgresConns)
+		sqlDB.SetMaxIdleConns(postgresConns)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
 	return db, dialect, nil
 }
+
+// Pool sizes. PostgreSQL's is per instance: N instances behind a load
+// balancer open up to N × postgresConns backends.
+const (
+	sqliteConns   = 8
+	postgresConns = 16
+)
 
 // Migrate applies every pending migration for the dialect. On PostgreSQL a
 // session advisory lock makes instances that start together take turns.

@@ -242,5 +242,5 @@ func All() []any {
 		&RecoveryCode{}, &EmailCode{}, &SignInThrottle{}, &LoginEvent{},
 		&Profile{}, &Address{}, &ProfileChange{}, &Order{}, &OrderItem{}, &Payment{}, &Photo{},
 		&ContactMessage{}, &SurveyAnswer{}, &DataCategory{}, &DataPurpose{}, &PolicyVersion{}, &PolicyAck{},
-		&Setting{}, &Installation{}}
+		&Setting{}, &Installation{}, &HoldingTally{}, &Revision{}}
 }

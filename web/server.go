@@ -42,6 +42,7 @@ type Server struct {
 	sessions *session.Store
 	queue    *jobs.Queue
 	handlers *handlers.Handler
+	holdings *holdings.Store
 	accounts *account.Service
 	settings *settings.Service
 	vault    *vault.Vault
@@ -129,10 +130,11 @@ func New(cfg config.Config, logger *slog.Logger, opts ...Option) (*Server, error
 		models.Close(db)
 		return nil, err
 	}
+	s.holdings = &holdings.Store{DB: db, Dialect: dialect, Logger: logger}
 	s.handlers = &handlers.Handler{
 		Sessions: s.sessions, Audit: audit.New(db, dialect), Outbox: &mail.Outbox{DB: db, Dialect: dialect, Mailer: mailer},
 		Accounts: s.accounts, Logger: logger,
-		Holdings: &holdings.Store{DB: db, Dialect: dialect}, Profiles: &profile.Service{DB: db, Dialect: dialect, Now: o.now}, Vault: s.vault, Queue: s.queue,
+		Holdings: s.holdings, Profiles: &profile.Service{DB: db, Dialect: dialect, Now: o.now}, Vault: s.vault, Queue: s.queue,
 		ClientIP: clientIP, SecureCookies: cfg.SecureCookies,
 	}
 	limiter := ratelimit.New(cfg.RateLimit, cfg.RateBurst, time.Now)
@@ -153,6 +155,9 @@ func (s *Server) Dialect() models.Dialect { return s.dialect }
 // Queue is the server's job queue.
 func (s *Server) Queue() *jobs.Queue { return s.queue }
 
+// Holdings is the customer data service (and its catalog cache).
+func (s *Server) Holdings() *holdings.Store { return s.holdings }
+
 // Settings is the business rules service.
 func (s *Server) Settings() *settings.Service { return s.settings }
 
@@ -165,7 +170,12 @@ func (s *Server) SeedDemo(ctx context.Context) ([]demo.Login, error) {
 	if err != nil {
 		return nil, err
 	}
-	return logins, demo.SeedData(ctx, s.db, s.vault, time.Now())
+	if err := demo.SeedData(ctx, s.db, s.vault, time.Now()); err != nil {
+		return nil, err
+	}
+	// The categories and the policy were just written: this instance shows
+	// them at once rather than at its next refresh.
+	return logins, s.holdings.Refresh(ctx)
 }
 
 // Vault is the encrypted file store.
@@ -202,6 +212,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	settingsCtx, stopSettings := context.WithCancel(ctx)
 	defer stopSettings()
 	go s.settings.Run(settingsCtx)
+	go s.holdings.Run(settingsCtx)
 	go s.reloadKeys(settingsCtx, keyReloadEvery)
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	jobsDone := make(chan struct{})

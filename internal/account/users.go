@@ -20,10 +20,25 @@ func (s *Service) User(ctx context.Context, id int64) (*models.User, error) {
 	return s.userByID(ctx, id)
 }
 
-// Events is one page of a user's sign-in and security history, newest
-// first, with the total for paging.
-func (s *Service) Events(ctx context.Context, userID int64, limit, offset int) ([]models.LoginEvent, int64, error) {
-	return auth.ListEvents(ctx, s.DB, userID, limit, offset)
+// SecurityCounts is what the security overview counts: the unused
+// recovery codes and the live sessions.
+type SecurityCounts struct {
+	RecoveryCodesLeft, Sessions int64
+}
+
+// SecurityCounts reads both counts in one statement (the overview is
+// opened after every sign-in). Both are small: at most ten codes, and
+// the sessions of one user.
+func (s *Service) SecurityCounts(ctx context.Context, userID int64) (SecurityCounts, error) {
+	var c SecurityCounts
+	err := s.DB.WithContext(ctx).Raw(`SELECT
+	(SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL) AS recovery_codes_left,
+	(SELECT COUNT(*) FROM sessions WHERE user_id = ? AND expires_at > ?) AS sessions`, userID, userID, s.Now().UTC()).Row().
+		Scan(&c.RecoveryCodesLeft, &c.Sessions)
+	if err != nil {
+		return SecurityCounts{}, fmt.Errorf("account: security counts: %w", err)
+	}
+	return c, nil
 }
 
 // RecoveryCodesLeft counts the user's unused recovery codes.

@@ -20,6 +20,7 @@ var Actions = []string{
 	"admin.created", "admin.staff_created", "admin.totp_reset", "admin.job_retried",
 	"admin.outbox_read", "admin.mail_test",
 	"settings.changed",
+	"catalog.category_changed",
 }
 
 // ActionPrefixes are the groups of Actions ("auth.", "account." …) in the

@@ -108,31 +108,3 @@ func IsNewDevice(ctx context.Context, db *gorm.DB, userID int64, userAgent strin
 	}
 	return true, nil
 }
-
-// Bounds on a history page.
-const (
-	DefaultEventPage = 50
-	MaxEventPage     = 200
-)
-
-// ListEvents returns one page of the user's login history, newest first,
-// and the user's total number of events.
-func ListEvents(ctx context.Context, db *gorm.DB, userID int64, limit, offset int) ([]models.LoginEvent, int64, error) {
-	if limit <= 0 {
-		limit = DefaultEventPage
-	}
-	limit = min(limit, MaxEventPage)
-	offset = max(offset, 0)
-	q := db.WithContext(ctx).Model(&models.LoginEvent{}).Where("user_id = ?", userID)
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("auth: list events: %w", err)
-	}
-	var events []models.LoginEvent
-	err := db.WithContext(ctx).Where("user_id = ?", userID).
-		Order("created_at DESC, id DESC").Limit(limit).Offset(offset).Find(&events).Error
-	if err != nil {
-		return nil, 0, fmt.Errorf("auth: list events: %w", err)
-	}
-	return events, total, nil
-}

@@ -18,12 +18,12 @@ func (contactCategory) Path() string     { return "/account/data/contact" }
 func (contactCategory) Tables() []string { return []string{"contact_messages"} }
 
 func (contactCategory) Tally() Tally {
-	return Tally{SQL: `SELECT 'contact', COUNT(*), MAX(created_at) FROM contact_messages WHERE user_id = ?`, Binds: 1}
+	return countedTally(KeyContact, "contact_messages", "created_at")
 }
 
 // Contact returns one page of the customer's contact history, newest first.
 func (s *Store) Contact(ctx context.Context, userID int64, limit, offset int) ([]models.ContactMessage, int64, error) {
-	rows, total, err := list[models.ContactMessage](ctx, s.DB, userID, "created_at DESC, id DESC", limit, offset)
+	rows, total, err := list[models.ContactMessage](ctx, s.DB, KeyContact, userID, "created_at DESC, id DESC", limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("holdings: contact: %w", err)
 	}

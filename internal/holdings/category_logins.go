@@ -18,12 +18,12 @@ func (loginsCategory) Path() string     { return "/account/data/logins" }
 func (loginsCategory) Tables() []string { return []string{"login_events"} }
 
 func (loginsCategory) Tally() Tally {
-	return Tally{SQL: `SELECT 'logins', COUNT(*), MAX(created_at) FROM login_events WHERE user_id = ?`, Binds: 1}
+	return countedTally(KeyLogins, "login_events", "created_at")
 }
 
 // Logins returns one page of the customer's sign-in history, newest first.
 func (s *Store) Logins(ctx context.Context, userID int64, limit, offset int) ([]models.LoginEvent, int64, error) {
-	rows, total, err := list[models.LoginEvent](ctx, s.DB, userID, "created_at DESC, id DESC", limit, offset)
+	rows, total, err := list[models.LoginEvent](ctx, s.DB, KeyLogins, userID, "created_at DESC, id DESC", limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("holdings: logins: %w", err)
 	}

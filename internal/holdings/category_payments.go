@@ -18,7 +18,7 @@ func (paymentsCategory) Path() string     { return "/account/data/payments" }
 func (paymentsCategory) Tables() []string { return []string{"payments"} }
 
 func (paymentsCategory) Tally() Tally {
-	return Tally{SQL: `SELECT 'payments', COUNT(*), MAX(paid_at) FROM payments WHERE user_id = ?`, Binds: 1}
+	return countedTally(KeyPayments, "payments", "paid_at")
 }
 
 // PaymentRow is a payment reference and the number of the order it paid.
@@ -32,12 +32,12 @@ type PaymentRow struct {
 func (s *Store) Payments(ctx context.Context, userID int64, limit, offset int) ([]PaymentRow, int64, error) {
 	limit, offset = page(limit, offset)
 	db := s.DB.WithContext(ctx)
-	var total int64
-	if err := db.Model(&models.Payment{}).Where("user_id = ?", userID).Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("holdings: payments: %w", err)
+	total, err := tallied(db, userID, KeyPayments)
+	if err != nil || int64(offset) >= total {
+		return nil, total, err
 	}
 	var rows []PaymentRow
-	err := db.Model(&models.Payment{}).
+	err = db.Model(&models.Payment{}).
 		Select("payments.*, COALESCE(orders.number, '') AS order_number").
 		Joins("LEFT JOIN orders ON orders.id = payments.order_id").
 		Where("payments.user_id = ?", userID).

@@ -21,12 +21,12 @@ func (photosCategory) Path() string     { return "/account/data/photos" }
 func (photosCategory) Tables() []string { return []string{"photos"} }
 
 func (photosCategory) Tally() Tally {
-	return Tally{SQL: `SELECT 'photos', COUNT(*), MAX(uploaded_at) FROM photos WHERE user_id = ?`, Binds: 1}
+	return countedTally(KeyPhotos, "photos", "uploaded_at")
 }
 
 // Photos returns one page of the customer's photos, newest first.
 func (s *Store) Photos(ctx context.Context, userID int64, limit, offset int) ([]models.Photo, int64, error) {
-	rows, total, err := list[models.Photo](ctx, s.DB, userID, "uploaded_at DESC, id DESC", limit, offset)
+	rows, total, err := list[models.Photo](ctx, s.DB, KeyPhotos, userID, "uploaded_at DESC, id DESC", limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("holdings: photos: %w", err)
 	}

@@ -17,13 +17,13 @@ func (surveysCategory) Path() string     { return "/account/data/surveys" }
 func (surveysCategory) Tables() []string { return []string{"survey_answers"} }
 
 func (surveysCategory) Tally() Tally {
-	return Tally{SQL: `SELECT 'surveys', COUNT(*), MAX(answered_at) FROM survey_answers WHERE user_id = ?`, Binds: 1}
+	return countedTally(KeySurveys, "survey_answers", "answered_at")
 }
 
 // Surveys returns one page of the customer's survey and competition
 // answers, newest first.
 func (s *Store) Surveys(ctx context.Context, userID int64, limit, offset int) ([]models.SurveyAnswer, int64, error) {
-	rows, total, err := list[models.SurveyAnswer](ctx, s.DB, userID, "answered_at DESC, id DESC", limit, offset)
+	rows, total, err := list[models.SurveyAnswer](ctx, s.DB, KeySurveys, userID, "answered_at DESC, id DESC", limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("holdings: surveys: %w", err)
 	}

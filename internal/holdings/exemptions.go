@@ -49,6 +49,11 @@ var Exemptions = []Exemption{
 		Retention: "kept for good",
 	},
 	{
+		Table:     "holding_tallies",
+		Reason:    "how many rows each customer has per counted category, kept by triggers on those tables: derived from the categories' own rows, never shown or exported on its own",
+		Retention: "follows the rows it counts; with the account (ON DELETE CASCADE)",
+	},
+	{
 		Table:     "job_schedules",
 		Reason:    "names and intervals of the periodic jobs; no personal data",
 		Retention: "one row per schedule, kept for good",
@@ -80,6 +85,11 @@ var Exemptions = []Exemption{
 		Table:     "recovery_codes",
 		Reason:    "hashed single-use second-factor recovery codes: credentials, managed on the Security page",
 		Retention: "until used or regenerated; deleted with the account (ON DELETE CASCADE)",
+	},
+	{
+		Table:     "revisions",
+		Reason:    "change counters of what instances cache (the catalog of categories, purposes and policy versions); no personal data",
+		Retention: "one row per cache, kept for good",
 	},
 	{
 		Table:     "sessions",

@@ -8,8 +8,7 @@ package holdings
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -27,6 +26,8 @@ var ErrNotFound = fault.New(fault.NotFound, "holdings: not found")
 type Category struct {
 	models.DataCategory
 	Purposes []models.DataPurpose
+	// texts are the texts decoded per supported locale (see In).
+	texts map[string]Texts
 }
 
 // Summary is what the customer's overview shows for one category. Path
@@ -44,6 +45,13 @@ type Summary struct {
 type Store struct {
 	DB      *gorm.DB
 	Dialect models.Dialect
+	// Now and RefreshEvery pace the catalog's refresh (time.Now and
+	// DefaultRefreshEvery when unset); Logger reports failed refreshes.
+	Now          func() time.Time
+	RefreshEvery time.Duration
+	Logger       *slog.Logger
+
+	cat catalog
 }
 
 // Bounds on a list page.
@@ -59,61 +67,24 @@ func page(limit, offset int) (int, int) {
 	return min(limit, MaxPage), max(offset, 0)
 }
 
-// list is the count-then-page query every simple category shares.
-func list[T any](ctx context.Context, db *gorm.DB, userID int64, order string, limit, offset int) ([]T, int64, error) {
+// list is the count-then-page query every simple category shares; the
+// count is the category's tally, not a count of the customer's rows.
+func list[T any](ctx context.Context, db *gorm.DB, key string, userID int64, order string, limit, offset int) ([]T, int64, error) {
 	limit, offset = page(limit, offset)
 	db = db.WithContext(ctx)
-	var zero T
-	var total int64
-	if err := db.Model(&zero).Where("user_id = ?", userID).Count(&total).Error; err != nil {
+	total, err := tallied(db, userID, key)
+	if err != nil {
 		return nil, 0, err
 	}
+	if int64(offset) >= total {
+		return nil, total, nil
+	}
 	var rows []T
-	err := db.Where("user_id = ?", userID).Order(order).Limit(limit).Offset(offset).Find(&rows).Error
+	err = db.Where("user_id = ?", userID).Order(order).Limit(limit).Offset(offset).Find(&rows).Error
 	if err != nil {
 		return nil, 0, err
 	}
 	return rows, total, nil
-}
-
-// Categories lists every category in display order, purposes included.
-func (s *Store) Categories(ctx context.Context) ([]Category, error) {
-	var cats []models.DataCategory
-	if err := s.DB.WithContext(ctx).Order("sort, id").Find(&cats).Error; err != nil {
-		return nil, fmt.Errorf("holdings: categories: %w", err)
-	}
-	var purposes []models.DataPurpose
-	err := s.DB.WithContext(ctx).Order("category_id, sort, id").Find(&purposes).Error
-	if err != nil {
-		return nil, fmt.Errorf("holdings: purposes: %w", err)
-	}
-	byCat := make(map[int64][]models.DataPurpose, len(cats))
-	for _, p := range purposes {
-		byCat[p.CategoryID] = append(byCat[p.CategoryID], p)
-	}
-	out := make([]Category, len(cats))
-	for i, c := range cats {
-		out[i] = Category{DataCategory: c, Purposes: byCat[c.ID]}
-	}
-	return out, nil
-}
-
-// Category returns one category by its key.
-func (s *Store) Category(ctx context.Context, key string) (Category, error) {
-	var c models.DataCategory
-	err := s.DB.WithContext(ctx).Where("key = ?", key).Take(&c).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return Category{}, ErrNotFound
-	}
-	if err != nil {
-		return Category{}, fmt.Errorf("holdings: category: %w", err)
-	}
-	var purposes []models.DataPurpose
-	err = s.DB.WithContext(ctx).Where("category_id = ?", c.ID).Order("sort, id").Find(&purposes).Error
-	if err != nil {
-		return Category{}, fmt.Errorf("holdings: purposes: %w", err)
-	}
-	return Category{DataCategory: c, Purposes: purposes}, nil
 }
 
 // Localized picks the locale's text from a JSON object keyed by language

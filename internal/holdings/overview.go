@@ -100,3 +100,45 @@ func parseDBTime(s string) (time.Time, error) {
 	}
 	return time.Time{}, fmt.Errorf("unrecognised time %q", s)
 }
+
+// dbTime scans a time column read by hand: a time from PostgreSQL and
+// from SQLite's declared DATETIME columns, text where SQLite loses the
+// declaration (through a CTE or an aggregate), or NULL.
+type dbTime struct {
+	Time  time.Time
+	Valid bool
+}
+
+func (t *dbTime) Scan(v any) error {
+	switch v := v.(type) {
+	case nil:
+		*t = dbTime{}
+		return nil
+	case time.Time:
+		*t = dbTime{Time: v.UTC(), Valid: true}
+		return nil
+	case string:
+		return t.parse(v)
+	case []byte:
+		return t.parse(string(v))
+	}
+	return fmt.Errorf("holdings: cannot scan %T as a time", v)
+}
+
+func (t *dbTime) parse(s string) error {
+	parsed, err := parseDBTime(s)
+	if err != nil {
+		return err
+	}
+	*t = dbTime{Time: parsed, Valid: true}
+	return nil
+}
+
+// ptr is the time for a nullable column.
+func (t dbTime) ptr() *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	v := t.Time
+	return &v
+}

@@ -2,7 +2,6 @@ package holdings
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -19,25 +18,23 @@ import (
 // acknowledgement if they have not acknowledged that version. With no
 // published policy both are nil.
 func (s *Store) CurrentPolicy(ctx context.Context, userID int64) (*models.PolicyVersion, *models.PolicyAck, error) {
-	db := s.DB.WithContext(ctx)
-	var v models.PolicyVersion
-	err := db.Where("published_at <= ?", time.Now().UTC()).
-		Order("published_at DESC, id DESC").Take(&v).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	snap, err := s.snapshot(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	v := snap.policyAt(s.now())
+	if v == nil {
 		return nil, nil, nil
 	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("holdings: current policy: %w", err)
-	}
 	var ack models.PolicyAck
-	err = db.Where("user_id = ? AND policy_version_id = ?", userID, v.ID).Take(&ack).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return &v, nil, nil
-	}
+	err = s.DB.WithContext(ctx).Where("user_id = ? AND policy_version_id = ?", userID, v.ID).Limit(1).Find(&ack).Error
 	if err != nil {
 		return nil, nil, fmt.Errorf("holdings: policy ack: %w", err)
 	}
-	return &v, &ack, nil
+	if ack.UserID == 0 {
+		return v, nil, nil
+	}
+	return v, &ack, nil
 }
 
 // Acknowledge records that the customer read a published policy version,
