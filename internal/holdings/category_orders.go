@@ -31,7 +31,7 @@ type OrderWithItems struct {
 }
 
 // Orders returns one page of the customer's orders, newest first, with
-// their items, and the customer's total number of orders. It costs two
+// their items (an order's CreatedAt and UpdatedAt are left zero), and the customer's total number of orders. It costs two
 // queries whatever the customer holds: the tally, and the page of orders
 // joined with their items. Rows are scanned by hand: this is the busiest
 // list of the portal, and reflection was a large part of its cost.
@@ -49,16 +49,16 @@ func (s *Store) Orders(ctx context.Context, userID int64, limit, offset int) ([]
 	defer rows.Close()
 	out := make([]OrderWithItems, 0, limit)
 	for rows.Next() {
-		var o models.Order
-		var placed, paid, created, updated dbTime
+		o := models.Order{UserID: userID}
+		var placed, paid dbTime
 		var itemID, quantity, unitPrice sql.NullInt64
 		var description sql.NullString
-		if err := rows.Scan(&o.ID, &o.UserID, &o.Number, &placed, &o.Status, &o.DeliveryStatus, &o.TotalCents, &o.Currency,
-			&paid, &created, &updated, &itemID, &description, &quantity, &unitPrice); err != nil {
+		if err := rows.Scan(&o.ID, &o.Number, &placed, &o.Status, &o.DeliveryStatus, &o.TotalCents, &o.Currency,
+			&paid, &itemID, &description, &quantity, &unitPrice); err != nil {
 			return nil, 0, fmt.Errorf("holdings: orders: %w", err)
 		}
 		if n := len(out); n == 0 || out[n-1].ID != o.ID {
-			o.PlacedAt, o.PaidAt, o.CreatedAt, o.UpdatedAt = placed.Time, paid.ptr(), created.Time, updated.Time
+			o.PlacedAt, o.PaidAt = placed.Time, paid.ptr()
 			out = append(out, OrderWithItems{Order: o})
 		}
 		if itemID.Valid {
@@ -74,11 +74,14 @@ func (s *Store) Orders(ctx context.Context, userID int64, limit, offset int) ([]
 }
 
 // ordersPageSQL is one page of orders (through the (user_id, placed_at)
-// index) with each order's items, in page order then item order.
+// index) with each order's items, in page order then item order. It
+// reads what a customer is shown of an order, not the bookkeeping
+// columns (created_at, updated_at): every column of every joined row is
+// a driver call, and SQLite's times are parsed from text.
 const ordersPageSQL = `WITH page AS (
-	SELECT id, user_id, number, placed_at, status, delivery_status, total_cents, currency, paid_at, created_at, updated_at
+	SELECT id, number, placed_at, status, delivery_status, total_cents, currency, paid_at
 	FROM orders WHERE user_id = ? ORDER BY placed_at DESC, id DESC LIMIT ? OFFSET ?)
-SELECT page.id, page.user_id, page.number, page.placed_at, page.status, page.delivery_status, page.total_cents, page.currency,
-	page.paid_at, page.created_at, page.updated_at, i.id, i.description, i.quantity, i.unit_price_cents
+SELECT page.id, page.number, page.placed_at, page.status, page.delivery_status, page.total_cents, page.currency,
+	page.paid_at, i.id, i.description, i.quantity, i.unit_price_cents
 FROM page LEFT JOIN order_items i ON i.order_id = page.id
 ORDER BY page.placed_at DESC, page.id DESC, i.id`
