@@ -113,7 +113,7 @@ func testForcedSetUp(t *testing.T, p *portal) {
 				}
 			}
 
-			_, codes := enrolTOTP(t, p, c)
+			_, codes, _ := enrolTOTP(t, p, c)
 			if len(codes) != 10 {
 				t.Fatalf("%d recovery codes", len(codes))
 			}

@@ -21,9 +21,9 @@ var (
 	sixDigits  = regexp.MustCompile(`\b\d{6}\b`)
 )
 
-// enrolTOTP walks the customer through set-up and returns the secret and
-// the recovery codes the page showed.
-func enrolTOTP(t *testing.T, p *portal, c *http.Client) (string, []string) {
+// enrolTOTP walks the customer through set-up and returns the secret, the
+// recovery codes the page showed and the code that confirmed the set-up.
+func enrolTOTP(t *testing.T, p *portal, c *http.Client) (string, []string, string) {
 	t.Helper()
 	if res := p.post(t, c, "/security/2fa/start", nil); res.StatusCode != see || res.Header.Get("Location") != "/security/2fa/setup" {
 		t.Fatalf("start: %d %q", res.StatusCode, res.Header.Get("Location"))
@@ -37,7 +37,8 @@ func enrolTOTP(t *testing.T, p *portal, c *http.Client) (string, []string) {
 		t.Fatal("set-up page shows no QR code")
 	}
 	secret := strings.ReplaceAll(m[1], " ", "")
-	res, body := p.postBody(t, c, "/security/2fa/setup", url.Values{"code": {totpCode(t, secret, time.Now())}}, nil)
+	used := totpCode(t, secret, time.Now())
+	res, body := p.postBody(t, c, "/security/2fa/setup", url.Values{"code": {used}}, nil)
 	if res.StatusCode != ok {
 		t.Fatalf("confirm TOTP: %d", res.StatusCode)
 	}
@@ -45,7 +46,7 @@ func enrolTOTP(t *testing.T, p *portal, c *http.Client) (string, []string) {
 	if len(codes) != 10 {
 		t.Fatalf("want 10 recovery codes shown, got %d: %v", len(codes), codes)
 	}
-	return secret, codes
+	return secret, codes, used
 }
 
 func uniq(in []string) []string {
@@ -81,12 +82,13 @@ func passwordStep(t *testing.T, p *portal, role string) *http.Client {
 func TestTOTPReplayAndRecoveryCodes(t *testing.T) {
 	eachDB(t, func(t *testing.T, p *portal) {
 		c := p.signedIn(t, "customer")
-		secret, codes := enrolTOTP(t, p, c)
+		secret, codes, used := enrolTOTP(t, p, c)
 		p.post(t, c, "/signout", nil)
 
-		// The code used to enrol cannot be used again (same time step).
+		// The code used to enrol cannot be used again (its time step is
+		// spent, even if the clock has moved on to the next one since).
 		c = passwordStep(t, p, "customer")
-		res, body := p.postBody(t, c, "/signin/2fa", url.Values{"code": {totpCode(t, secret, time.Now())}}, nil)
+		res, body := p.postBody(t, c, "/signin/2fa", url.Values{"code": {used}}, nil)
 		if res.StatusCode != invalid || !strings.Contains(body, `aria-invalid="true"`) {
 			t.Fatalf("replayed TOTP code accepted: %d", res.StatusCode)
 		}
