@@ -1,13 +1,13 @@
 package password
 
 import (
+	_ "embed"
 	"errors"
 	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/ccojocar/zxcvbn-go/frequency"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -29,7 +29,8 @@ var (
 	ErrContext  = errors.New("password: based on the account's own details")
 )
 
-// commonLists are the zxcvbn-go frequency lists that make up the blocklist.
+// The blocklist is made of zxcvbn-go frequency lists (commonLists in the
+// test that builds it).
 // "Passwords" alone holds 7,141 entries, short of the 10,000 we require, so
 // it is joined by "English" (dictionary words, which NIST names as a
 // blocklist source) and the male and female first names (a favourite base
@@ -39,7 +40,16 @@ var (
 // hard to explain as "common", and the user's own name is caught by the
 // context rule instead. Only entries of 8 or more characters can ever
 // decide anything, since shorter passwords fail ErrTooShort first.
-var commonLists = []string{"Passwords", "English", "MaleNames", "FemaleNames"}
+//
+// The portal embeds the result (common.txt, folded, sorted, one per line)
+// rather than importing zxcvbn-go: its package decodes all five lists at
+// start-up, 10 MB of allocations and as many resident pages of the binary,
+// a quarter of an idle instance's memory. TestCommonListMatchesZxcvbn
+// rebuilds the list from zxcvbn-go and fails when common.txt differs
+// (`go test ./internal/password -run CommonList -update` rewrites it).
+
+//go:embed common.txt
+var commonText string
 
 var (
 	commonOnce sync.Once
@@ -48,15 +58,9 @@ var (
 
 func commonSet() map[string]struct{} {
 	commonOnce.Do(func() {
-		n := 0
-		for _, name := range commonLists {
-			n += len(frequency.Lists[name].List)
-		}
-		common = make(map[string]struct{}, n)
-		for _, name := range commonLists {
-			for _, w := range frequency.Lists[name].List {
-				common[fold(w)] = struct{}{}
-			}
+		common = make(map[string]struct{}, strings.Count(commonText, "\n"))
+		for w := range strings.Lines(commonText) {
+			common[strings.TrimSuffix(w, "\n")] = struct{}{}
 		}
 	})
 	return common
