@@ -2,8 +2,8 @@ package views
 
 import (
 	"context"
-	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -290,13 +290,31 @@ func FormatDate(locale, ymd string) string {
 	if err != nil {
 		return ymd
 	}
+	// Appended by hand, not fmt.Sprintf, which boxes every argument.
+	var buf [32]byte
+	b := buf[:0]
 	switch locale {
 	case "fr":
-		return fmt.Sprintf("%s %s %d", i18n.DayFR(t.Day()), monthsFR[t.Month()-1], t.Year())
+		b = append(b, i18n.DayFR(t.Day())...)
+		b = append(b, ' ')
+		b = append(b, monthsFR[t.Month()-1]...)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, int64(t.Year()), 10)
 	case "zh-CN":
-		return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
+		b = strconv.AppendInt(b, int64(t.Year()), 10)
+		b = append(b, "年"...)
+		b = strconv.AppendInt(b, int64(t.Month()), 10)
+		b = append(b, "月"...)
+		b = strconv.AppendInt(b, int64(t.Day()), 10)
+		b = append(b, "日"...)
+	default:
+		b = strconv.AppendInt(b, int64(t.Day()), 10)
+		b = append(b, ' ')
+		b = append(b, monthsEN[t.Month()-1]...)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, int64(t.Year()), 10)
 	}
-	return fmt.Sprintf("%d %s %d", t.Day(), monthsEN[t.Month()-1], t.Year())
+	return string(b)
 }
 
 // addressLines is an address as it would be written on an envelope.

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/photolab/privacyportal/internal/i18n"
 	"golang.org/x/text/currency"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
@@ -20,8 +21,31 @@ var currencySymbols = map[string]string{
 	"CNY": "¥",
 }
 
+// printers holds a number printer per supported language, built once: a
+// data page formats dozens of amounts, and building a printer (it sets up
+// the language's decimal and scientific formats) cost more than printing.
+// A Printer is only read once built (each Sprintf works on its own copy),
+// so one serves every request.
+var printers = func() map[string]*message.Printer {
+	m := make(map[string]*message.Printer, len(i18n.Supported))
+	for _, l := range i18n.Supported {
+		m[l.Code] = newPrinter(l.Code)
+	}
+	return m
+}()
+
 // printerFor is the number printer of a locale, English when unknown.
 func printerFor(locale string) *message.Printer {
+	if p, ok := printers[locale]; ok {
+		return p
+	}
+	return newPrinter(locale)
+}
+
+// newPrinter builds the printer of a locale. An unsupported locale is rare
+// (views are given the request's, always supported) and any string may be
+// passed, so it is built on each call rather than kept.
+func newPrinter(locale string) *message.Printer {
 	tag, err := language.Parse(locale)
 	if err != nil {
 		tag = language.English

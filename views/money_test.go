@@ -2,9 +2,13 @@ package views
 
 import (
 	"context"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/photolab/privacyportal/internal/i18n"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
 
 func TestFormatMoney(t *testing.T) {
@@ -139,6 +143,49 @@ func TestCountryChoices(t *testing.T) {
 	for i, c := range got {
 		if c.Value != want[i] {
 			t.Errorf("%d: %s, want %s (%v)", i, c.Value, want[i], got)
+		}
+	}
+}
+
+// The printers kept per language must print what a printer built for the
+// call prints, for the formats the views use.
+func TestCachedPrintersPrintAsFreshOnes(t *testing.T) {
+	values := []float64{0, 0.05, 1, 12.5, 999.95, 1000, 1234.5678, 123456789.01, -1999.99, 5.3e9}
+	for _, l := range i18n.Supported {
+		cached, fresh := printerFor(l.Code), message.NewPrinter(language.MustParse(l.Code))
+		if cached != printerFor(l.Code) {
+			t.Errorf("%s: a new printer on each call", l.Code)
+		}
+		for _, v := range values {
+			for _, scale := range []int{0, 1, 2, 3} {
+				if got, want := cached.Sprintf("%.*f", scale, v), fresh.Sprintf("%.*f", scale, v); got != want {
+					t.Errorf("%s %.*f: cached %q, fresh %q", l.Code, scale, v, got, want)
+				}
+			}
+			if got, want := cached.Sprintf("%d", int64(v)), fresh.Sprintf("%d", int64(v)); got != want {
+				t.Errorf("%s %d: cached %q, fresh %q", l.Code, int64(v), got, want)
+			}
+		}
+	}
+}
+
+// FormatDate builds its text by hand; it must say what the plain
+// fmt.Sprintf of each language's pattern says, on every day of two years.
+func TestFormatDateIsItsPattern(t *testing.T) {
+	pattern := func(locale string, d time.Time) string {
+		switch locale {
+		case "fr":
+			return fmt.Sprintf("%s %s %d", i18n.DayFR(d.Day()), monthsFR[d.Month()-1], d.Year())
+		case "zh-CN":
+			return fmt.Sprintf("%d年%d月%d日", d.Year(), int(d.Month()), d.Day())
+		}
+		return fmt.Sprintf("%d %s %d", d.Day(), monthsEN[d.Month()-1], d.Year())
+	}
+	for d := time.Date(1999, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() < 2001; d = d.AddDate(0, 0, 1) {
+		for _, locale := range []string{"en", "fr", "zh-CN", "xx"} {
+			if got, want := FormatDate(locale, d.Format(time.DateOnly)), pattern(locale, d); got != want {
+				t.Fatalf("%s %s: %q, want %q", locale, d.Format(time.DateOnly), got, want)
+			}
 		}
 	}
 }
