@@ -48,7 +48,7 @@ func TestAccessLogNamesTheRoute(t *testing.T) {
 		{"GET", "/t/items/7", false, "GET /t/items/{id}", 200},
 		{"POST", "/t/items/7", false, "POST /t/items/{id}", 200},
 		{"GET", "/t/items/7", true, "GET /t/items/{id}", 429}, // refused before routing
-		{"PUT", "/t/items/7", false, "unmatched", 404}, // the catch-all, as on the server
+		{"PUT", "/t/items/7", false, "unmatched", 404},        // the catch-all, as on the server
 		{"GET", "/t/nothing", false, "unmatched", 404},
 		{"GET", "/t/dir", false, "GET /t/dir/", 307}, // the mux's redirect to the slash
 		{"GET", "/t/dir/x", false, "GET /t/dir/", 200},
