@@ -114,7 +114,12 @@ func (c *texts) localize(id string, args []any) string {
 	if len(args) > 0 {
 		data := make(map[string]any, len(args)/2)
 		for i := 0; i+1 < len(args); i += 2 {
-			data[fmt.Sprint(args[i])] = args[i+1]
+			// Names are strings in every call; fmt.Sprint would copy each.
+			name, ok := args[i].(string)
+			if !ok {
+				name = fmt.Sprint(args[i])
+			}
+			data[name] = args[i+1]
 		}
 		cfg.TemplateData = data
 		if n, ok := data["Count"]; ok {
