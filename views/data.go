@@ -236,14 +236,33 @@ func countryName(locale, code string) string {
 	if err != nil {
 		return code
 	}
+	namer, ok := regionNamers[locale]
+	if !ok {
+		namer = newRegionNamer(locale)
+	}
+	if name := namer.Name(region); name != "" {
+		return name
+	}
+	return code
+}
+
+// regionNamers names regions in each supported language; finding a
+// language's names (parsing and matching its tag) cost more than the
+// look-up, once per address shown.
+var regionNamers = func() map[string]display.Namer {
+	m := make(map[string]display.Namer, len(i18n.Supported))
+	for _, l := range i18n.Supported {
+		m[l.Code] = newRegionNamer(l.Code)
+	}
+	return m
+}()
+
+func newRegionNamer(locale string) display.Namer {
 	tag, err := language.Parse(locale)
 	if err != nil {
 		tag = language.English
 	}
-	if name := display.Regions(tag).Name(region); name != "" {
-		return name
-	}
-	return code
+	return display.Regions(tag)
 }
 
 // languageName names a supported language in itself, as the switcher does.

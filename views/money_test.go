@@ -8,6 +8,7 @@ import (
 
 	"github.com/photolab/privacyportal/internal/i18n"
 	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 	"golang.org/x/text/message"
 )
 
@@ -185,6 +186,27 @@ func TestFormatDateIsItsPattern(t *testing.T) {
 		for _, locale := range []string{"en", "fr", "zh-CN", "xx"} {
 			if got, want := FormatDate(locale, d.Format(time.DateOnly)), pattern(locale, d); got != want {
 				t.Fatalf("%s %s: %q, want %q", locale, d.Format(time.DateOnly), got, want)
+			}
+		}
+	}
+}
+
+// The region names kept per language are the ones a fresh look-up finds.
+func TestCountryNamesAsFreshLookUps(t *testing.T) {
+	for _, l := range append(i18n.Supported, i18n.Lang{Code: "xx"}) {
+		for _, code := range []string{"FR", "DE", "BE", "CH", "CN", "TW", "HK", "US", "GB", "XK", "ZZ", "nope"} {
+			want := code
+			if region, err := language.ParseRegion(code); err == nil {
+				tag, err := language.Parse(l.Code)
+				if err != nil {
+					tag = language.English
+				}
+				if name := display.Regions(tag).Name(region); name != "" {
+					want = name
+				}
+			}
+			if got := countryName(l.Code, code); got != want {
+				t.Errorf("%s %s: %q, want %q", l.Code, code, got, want)
 			}
 		}
 	}
