@@ -3,6 +3,8 @@ package views
 import (
 	"context"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -209,5 +211,44 @@ func TestCountryNamesAsFreshLookUps(t *testing.T) {
 				t.Errorf("%s %s: %q, want %q", l.Code, code, got, want)
 			}
 		}
+	}
+}
+
+// Amounts are written without the printer's Sprintf; they must read as it
+// writes them, for every amount up to 120.00 and a spread of larger ones,
+// in every scale a currency has.
+func TestDecimalsPrintAsThePrinter(t *testing.T) {
+	amounts := []int64{999_999_999_999_999, 100_000_000_000_000}
+	for u := int64(1); u < 1e15; u *= 10 {
+		amounts = append(amounts, u-1, u, u+1, 2*u-1)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 10000 {
+		amounts = append(amounts, r.Int64N(int64(math.Pow10(3+r.IntN(12)))))
+	}
+	for u := range int64(12000) {
+		amounts = append(amounts, u)
+	}
+	for _, l := range i18n.Supported {
+		d, p := decimalsOf(l.Code), message.NewPrinter(language.MustParse(l.Code))
+		if !d.ok {
+			t.Errorf("%s: the printer's separators were not recognised (%q)", l.Code, p.Sprintf("%.1f", 1234567.5))
+			continue
+		}
+		for _, scale := range []int{0, 2, 3} {
+			for _, u := range amounts {
+				got, ok := d.format(u, scale)
+				want := p.Sprintf("%.*f", scale, float64(u)/math.Pow10(scale))
+				if !ok || got != want {
+					t.Fatalf("%s %d at scale %d: %q (%v), printer %q", l.Code, u, scale, got, ok, want)
+				}
+			}
+		}
+	}
+	if _, ok := decimalsOf("xx").format(1250, 2); ok {
+		t.Error("an unknown locale's amounts must go through its printer")
+	}
+	if _, ok := decimalsOf("en").format(1e15, 2); ok {
+		t.Error("amounts beyond what a float64 holds to the cent must go through the printer")
 	}
 }
