@@ -2,8 +2,8 @@ package views
 
 import (
 	"context"
-	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -236,14 +236,33 @@ func countryName(locale, code string) string {
 	if err != nil {
 		return code
 	}
+	namer, ok := regionNamers[locale]
+	if !ok {
+		namer = newRegionNamer(locale)
+	}
+	if name := namer.Name(region); name != "" {
+		return name
+	}
+	return code
+}
+
+// regionNamers names regions in each supported language; finding a
+// language's names (parsing and matching its tag) cost more than the
+// look-up, once per address shown.
+var regionNamers = func() map[string]display.Namer {
+	m := make(map[string]display.Namer, len(i18n.Supported))
+	for _, l := range i18n.Supported {
+		m[l.Code] = newRegionNamer(l.Code)
+	}
+	return m
+}()
+
+func newRegionNamer(locale string) display.Namer {
 	tag, err := language.Parse(locale)
 	if err != nil {
 		tag = language.English
 	}
-	if name := display.Regions(tag).Name(region); name != "" {
-		return name
-	}
-	return code
+	return display.Regions(tag)
 }
 
 // languageName names a supported language in itself, as the switcher does.
@@ -290,13 +309,31 @@ func FormatDate(locale, ymd string) string {
 	if err != nil {
 		return ymd
 	}
+	// Appended by hand, not fmt.Sprintf, which boxes every argument.
+	var buf [32]byte
+	b := buf[:0]
 	switch locale {
 	case "fr":
-		return fmt.Sprintf("%s %s %d", i18n.DayFR(t.Day()), monthsFR[t.Month()-1], t.Year())
+		b = append(b, i18n.DayFR(t.Day())...)
+		b = append(b, ' ')
+		b = append(b, monthsFR[t.Month()-1]...)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, int64(t.Year()), 10)
 	case "zh-CN":
-		return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
+		b = strconv.AppendInt(b, int64(t.Year()), 10)
+		b = append(b, "年"...)
+		b = strconv.AppendInt(b, int64(t.Month()), 10)
+		b = append(b, "月"...)
+		b = strconv.AppendInt(b, int64(t.Day()), 10)
+		b = append(b, "日"...)
+	default:
+		b = strconv.AppendInt(b, int64(t.Day()), 10)
+		b = append(b, ' ')
+		b = append(b, monthsEN[t.Month()-1]...)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, int64(t.Year()), 10)
 	}
-	return fmt.Sprintf("%d %s %d", t.Day(), monthsEN[t.Month()-1], t.Year())
+	return string(b)
 }
 
 // addressLines is an address as it would be written on an envelope.

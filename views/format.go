@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/photolab/privacyportal/internal/i18n"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 )
 
 // Month abbreviations (for dates without a time: FormatDate) are spelled
@@ -51,11 +49,7 @@ func isoTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // FormatNumber groups digits as locale does ("12,345", "12 345").
 func FormatNumber(locale string, n int64) string {
-	tag, err := language.Parse(locale)
-	if err != nil {
-		tag = language.English
-	}
-	return message.NewPrinter(tag).Sprintf("%d", n)
+	return printerFor(locale).Sprintf("%d", n)
 }
 
 // totalPages is at least 1, so "page 1 of 1" reads right for an empty list.

@@ -24,23 +24,50 @@ type ctxKey int
 
 const requestIDKey ctxKey = iota
 
+// requestInfo is what the middleware records about one request: its id,
+// and the route pattern the mux matched (set by routePattern), so the
+// access log need not route the request a second time. One allocation
+// holds both, and the header value too.
+type requestInfo struct {
+	id       string
+	pattern  string
+	idHeader [1]string
+}
+
 // requestID tags each request so its log lines can be found together.
 // An id from a trusted upstream is not accepted: it could be used to
 // forge log correlation.
 func requestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b := make([]byte, 8)
-		rand.Read(b)
-		id := hex.EncodeToString(b)
-		w.Header().Set("X-Request-Id", id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
+		var raw [8]byte
+		rand.Read(raw[:])
+		var id [16]byte
+		hex.Encode(id[:], raw[:])
+		info := &requestInfo{id: string(id[:])}
+		info.idHeader[0] = info.id
+		w.Header()["X-Request-Id"] = info.idHeader[:] // the key is canonical, as Set would make it
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey, info)))
 	})
 }
 
 // RequestID returns the request's id, for log lines.
 func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey).(string)
-	return id
+	if info, ok := ctx.Value(requestIDKey).(*requestInfo); ok {
+		return info.id
+	}
+	return ""
+}
+
+// routePattern serves the request with the mux and notes the pattern the
+// mux matched: the mux sets it on the request it routes, which is not the
+// one the outer middleware holds (loadSession passes on a copy).
+func routePattern(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r)
+		if info, ok := r.Context().Value(requestIDKey).(*requestInfo); ok {
+			info.pattern = r.Pattern
+		}
+	})
 }
 
 func recoverPanics(logger *slog.Logger, renderError func(http.ResponseWriter, *http.Request, int), next http.Handler) http.Handler {
@@ -64,17 +91,28 @@ func recoverPanics(logger *slog.Logger, renderError func(http.ResponseWriter, *h
 func securityHeaders(tls bool, next http.Handler) http.Handler {
 	const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 		"font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+	headers := [][2]string{
+		{"Content-Security-Policy", csp},
+		{"X-Content-Type-Options", "nosniff"},
+		{"Referrer-Policy", "same-origin"},
+		{"X-Frame-Options", "DENY"},
+		{"Cross-Origin-Opener-Policy", "same-origin"},
+		{"Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"},
+		{"Cache-Control", "no-store"},
+	}
+	if tls {
+		headers = append(headers, [2]string{"Strict-Transport-Security", "max-age=63072000; includeSubDomains"})
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// What Header.Set does (the names are canonical), with one
+		// allocation for all the values rather than one each. Each value
+		// slice is capped at its one element, so a later Add to a header
+		// copies it instead of writing into its neighbour.
 		hd := w.Header()
-		hd.Set("Content-Security-Policy", csp)
-		hd.Set("X-Content-Type-Options", "nosniff")
-		hd.Set("Referrer-Policy", "same-origin")
-		hd.Set("X-Frame-Options", "DENY")
-		hd.Set("Cross-Origin-Opener-Policy", "same-origin")
-		hd.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
-		hd.Set("Cache-Control", "no-store")
-		if tls {
-			hd.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		values := make([]string, len(headers))
+		for i, h := range headers {
+			values[i] = h[1]
+			hd[h[0]] = values[i : i+1 : i+1]
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -155,7 +193,17 @@ func instrument(mux *http.ServeMux, logger *slog.Logger, clientIP func(*http.Req
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
-		_, pattern := mux.Handler(r)
+		var pattern string
+		if info, ok := r.Context().Value(requestIDKey).(*requestInfo); ok {
+			pattern = info.pattern
+		}
+		if pattern == "" {
+			// Not routed: answered before the mux (rate limit, a refused
+			// cross-origin request), or the mux matched no pattern. Such
+			// requests are counted under the route they asked for, as the
+			// mux would match it.
+			_, pattern = mux.Handler(r)
+		}
 		if pattern == "" || pattern == "/" {
 			pattern = "unmatched"
 		}

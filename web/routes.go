@@ -42,7 +42,7 @@ func (s *Server) routes(limiter *ratelimit.Limiter, clientIP func(*http.Request)
 		h.RenderError(w, r, http.StatusForbidden)
 	})))
 
-	var handler http.Handler = mux
+	var handler http.Handler = routePattern(mux)
 	handler = s.loadSession(handler)
 	handler = cop.Handler(handler)
 	handler = rateLimit(limiter, clientIP, renderInLanguage(h.RenderError), handler)

@@ -8,9 +8,9 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/BurntSushi/toml"
-	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
 )
 
@@ -45,34 +45,68 @@ func LanguageName(code string) string {
 var catalogs embed.FS
 
 var (
-	bundle     *i18n.Bundle
-	matcher    language.Matcher
-	localizers = map[string]*i18n.Localizer{}
+	matcher language.Matcher
+	byCode  map[string]*texts
 )
 
 func init() {
-	bundle = i18n.NewBundle(language.English)
-	bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	codes := make([]string, 0, len(Supported))
 	tags := make([]language.Tag, 0, len(Supported))
 	for _, l := range Supported {
-		if _, err := bundle.LoadMessageFileFS(catalogs, "locales/"+l.Code+".toml"); err != nil {
-			panic(fmt.Sprintf("i18n: catalog %s: %v", l.Code, err))
-		}
+		codes = append(codes, l.Code)
 		tags = append(tags, language.MustParse(l.Code))
-		localizers[l.Code] = i18n.NewLocalizer(bundle, l.Code, Default)
+	}
+	var err error
+	if byCode, err = loadTexts(catalogs, "locales", Default, codes); err != nil {
+		panic("i18n: " + err.Error())
 	}
 	matcher = language.NewMatcher(tags)
 }
 
 // Valid reports whether code is one of the supported languages.
 func Valid(code string) bool {
-	_, ok := localizers[code]
+	_, ok := byCode[code]
 	return ok
+}
+
+// textsOf is a language's messages, the default language's for an
+// unsupported code.
+func textsOf(code string) *texts {
+	if c, ok := byCode[code]; ok {
+		return c
+	}
+	return byCode[Default]
 }
 
 // Match picks the supported language that best fits an Accept-Language
 // header (or any list of tags); it never fails, falling back to Default.
 func Match(acceptLanguage string) string {
+	if code, ok := matched.Load(acceptLanguage); ok {
+		return code.(string)
+	}
+	code := match(acceptLanguage)
+	// Browsers send few distinct headers, so the answers are kept; the
+	// header is the visitor's to choose, so only a bounded number of
+	// short ones.
+	if len(acceptLanguage) <= maxMatchedLen && matchedCount.Load() < maxMatched {
+		if _, loaded := matched.LoadOrStore(acceptLanguage, code); !loaded {
+			matchedCount.Add(1)
+		}
+	}
+	return code
+}
+
+const (
+	maxMatched    = 512
+	maxMatchedLen = 128
+)
+
+var (
+	matched      sync.Map // Accept-Language header → code
+	matchedCount atomic.Int64
+)
+
+func match(acceptLanguage string) string {
 	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
 	if err != nil || len(tags) == 0 {
 		return Default
@@ -88,18 +122,21 @@ type ctxKey struct{}
 
 // WithLocale returns a context whose texts are in the given language.
 func WithLocale(ctx context.Context, code string) context.Context {
-	if !Valid(code) {
-		code = Default
-	}
-	return context.WithValue(ctx, ctxKey{}, code)
+	// The language's own texts go in the context, not its code: a
+	// pointer costs no allocation to box, and T needs no map look-up.
+	return context.WithValue(ctx, ctxKey{}, textsOf(code))
 }
 
 // Locale is the language of the context, Default when none was set.
 func Locale(ctx context.Context) string {
-	if code, ok := ctx.Value(ctxKey{}).(string); ok {
-		return code
+	return textsIn(ctx).code
+}
+
+func textsIn(ctx context.Context) *texts {
+	if c, ok := ctx.Value(ctxKey{}).(*texts); ok {
+		return c
 	}
-	return Default
+	return byCode[Default]
 }
 
 // T translates message id into the context's language. Arguments come in
@@ -108,32 +145,13 @@ func Locale(ctx context.Context) string {
 // English and, failing that, shows its id so a gap is visible, not fatal;
 // TestCatalogsComplete keeps that from shipping.
 func T(ctx context.Context, id string, args ...any) string {
-	return Tl(Locale(ctx), id, args...)
+	return textsIn(ctx).translate(id, args)
 }
 
 // Tl translates id into the named language (for mails and jobs that have
 // no request context).
 func Tl(code, id string, args ...any) string {
-	loc, ok := localizers[code]
-	if !ok {
-		loc = localizers[Default]
-	}
-	cfg := &i18n.LocalizeConfig{MessageID: id}
-	if len(args) > 0 {
-		data := make(map[string]any, len(args)/2)
-		for i := 0; i+1 < len(args); i += 2 {
-			data[fmt.Sprint(args[i])] = args[i+1]
-		}
-		cfg.TemplateData = data
-		if n, ok := data["Count"]; ok {
-			cfg.PluralCount = n
-		}
-	}
-	s, err := loc.Localize(cfg)
-	if err != nil && s == "" {
-		return id
-	}
-	return s
+	return textsOf(code).translate(id, args)
 }
 
 // HTMLLang is the value for <html lang>.

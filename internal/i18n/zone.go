@@ -3,6 +3,7 @@ package i18n
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -107,14 +108,44 @@ func FormatDateTime(locale string, t time.Time, loc *time.Location) string {
 		loc = ShopZone()
 	}
 	t = t.In(loc)
-	clock := t.Format("15:04")
+	// Appended into one buffer rather than fmt.Sprintf: pages show dozens
+	// of times, and each Sprintf boxes every argument.
+	var buf [64]byte
+	b := buf[:0]
 	switch locale {
 	case "fr":
-		return fmt.Sprintf("%s %s %d à %s %s", DayFR(t.Day()), monthsFR[t.Month()-1], t.Year(), clock, ZoneLabel("fr", t))
+		b = appendDayFR(b, t.Day())
+		b = append(b, ' ')
+		b = append(b, monthsFR[t.Month()-1]...)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, int64(t.Year()), 10)
+		b = append(b, " à "...)
+		b = t.AppendFormat(b, "15:04")
+		b = append(b, ' ')
+		b = append(b, ZoneLabel("fr", t)...)
 	case "zh-CN":
-		return fmt.Sprintf("%d年%d月%d日 %s（%s）", t.Year(), int(t.Month()), t.Day(), clock, ZoneLabel("zh-CN", t))
+		b = strconv.AppendInt(b, int64(t.Year()), 10)
+		b = append(b, "年"...)
+		b = strconv.AppendInt(b, int64(t.Month()), 10)
+		b = append(b, "月"...)
+		b = strconv.AppendInt(b, int64(t.Day()), 10)
+		b = append(b, "日 "...)
+		b = t.AppendFormat(b, "15:04")
+		b = append(b, "（"...)
+		b = append(b, ZoneLabel("zh-CN", t)...)
+		b = append(b, "）"...)
+	default:
+		b = strconv.AppendInt(b, int64(t.Day()), 10)
+		b = append(b, ' ')
+		b = append(b, monthsEN[t.Month()-1]...)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, int64(t.Year()), 10)
+		b = append(b, ", "...)
+		b = t.AppendFormat(b, "15:04")
+		b = append(b, ' ')
+		b = append(b, ZoneLabel("en", t)...)
 	}
-	return fmt.Sprintf("%d %s %d, %s %s", t.Day(), monthsEN[t.Month()-1], t.Year(), clock, ZoneLabel("en", t))
+	return string(b)
 }
 
 // ZoneLabel names the zone t is in at that instant (so CET in winter and
@@ -180,5 +211,13 @@ func DayFR(day int) string {
 	if day == 1 {
 		return "1er"
 	}
-	return fmt.Sprint(day)
+	return strconv.Itoa(day)
+}
+
+// appendDayFR appends DayFR(day) to b.
+func appendDayFR(b []byte, day int) []byte {
+	if day == 1 {
+		return append(b, "1er"...)
+	}
+	return strconv.AppendInt(b, int64(day), 10)
 }

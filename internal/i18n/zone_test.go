@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -105,5 +106,32 @@ func TestLoadZone(t *testing.T) {
 	// "the shop's zone" to the formatters.
 	if LoadZone("UTC") == time.UTC {
 		t.Error("a chosen UTC must be a location of its own")
+	}
+}
+
+// FormatDateTime builds its text by hand; it must say what the plain
+// fmt.Sprintf of each language's pattern says, on every day of a year and
+// at every hour, in zones with names, offsets and half hours.
+func TestFormatDateTimeIsItsPattern(t *testing.T) {
+	t.Parallel()
+	pattern := func(locale string, at time.Time) string {
+		clock := at.Format("15:04")
+		switch locale {
+		case "fr":
+			return fmt.Sprintf("%s %s %d à %s %s", DayFR(at.Day()), monthsFR[at.Month()-1], at.Year(), clock, ZoneLabel("fr", at))
+		case "zh-CN":
+			return fmt.Sprintf("%d年%d月%d日 %s（%s）", at.Year(), int(at.Month()), at.Day(), clock, ZoneLabel("zh-CN", at))
+		}
+		return fmt.Sprintf("%d %s %d, %s %s", at.Day(), monthsEN[at.Month()-1], at.Year(), clock, ZoneLabel("en", at))
+	}
+	for _, zone := range []string{"UTC", "Europe/Paris", "Asia/Shanghai", "Asia/Kolkata", "America/Sao_Paulo"} {
+		loc := mustZone(t, zone)
+		for at := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC); at.Year() == 2027; at = at.Add(7 * time.Hour) {
+			for _, locale := range []string{"en", "fr", "zh-CN", "xx"} {
+				if got, want := FormatDateTime(locale, at, loc), pattern(locale, at.In(loc)); got != want {
+					t.Fatalf("%s %s %s: %q, want %q", locale, zone, at, got, want)
+				}
+			}
+		}
 	}
 }
