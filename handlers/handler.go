@@ -173,7 +173,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, c t
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	if err := c.Render(r.Context(), w); err != nil {
+	if err := c.Render(r.Context(), w); err != nil && !ClientGone(r) {
 		// Headers are gone; all that is left is to log.
 		h.Logger.ErrorContext(r.Context(), "render failed", "err", err)
 	}
@@ -202,7 +202,7 @@ func (h *Handler) RenderError(w http.ResponseWriter, r *http.Request, status int
 	p := h.page(r, title)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	if err := views.ErrorPage(p, status).Render(r.Context(), w); err != nil {
+	if err := views.ErrorPage(p, status).Render(r.Context(), w); err != nil && !ClientGone(r) {
 		h.Logger.ErrorContext(r.Context(), "render failed", "err", err)
 	}
 }
@@ -237,11 +237,28 @@ func StatusOf(k fault.Kind) int {
 	return http.StatusInternalServerError
 }
 
+// StatusClientClosedRequest is what the access log and metrics record for
+// a request whose client left before it was answered (nginx's 499), so a
+// hang-up is counted apart from the portal's own failures.
+const StatusClientClosedRequest = 499
+
+// ClientGone reports whether the request's client has left: net/http
+// cancels the request's context when the connection closes. Whatever fails
+// after that (a query cut short surfaces as "context canceled", or on
+// PostgreSQL as "driver: bad connection" or a pgconn error) is the
+// leaving's doing: nothing can reach the client, and it is no error of the
+// portal's. A deadline is not a hang-up: no middleware sets one today,
+// and one that did would be the portal's own time-out, worth logging.
+func ClientGone(r *http.Request) bool {
+	return errors.Is(r.Context().Err(), context.Canceled)
+}
+
 // fail renders the designed error page for err's kind. Only unexpected
 // errors are logged: a missing row or a refused action is the visitor's
-// doing, not the portal's. A throttle says when to come back.
+// doing, not the portal's. A throttle says when to come back. After the
+// client has left nothing is written or logged: the access log says 499.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, context.Canceled) {
+	if ClientGone(r) {
 		return
 	}
 	k := fault.KindOf(err)

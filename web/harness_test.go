@@ -31,6 +31,12 @@ type portal struct {
 // temp dir). extra settings override the defaults.
 func startPortal(t *testing.T, databaseURL string, extra map[string]string, opts ...Option) *portal {
 	t.Helper()
+	return startPortalLogging(t, databaseURL, extra, io.Discard, opts...)
+}
+
+// startPortalLogging is startPortal with the server's log written to logs.
+func startPortalLogging(t *testing.T, databaseURL string, extra map[string]string, logs io.Writer, opts ...Option) *portal {
+	t.Helper()
 	ts := httptest.NewUnstartedServer(nil)
 	env := map[string]string{
 		"PORTAL_DATA_DIR":          t.TempDir(),
@@ -48,7 +54,7 @@ func startPortal(t *testing.T, databaseURL string, extra map[string]string, opts
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), opts...)
+	s, err := New(cfg, slog.New(slog.NewTextHandler(logs, nil)), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/photolab/privacyportal/handlers"
 	"github.com/photolab/privacyportal/internal/ratelimit"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
@@ -209,6 +210,9 @@ func instrument(mux *http.ServeMux, logger *slog.Logger, clientIP func(*http.Req
 		}
 		if sw.status == 0 {
 			sw.status = http.StatusOK
+			if handlers.ClientGone(r) { // left before any answer
+				sw.status = handlers.StatusClientClosedRequest
+			}
 		}
 		d := time.Since(start)
 		code := strconv.Itoa(sw.status)

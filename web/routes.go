@@ -76,6 +76,9 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 			return
 		}
 		sess, err := s.sessions.Get(r, session.Name)
+		if err != nil && handlers.ClientGone(r) {
+			return // the hang-up cut the query; the access log says 499
+		}
 		if err != nil {
 			s.logger.ErrorContext(r.Context(), "session load failed", "err", err)
 			http.Error(w, "service unavailable", http.StatusServiceUnavailable)

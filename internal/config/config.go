@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"net"
 	"net/url"
 	"os"
@@ -47,6 +48,7 @@ type Config struct {
 	KeysDir          string
 	TOTPIssuer       string
 	TimeZone         *time.Location // the shop's zone, for times shown to people who chose none
+	MemoryLimit      int64          // soft limit for the Go runtime in bytes; 0 means none
 }
 
 // Setting describes one configuration variable.
@@ -84,6 +86,7 @@ var Settings = []Setting{
 	{"PORTAL_TOTP_ISSUER", "totp-issuer", "Privacy Portal", "the name authenticator apps show next to the account (e.g. your shop's name)", func(c *Config, v string) error { c.TOTPIssuer = v; return nil }},
 	{"PORTAL_TIMEZONE", "timezone", "UTC", "the shop's time zone (IANA name, e.g. Europe/Paris): times are shown in it unless the customer chose their own", setZone(func(c *Config) **time.Location { return &c.TimeZone })},
 	{"PORTAL_HASH_CONCURRENCY", "hash-concurrency", "4", "password hashes computed at once (each takes 19 MiB); more wait", setPositiveInt(func(c *Config) *int { return &c.HashConcurrency })},
+	{"PORTAL_MEMORY_LIMIT", "memory-limit", "128MiB", "soft memory limit of the Go runtime, written as GOMEMLIMIT is (256MiB, 1GiB, bytes; 0 for none): near it the collector runs sooner, so a sign-in flood's garbage does not pile up; GOMEMLIMIT, if set, wins", setSize(func(c *Config) *int64 { return &c.MemoryLimit })},
 }
 
 // Load reads the environment, then args (flags), and validates. An invalid
@@ -198,6 +201,32 @@ func setNonNegativeInt(field func(*Config) *int) func(*Config, string) error {
 			return fmt.Errorf("%q is not a whole number of 0 or more", v)
 		}
 		*field(c) = n
+		return nil
+	}
+}
+
+// sizeUnits are GOMEMLIMIT's suffixes, so one syntax serves both.
+var sizeUnits = []struct {
+	suffix string
+	shift  uint
+}{{"TiB", 40}, {"GiB", 30}, {"MiB", 20}, {"KiB", 10}, {"B", 0}}
+
+// setSize reads a byte count written as GOMEMLIMIT is: a whole number
+// with an optional B, KiB, MiB, GiB or TiB suffix.
+func setSize(field func(*Config) *int64) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		num, shift := v, uint(0)
+		for _, u := range sizeUnits {
+			if n, ok := strings.CutSuffix(v, u.suffix); ok {
+				num, shift = n, u.shift
+				break
+			}
+		}
+		n, err := strconv.ParseInt(num, 10, 64)
+		if err != nil || n < 0 || n > math.MaxInt64>>shift {
+			return fmt.Errorf("%q is not a size such as 160MiB, 1GiB or 0", v)
+		}
+		*field(c) = n << shift
 		return nil
 	}
 }

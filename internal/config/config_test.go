@@ -135,3 +135,39 @@ func TestTimeZone(t *testing.T) {
 		}
 	}
 }
+
+func TestMemoryLimit(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		value string
+		want  int64
+		ok    bool
+	}{
+		{"", 128 << 20, true}, // unset: the default
+		{"0", 0, true},        // no limit
+		{"256MiB", 256 << 20, true},
+		{"1GiB", 1 << 30, true},
+		{"512KiB", 512 << 10, true},
+		{"1048576", 1 << 20, true}, // plain bytes, as GOMEMLIMIT takes them
+		{"1048576B", 1 << 20, true},
+		{"1TiB", 1 << 40, true},
+		{"256MB", 0, false}, // decimal units would be a silent 5% off; GOMEMLIMIT refuses them too
+		{"256 MiB", 0, false},
+		{"-1MiB", 0, false},
+		{"1.5GiB", 0, false},
+		{"MiB", 0, false},
+		{"off", 0, false},
+		{"9000000TiB", 0, false}, // overflows int64
+	}
+	for _, c := range cases {
+		cfg, err := Load(nil, env(map[string]string{"PORTAL_MEMORY_LIMIT": c.value}))
+		switch {
+		case c.ok && err != nil:
+			t.Errorf("%q refused: %v", c.value, err)
+		case c.ok && cfg.MemoryLimit != c.want:
+			t.Errorf("%q = %d bytes, want %d", c.value, cfg.MemoryLimit, c.want)
+		case !c.ok && (err == nil || !strings.Contains(err.Error(), "PORTAL_MEMORY_LIMIT")):
+			t.Errorf("%q: error %v, want one naming PORTAL_MEMORY_LIMIT", c.value, err)
+		}
+	}
+}

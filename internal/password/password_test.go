@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/alexedwards/argon2id"
 )
@@ -283,5 +284,50 @@ func BenchmarkVerify(b *testing.B) {
 		if ok, err := h.Verify(ctx, "correct horse battery staple", encoded); !ok || err != nil {
 			b.Fatal(ok, err)
 		}
+	}
+}
+
+// TestQuietReturnsMemory: once the last hash leaves, the Hasher hands the
+// hashing memory back; while any hash holds a slot it does not.
+func TestQuietReturnsMemory(t *testing.T) {
+	if h := New(1); h.onQuiet == nil || h.quiet <= 0 {
+		t.Fatal("New's Hasher never returns its hashing memory")
+	}
+	h := newWithParams(2, cheap)
+	quieted := make(chan struct{}, 8)
+	h.onQuiet, h.quiet = func() { quieted <- struct{}{} }, 0
+
+	// A hash still running keeps the timer unarmed when another finishes.
+	waiting := make(chan struct{}, 8)
+	release, _ := holdSlots(t, h, 1, waiting) // one of the two slots stays taken
+	if _, err := h.Hash(context.Background(), "pw"); err != nil {
+		t.Fatal(err)
+	}
+	h.mu.Lock()
+	armed := h.timer != nil
+	h.mu.Unlock()
+	if armed {
+		t.Fatal("quiet timer armed while a hash still holds a slot")
+	}
+	for _, err := range release() {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	select {
+	case <-quieted:
+	case <-time.After(10 * time.Second): // a guard against hanging, not a measured time
+		t.Fatal("no memory returned after the last hash left")
+	}
+
+	// A timer firing while a hash has just begun does nothing.
+	h.mu.Lock()
+	h.active = 1
+	h.mu.Unlock()
+	h.quietened()
+	select {
+	case <-quieted:
+		t.Fatal("memory returned while a hash holds a slot")
+	default:
 	}
 }
