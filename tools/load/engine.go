@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -96,7 +99,11 @@ func runEngine(ctx context.Context, cfg config, engine string, bins binaries, w 
 		pr := pageResult{page: pg}
 		floorURL := floor.base + strings.ReplaceAll(pg.floorPath, "{heavy}", heavyID)
 		portalURL := portal.base + pg.portalPath
-		for round := range cfg.rounds {
+		// A page that is not what it should be (a sign-in form, an empty
+		// list) would be measured as fast as any other.
+		pr.err = errors.Join(probe(ctx, portalURL, firstLine(files[pg.who]), pg.portalWant),
+			probe(ctx, floorURL, "", pg.floorWant))
+		for round := 0; round < cfg.rounds && pr.err == nil; round++ {
 			fs, err := w.run(ctx, floorURL, "")
 			if err != nil {
 				pr.err = fmt.Errorf("floor, round %d: %w%s", round+1, err, floor.tail())
@@ -117,4 +124,40 @@ func runEngine(ctx context.Context, cfg config, engine string, bins binaries, w 
 		res.pages = append(res.pages, pr)
 	}
 	return res
+}
+
+// probe fetches url once and wants a 200 whose body holds want.
+func probe(ctx context.Context, url, cookie, want string) error {
+	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
+	if err != nil {
+		return err
+	}
+	if cookie != "" {
+		req.Header.Set("Cookie", cookie)
+	}
+	client := &http.Client{Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), want) {
+		return fmt.Errorf("GET %s: %d without %q: not the page to measure", req.URL.Path, resp.StatusCode, want)
+	}
+	return nil
+}
+
+// firstLine is the first cookie of a cookies file ("" for none).
+func firstLine(path string) string {
+	if path == "" {
+		return ""
+	}
+	b, _ := os.ReadFile(path)
+	line, _, _ := strings.Cut(string(b), "\n")
+	return line
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -348,5 +350,34 @@ func TestSmoke(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Logf("stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
+	}
+}
+
+func TestProbe(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/signin-redirect":
+			http.Redirect(w, r, "/signin", http.StatusSeeOther)
+		case r.Header.Get("Cookie") == "portal_session=ok":
+			w.Write([]byte("<td>LD1-2</td>"))
+		default:
+			w.Write([]byte("<form>sign in</form>"))
+		}
+	}))
+	defer srv.Close()
+	tests := []struct {
+		path, cookie string
+		ok           bool
+	}{
+		{"/orders", "portal_session=ok", true},
+		{"/orders", "", false},                           // 200, but the wrong page
+		{"/signin-redirect", "portal_session=ok", false}, // not followed: not a 200
+	}
+	for _, tt := range tests {
+		err := probe(context.Background(), srv.URL+tt.path, tt.cookie, "LD")
+		if (err == nil) != tt.ok {
+			t.Errorf("probe(%s, %q) = %v, want ok %v", tt.path, tt.cookie, err, tt.ok)
+		}
 	}
 }
