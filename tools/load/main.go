@@ -115,6 +115,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "load:", err)
 		return 2
 	}
+	if cfg.root == "" {
+		if cfg.root, err = moduleRoot(); err != nil {
+			fmt.Fprintln(stderr, "load:", err)
+			return 2
+		}
+	}
 	rep, err := measure(ctx, cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "load:", err)
@@ -126,7 +132,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(cfg.root, path)
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
+	err = os.MkdirAll(filepath.Dir(path), 0o755)
+	if err == nil {
 		err = os.WriteFile(path, []byte(table), 0o644)
 	}
 	if err != nil {
@@ -146,13 +153,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func measure(ctx context.Context, cfg config) (*report, error) {
 	if _, err := exec.LookPath("wrk"); err != nil {
 		return nil, errors.New("wrk not found (apt-get install wrk)")
-	}
-	if cfg.root == "" {
-		root, err := moduleRoot()
-		if err != nil {
-			return nil, err
-		}
-		cfg.root = root
 	}
 	tmp, err := os.MkdirTemp("", "portal-load-")
 	if err != nil {
