@@ -21,7 +21,7 @@ E2E_TIMEOUT ?= 6m
 CHROMIUM ?= $(firstword $(wildcard /usr/bin/chromium) $(shell command -v chromium chromium-browser 2>/dev/null))
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: run build generate check-generated lint test unit e2e bench clean
+.PHONY: run build generate check-generated lint test unit e2e bench load clean
 
 # RUN_ADDR=0.0.0.0:8080 make run opens the demo to the network on purpose.
 RUN_ADDR ?= 127.0.0.1:8080
@@ -84,6 +84,26 @@ $(AXE):
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# The portal against a fixed floor program under wrk, on a generated
+# database (tools/load; the README's Performance section). SQLite always,
+# PostgreSQL too when LOAD_POSTGRES_DSN (default: PORTAL_TEST_POSTGRES_DSN)
+# names a server: a scratch database is created on it and dropped. MISSes
+# do not fail it: it is a measurement.
+LOAD_CUSTOMERS ?= 100000
+LOAD_ORDERS ?= 1000000
+LOAD_HEAVY ?= 10000
+LOAD_TYPICAL ?= 200
+LOAD_DURATION ?= 5s
+LOAD_ROUNDS ?= 3
+LOAD_POSTGRES_DSN ?= $(PORTAL_TEST_POSTGRES_DSN)
+LOAD_REPORT ?= bin/load-report.md
+
+# @: the DSN may hold a password; the harness prints its command without it.
+load:
+	@$(GO) run ./tools/load -customers $(LOAD_CUSTOMERS) -orders $(LOAD_ORDERS) -heavy $(LOAD_HEAVY) \
+		-typical $(LOAD_TYPICAL) -duration $(LOAD_DURATION) -rounds $(LOAD_ROUNDS) \
+		-postgres '$(LOAD_POSTGRES_DSN)' -report $(LOAD_REPORT)
 
 clean:
 	rm -rf bin
