@@ -98,12 +98,14 @@ LOAD_DURATION ?= 5s
 LOAD_ROUNDS ?= 3
 LOAD_POSTGRES_DSN ?= $(PORTAL_TEST_POSTGRES_DSN)
 LOAD_REPORT ?= bin/load-report.md
+# LOAD_PROFILE=bin/profiles also writes a CPU profile of each page's last round.
+LOAD_PROFILE ?=
 
 # @: the DSN may hold a password; the harness prints its command without it.
 load:
 	@$(GO) run ./tools/load -customers $(LOAD_CUSTOMERS) -orders $(LOAD_ORDERS) -heavy $(LOAD_HEAVY) \
 		-typical $(LOAD_TYPICAL) -duration $(LOAD_DURATION) -rounds $(LOAD_ROUNDS) \
-		-postgres '$(LOAD_POSTGRES_DSN)' -report $(LOAD_REPORT)
+		-postgres '$(LOAD_POSTGRES_DSN)' -report $(LOAD_REPORT) -profile '$(LOAD_PROFILE)'
 
 clean:
 	rm -rf bin

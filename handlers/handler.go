@@ -5,6 +5,7 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -13,6 +14,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/a-h/templ"
 	"github.com/gorilla/sessions"
@@ -171,12 +173,42 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, c t
 		h.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	if err := c.Render(r.Context(), w); err != nil && !ClientGone(r) {
-		// Headers are gone; all that is left is to log.
+	h.write(w, r, status, c)
+}
+
+// pageBuffers hold pages while they render. A page is written in one
+// piece with its length: a handful of write calls fewer than rendering
+// through the connection's 4 KB buffer, no chunked encoding, and a page
+// that fails to render can still be answered with the error page.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledPage keeps a rare huge page's buffer out of the pool.
+const maxPooledPage = 1 << 20
+
+func (h *Handler) write(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= maxPooledPage {
+			pageBuffers.Put(buf)
+		}
+	}()
+	if err := c.Render(r.Context(), buf); err != nil {
+		if ClientGone(r) {
+			return
+		}
 		h.Logger.ErrorContext(r.Context(), "render failed", "err", err)
+		if status != http.StatusInternalServerError {
+			h.RenderError(w, r, http.StatusInternalServerError)
+		} else {
+			http.Error(w, "internal server error", http.StatusInternalServerError)
+		}
+		return
 	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
 }
 
 func (h *Handler) saveSession(w http.ResponseWriter, r *http.Request) error {
@@ -199,12 +231,7 @@ func (h *Handler) redirect(w http.ResponseWriter, r *http.Request, to string) {
 // RenderError renders the designed error page for status.
 func (h *Handler) RenderError(w http.ResponseWriter, r *http.Request, status int) {
 	title := i18n.T(r.Context(), "error.title."+statusKey(status))
-	p := h.page(r, title)
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	if err := views.ErrorPage(p, status).Render(r.Context(), w); err != nil && !ClientGone(r) {
-		h.Logger.ErrorContext(r.Context(), "render failed", "err", err)
-	}
+	h.write(w, r, status, views.ErrorPage(h.page(r, title), status))
 }
 
 func statusKey(status int) string {

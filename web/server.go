@@ -215,6 +215,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	defer stopSettings()
 	go s.settings.Run(settingsCtx)
 	go s.holdings.Run(settingsCtx)
+	go s.servePprof(settingsCtx)
 	go s.reloadKeys(settingsCtx, keyReloadEvery)
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	jobsDone := make(chan struct{})

@@ -49,6 +49,7 @@ type Config struct {
 	TOTPIssuer       string
 	TimeZone         *time.Location // the shop's zone, for times shown to people who chose none
 	MemoryLimit      int64          // soft limit for the Go runtime in bytes; 0 means none
+	PprofAddr        string         // where net/http/pprof listens; empty means nowhere
 }
 
 // Setting describes one configuration variable.
@@ -86,6 +87,7 @@ var Settings = []Setting{
 	{"PORTAL_TOTP_ISSUER", "totp-issuer", "Privacy Portal", "the name authenticator apps show next to the account (e.g. your shop's name)", func(c *Config, v string) error { c.TOTPIssuer = v; return nil }},
 	{"PORTAL_TIMEZONE", "timezone", "UTC", "the shop's time zone (IANA name, e.g. Europe/Paris): times are shown in it unless the customer chose their own", setZone(func(c *Config) **time.Location { return &c.TimeZone })},
 	{"PORTAL_HASH_CONCURRENCY", "hash-concurrency", "4", "password hashes computed at once (each takes 19 MiB); more wait", setPositiveInt(func(c *Config) *int { return &c.HashConcurrency })},
+	{"PORTAL_PPROF_ADDR", "pprof-addr", "", "if set (e.g. 127.0.0.1:6060), Go's profiler (net/http/pprof) listens there, apart from the portal; for measuring, never on a public interface", setOptionalAddr(func(c *Config) *string { return &c.PprofAddr })},
 	{"PORTAL_MEMORY_LIMIT", "memory-limit", "128MiB", "soft memory limit of the Go runtime, written as GOMEMLIMIT is (256MiB, 1GiB, bytes; 0 for none): near it the collector runs sooner, so a sign-in flood's garbage does not pile up; GOMEMLIMIT, if set, wins", setSize(func(c *Config) *int64 { return &c.MemoryLimit })},
 }
 
@@ -269,6 +271,17 @@ func setAddr(field func(*Config) *string) func(*Config, string) error {
 		}
 		*field(c) = v
 		return nil
+	}
+}
+
+// setOptionalAddr is setAddr where empty means "not at all".
+func setOptionalAddr(field func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		if v == "" {
+			*field(c) = ""
+			return nil
+		}
+		return setAddr(field)(c, v)
 	}
 }
 

@@ -44,7 +44,15 @@ func runEngine(ctx context.Context, cfg config, engine string, bins binaries, w 
 	if err != nil {
 		return fail(err)
 	}
-	env := portalEnv(dataDir, dbURL, cfg, "PORTAL_BASE_URL=http://"+addr)
+	extra := []string{"PORTAL_BASE_URL=http://" + addr}
+	var pprofAddr string
+	if cfg.profile != "" {
+		if pprofAddr, err = freeAddr(); err != nil {
+			return fail(err)
+		}
+		extra = append(extra, "PORTAL_PPROF_ADDR="+pprofAddr)
+	}
+	env := portalEnv(dataDir, dbURL, cfg, extra...)
 	portal, startup, err := start("portal", bins.portal, []string{"serve", "--addr", addr}, env, addr, "/healthz", filepath.Join(dir, "portal.log"))
 	if err != nil {
 		return fail(err)
@@ -109,7 +117,17 @@ func runEngine(ctx context.Context, cfg config, engine string, bins binaries, w 
 				pr.err = fmt.Errorf("floor, round %d: %w%s", round+1, err, floor.tail())
 				break
 			}
+			var profiled chan error
+			if pprofAddr != "" && round == cfg.rounds-1 {
+				profiled = make(chan error, 1)
+				go func() { profiled <- saveProfile(ctx, pprofAddr, cfg.duration, profilePath(cfg.profile, engine, pg.name)) }()
+			}
 			ps, err := w.run(ctx, portalURL, files[pg.who])
+			if profiled != nil {
+				if perr := <-profiled; perr != nil {
+					logf("%s: %s: profile: %v", engine, pg.name, perr)
+				}
+			}
 			if err != nil {
 				pr.err = fmt.Errorf("portal, round %d: %w%s", round+1, err, portal.tail())
 				break
@@ -160,4 +178,48 @@ func firstLine(path string) string {
 	b, _ := os.ReadFile(path)
 	line, _, _ := strings.Cut(string(b), "\n")
 	return line
+}
+
+// saveProfile records the portal's CPU for most of one wrk run (a second
+// less, so it ends inside the run) through its PORTAL_PPROF_ADDR.
+func saveProfile(ctx context.Context, addr string, run time.Duration, path string) error {
+	secs := max(1, int(run.Seconds())-1)
+	req, err := http.NewRequestWithContext(ctx, "GET", fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", addr, secs), nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("profiler answered %d", resp.StatusCode)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// profilePath names a page's profile: "sqlite-orders-typical-customers.pprof".
+func profilePath(dir, engine, page string) string {
+	slug := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '-'
+	}, strings.ToLower(page))
+	for strings.Contains(slug, "--") {
+		slug = strings.ReplaceAll(slug, "--", "-")
+	}
+	return filepath.Join(dir, engine+"-"+strings.Trim(slug, "-")+".pprof")
 }

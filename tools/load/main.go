@@ -42,6 +42,7 @@ type config struct {
 	root                              string
 	jobWorkers                        int
 	keep                              bool
+	profile                           string
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -62,6 +63,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.report, "report", "bin/load-report.md", "where the table is also written (relative to the module root)")
 	fs.StringVar(&c.root, "root", "", "the module's directory (default: found from the working directory)")
 	fs.IntVar(&c.jobWorkers, "job-workers", 0, "PORTAL_JOB_WORKERS of the measured portal (0: no background jobs during the runs)")
+	fs.StringVar(&c.profile, "profile", "", "if set, a CPU profile of the portal during each page's last round is written to this directory (ENGINE-PAGE.pprof)")
 	fs.BoolVar(&c.keep, "keep", false, "keep the temporary directory (binaries, SQLite database, logs)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
