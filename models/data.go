@@ -215,12 +215,13 @@ type PolicyAck struct {
 }
 
 // HoldingTally is how many rows a customer has in one counted category,
-// kept by triggers on the category's table (migration 00007), so pages
+// and when the newest was made, kept by triggers on the category's table (migration 00007), so pages
 // need not count a long history on every view.
 type HoldingTally struct {
-	UserID   int64  `gorm:"primaryKey;autoIncrement:false"`
-	Category string `gorm:"primaryKey;size:32"`
-	N        int64  `gorm:"not null;default:0"`
+	UserID     int64  `gorm:"primaryKey;autoIncrement:false"`
+	Category   string `gorm:"primaryKey;size:32"`
+	N          int64  `gorm:"not null;default:0"`
+	LastChange *time.Time
 }
 
 // Revision counts changes to something instances cache ("catalog": the

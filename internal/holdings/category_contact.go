@@ -18,7 +18,7 @@ func (contactCategory) Path() string     { return "/account/data/contact" }
 func (contactCategory) Tables() []string { return []string{"contact_messages"} }
 
 func (contactCategory) Tally() Tally {
-	return countedTally(KeyContact, "contact_messages", "created_at")
+	return counted
 }
 
 // Contact returns one page of the customer's contact history, newest first.

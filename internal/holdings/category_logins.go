@@ -18,7 +18,7 @@ func (loginsCategory) Path() string     { return "/account/data/logins" }
 func (loginsCategory) Tables() []string { return []string{"login_events"} }
 
 func (loginsCategory) Tally() Tally {
-	return countedTally(KeyLogins, "login_events", "created_at")
+	return counted
 }
 
 // Logins returns one page of the customer's sign-in history, newest first.

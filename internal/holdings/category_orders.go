@@ -21,7 +21,7 @@ func (ordersCategory) Path() string { return "/account/data/orders" }
 func (ordersCategory) Tables() []string { return []string{"orders", "order_items"} }
 
 func (ordersCategory) Tally() Tally {
-	return countedTally(KeyOrders, "orders", "placed_at")
+	return counted
 }
 
 // OrderWithItems is an order and its lines.

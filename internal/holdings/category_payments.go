@@ -18,7 +18,7 @@ func (paymentsCategory) Path() string     { return "/account/data/payments" }
 func (paymentsCategory) Tables() []string { return []string{"payments"} }
 
 func (paymentsCategory) Tally() Tally {
-	return countedTally(KeyPayments, "payments", "paid_at")
+	return counted
 }
 
 // PaymentRow is a payment reference and the number of the order it paid.

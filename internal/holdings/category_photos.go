@@ -21,7 +21,7 @@ func (photosCategory) Path() string     { return "/account/data/photos" }
 func (photosCategory) Tables() []string { return []string{"photos"} }
 
 func (photosCategory) Tally() Tally {
-	return countedTally(KeyPhotos, "photos", "uploaded_at")
+	return counted
 }
 
 // Photos returns one page of the customer's photos, newest first.

@@ -17,7 +17,7 @@ func (surveysCategory) Path() string     { return "/account/data/surveys" }
 func (surveysCategory) Tables() []string { return []string{"survey_answers"} }
 
 func (surveysCategory) Tally() Tally {
-	return countedTally(KeySurveys, "survey_answers", "answered_at")
+	return counted
 }
 
 // Surveys returns one page of the customer's survey and competition

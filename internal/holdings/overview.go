@@ -9,16 +9,18 @@ import (
 )
 
 // overviewSQL is every registered category's tally as one UNION ALL
-// statement. Each tally is served by the (user_id, time) index of its
-// table, and the overview costs two queries (this one and the categories)
-// however much the customer has and however many categories there are.
+// statement: the kept tallies of the counted categories (one range of
+// holding_tallies) and the others' own SELECTs. The overview is this one
+// query (the categories are in memory), however much the customer has
+// and however many categories there are.
 var overviewSQL, overviewArgs = func() (string, int) {
-	parts := make([]string, len(registry))
-	n := 0
-	for i, e := range registry {
-		t := e.Tally()
-		parts[i] = t.SQL
-		n += t.Binds
+	parts := []string{talliesSQL}
+	n := 1
+	for _, e := range registry {
+		if t := e.Tally(); !t.Counted {
+			parts = append(parts, t.SQL)
+			n += t.Binds
+		}
 	}
 	return strings.Join(parts, "\nUNION ALL\n"), n
 }()

@@ -34,13 +34,18 @@ type Entry interface {
 	Tally() Tally
 }
 
-// Tally is one SELECT of three columns: the entry's key, how many of the
-// customer's rows it holds, and the newest change (NULL if none). It binds
-// the customer's id Binds times. The overview runs every entry's tally as
-// one UNION ALL statement, so its cost does not grow with the categories.
+// Tally says how the overview learns a category's count and newest
+// change. A counted category (Counted) has them kept in holding_tallies
+// under its key by triggers on its table (migration 00007 declares them
+// with the category's time column). Any other gives one SELECT of three
+// columns: its key, how many of the customer's rows it holds, and the
+// newest change (NULL if none), binding the customer's id Binds times.
+// The overview reads every tally in one statement, so its cost does not
+// grow with the categories.
 type Tally struct {
-	SQL   string
-	Binds int
+	Counted bool
+	SQL     string
+	Binds   int
 }
 
 // registry is every category the portal answers for, in no particular

@@ -325,6 +325,13 @@ func TestRegistryMatchesSeed(t *testing.T) {
 			}
 
 			tally := e.Tally()
+			if tally.Counted {
+				// Its rows are counted by triggers on its first table.
+				if !hasTrigger(t, db, "tally_"+e.Tables()[0]+"_insert") {
+					t.Errorf("%s: counted, but no trigger counts %s", e.Key(), e.Tables()[0])
+				}
+				continue
+			}
 			args := make([]any, tally.Binds)
 			for i := range args {
 				args[i] = int64(1)
@@ -348,4 +355,18 @@ func TestRegistryMatchesSeed(t *testing.T) {
 			t.Error("Lookup found an unregistered key")
 		}
 	})
+}
+
+// hasTrigger reports whether the migrated schema has a trigger of that name.
+func hasTrigger(t *testing.T, db *dbtest.DB, name string) bool {
+	t.Helper()
+	q := "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name = ?"
+	if db.Dialect == models.Postgres {
+		q = "SELECT COUNT(*) FROM pg_trigger WHERE tgname = ?"
+	}
+	var n int64
+	if err := db.Raw(q, name).Row().Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n > 0
 }

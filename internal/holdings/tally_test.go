@@ -34,6 +34,10 @@ var countedRow = map[string]func(userID int64, i int) any{
 	},
 }
 
+// timeColumn is each counted table's time, whose newest the tally keeps.
+var timeColumn = map[string]string{"orders": "placed_at", "payments": "paid_at", "photos": "uploaded_at",
+	"contact_messages": "created_at", "survey_answers": "answered_at", "login_events": "created_at"}
+
 // TestTalliesStayRight writes every counted category's rows from several
 // goroutines at once for two customers, then erases rows one by one, in
 // bulk, by moving them to another customer and by deleting an account,
@@ -73,6 +77,13 @@ func TestTalliesStayRight(t *testing.T) {
 					db.Table(table).Where("user_id = ?", user).Count(&want)
 					if sum.Count != want {
 						t.Errorf("%s: user %d %s: overview shows %d, table holds %d", step, user, sum.Category.Key, sum.Count, want)
+					}
+					var newest dbTime
+					if err := db.Raw("SELECT MAX("+timeColumn[table]+") FROM "+table+" WHERE user_id = ?", user).Row().Scan(&newest); err != nil {
+						t.Fatal(err)
+					}
+					if got := sum.LastChange; (got == nil) != !newest.Valid || got != nil && !got.Equal(newest.Time) {
+						t.Errorf("%s: user %d %s: overview's last change %v, newest row %v", step, user, sum.Category.Key, got, newest.ptr())
 					}
 				}
 				_, total, err := s.Orders(ctx, user, 20, 0)
@@ -139,6 +150,19 @@ func TestTalliesStayRight(t *testing.T) {
 			t.Fatal(err)
 		}
 		check("after moving orders to another customer and updating others")
+
+		// A newest order dated back, another dated forward.
+		var newest models.Order
+		db.Where("user_id = ?", bob).Order("placed_at DESC").Take(&newest)
+		if err := db.Model(&newest).Update("placed_at", base.Add(-time.Hour)).Error; err != nil {
+			t.Fatal(err)
+		}
+		check("after an order's date moved back")
+		if err := db.Model(&models.Order{}).Where("id = (SELECT MIN(id) FROM orders WHERE user_id = ?)", alice).
+			Update("placed_at", base.Add(1000*time.Hour)).Error; err != nil {
+			t.Fatal(err)
+		}
+		check("after an order's date moved forward")
 
 		// An erased account takes its tallies with it; the other's stay.
 		if err := db.Exec("DELETE FROM users WHERE id = ?", alice).Error; err != nil {

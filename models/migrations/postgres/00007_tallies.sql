@@ -1,16 +1,19 @@
 -- +goose Up
--- holding_tallies keeps how many rows each customer has in each counted
--- category, so a page shows "10,000 orders" without counting them. The
--- triggers below keep it, so every writer (the portal, imports, the load
--- generator, later purges and erasures, a cascade from a deleted account)
--- keeps it right without knowing it exists. They are statement-level,
--- over transition tables: a bulk insert of a million rows updates each
--- customer's tally once, in user_id order (so concurrent writers lock the
--- rows in the same order and cannot deadlock).
+-- holding_tallies keeps, per customer and counted category, how many rows
+-- the customer has and when the newest was made, so the overview and the
+-- list pages neither count a long history nor look for its newest row on
+-- every view. The triggers below keep it, so every writer (the portal,
+-- imports, the load generator, later purges and erasures, a cascade from
+-- a deleted account) keeps it right without knowing it exists. They are
+-- statement-level, over transition tables: a bulk insert of a million
+-- rows updates each customer's tally once, in user_id order (so
+-- concurrent writers lock the rows in the same order). Each trigger is
+-- given its category and its table's time column.
 CREATE TABLE holding_tallies (
     user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     category VARCHAR(32) NOT NULL,
     n BIGINT NOT NULL DEFAULT 0,
+    last_change TIMESTAMPTZ,
     PRIMARY KEY (user_id, category)
 );
 
@@ -26,9 +29,12 @@ INSERT INTO revisions (name, n) VALUES ('catalog', 1);
 -- +goose StatementBegin
 CREATE FUNCTION tally_added() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO holding_tallies (user_id, category, n)
-    SELECT user_id, TG_ARGV[0], COUNT(*) FROM added GROUP BY user_id ORDER BY user_id
-    ON CONFLICT (user_id, category) DO UPDATE SET n = holding_tallies.n + EXCLUDED.n;
+    EXECUTE format(
+        'INSERT INTO holding_tallies (user_id, category, n, last_change)
+         SELECT user_id, %L, COUNT(*), MAX(%I) FROM added GROUP BY user_id ORDER BY user_id
+         ON CONFLICT (user_id, category) DO UPDATE SET n = holding_tallies.n + EXCLUDED.n,
+             last_change = GREATEST(holding_tallies.last_change, EXCLUDED.last_change)',
+        TG_ARGV[0], TG_ARGV[1]);
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
@@ -36,24 +42,40 @@ END $$;
 -- +goose StatementBegin
 CREATE FUNCTION tally_removed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE holding_tallies t SET n = t.n - r.n
-    FROM (SELECT user_id, COUNT(*) AS n FROM removed GROUP BY user_id) r
-    WHERE t.user_id = r.user_id AND t.category = TG_ARGV[0];
+    EXECUTE format(
+        'UPDATE holding_tallies t SET n = t.n - r.n,
+             last_change = (SELECT MAX(x.%I) FROM %I x WHERE x.user_id = r.user_id)
+         FROM (SELECT user_id, COUNT(*) AS n FROM removed GROUP BY user_id) r
+         WHERE t.user_id = r.user_id AND t.category = %L',
+        TG_ARGV[1], TG_TABLE_NAME, TG_ARGV[0]);
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
 
+-- An update matters when it moves rows to another customer or changes
+-- their time; the others (a status change) cost one join of the updated
+-- rows and nothing more.
 -- +goose StatementBegin
-CREATE FUNCTION tally_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION tally_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE holding_tallies t SET n = t.n - r.n
-    FROM (SELECT o.user_id, COUNT(*) AS n FROM removed o JOIN added a ON a.id = o.id
-          WHERE o.user_id <> a.user_id GROUP BY o.user_id) r
-    WHERE t.user_id = r.user_id AND t.category = TG_ARGV[0];
-    INSERT INTO holding_tallies (user_id, category, n)
-    SELECT a.user_id, TG_ARGV[0], COUNT(*) FROM added a JOIN removed o ON o.id = a.id
-    WHERE o.user_id <> a.user_id GROUP BY a.user_id ORDER BY a.user_id
-    ON CONFLICT (user_id, category) DO UPDATE SET n = holding_tallies.n + EXCLUDED.n;
+    EXECUTE format(
+        'UPDATE holding_tallies t SET n = t.n - r.n
+         FROM (SELECT o.user_id, COUNT(*) AS n FROM removed o JOIN added a ON a.id = o.id
+               WHERE o.user_id <> a.user_id GROUP BY o.user_id) r
+         WHERE t.user_id = r.user_id AND t.category = %L',
+        TG_ARGV[0]);
+    EXECUTE format(
+        'INSERT INTO holding_tallies (user_id, category, n)
+         SELECT a.user_id, %L, COUNT(*) FROM added a JOIN removed o ON o.id = a.id
+         WHERE o.user_id <> a.user_id GROUP BY a.user_id ORDER BY a.user_id
+         ON CONFLICT (user_id, category) DO UPDATE SET n = holding_tallies.n + EXCLUDED.n',
+        TG_ARGV[0]);
+    EXECUTE format(
+        'UPDATE holding_tallies t SET last_change = (SELECT MAX(x.%1$I) FROM %2$I x WHERE x.user_id = t.user_id)
+         WHERE t.category = %3$L AND t.user_id IN (
+             SELECT u FROM added a JOIN removed o ON o.id = a.id, LATERAL (VALUES (a.user_id), (o.user_id)) v(u)
+             WHERE o.user_id <> a.user_id OR o.%1$I IS DISTINCT FROM a.%1$I)',
+        TG_ARGV[1], TG_TABLE_NAME, TG_ARGV[0]);
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
@@ -66,53 +88,53 @@ BEGIN
 END $$;
 -- +goose StatementEnd
 
-INSERT INTO holding_tallies (user_id, category, n) SELECT user_id, 'orders', COUNT(*) FROM orders GROUP BY user_id;
+INSERT INTO holding_tallies (user_id, category, n, last_change) SELECT user_id, 'orders', COUNT(*), MAX(placed_at) FROM orders GROUP BY user_id;
 CREATE TRIGGER tally_orders_insert AFTER INSERT ON orders REFERENCING NEW TABLE AS added
-    FOR EACH STATEMENT EXECUTE FUNCTION tally_added('orders');
+    FOR EACH STATEMENT EXECUTE FUNCTION tally_added('orders', 'placed_at');
 CREATE TRIGGER tally_orders_delete AFTER DELETE ON orders REFERENCING OLD TABLE AS removed
-    FOR EACH STATEMENT EXECUTE FUNCTION tally_removed('orders');
-CREATE TRIGGER tally_orders_move AFTER UPDATE ON orders REFERENCING OLD TABLE AS removed NEW TABLE AS added
-    FOR EACH STATEMENT EXECUTE FUNCTION tally_moved('orders');
+    FOR EACH STATEMENT EXECUTE FUNCTION tally_removed('orders', 'placed_at');
+CREATE TRIGGER tally_orders_update AFTER UPDATE ON orders REFERENCING OLD TABLE AS removed NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION tally_changed('orders', 'placed_at');
 
-INSERT INTO holding_tallies (user_id, category, n) SELECT user_id, 'payments', COUNT(*) FROM payments GROUP BY user_id;
+INSERT INTO holding_tallies (user_id, category, n, last_change) SELECT user_id, 'payments', COUNT(*), MAX(paid_at) FROM payments GROUP BY user_id;
 CREATE TRIGGER tally_payments_insert AFTER INSERT ON payments REFERENCING NEW TABLE AS added
-    FOR EACH STATEMENT EXECUTE FUNCTION tally_added('payments');
+    FOR EACH STATEMENT EXECUTE FUNCTION tally_added('payments', 'paid_at');
 CREATE TRIGGER tally_payments_delete AFTER DELETE ON payments REFERENCING OLD TABLE AS removed
-    FOR EACH STATEMENT EXECUTE FUNCTION tally_removed('payments');
-CREATE TRIGGER tally_payments_move AFTER UPDATE ON payments REFERENCING OLD TABLE AS removed NEW TABLE AS added
-    FOR EACH STATEMENT EXECUTE FUNCTION tally_moved('payments');
+    FOR EACH STATEMENT EXECUTE FUNCTION tally_removed('payments', 'paid_at');
+CREATE TRIGGER tally_payments_update AFTER UPDATE ON payments REFERENCING OLD TABLE AS removed NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION tally_changed('payments', 'paid_at');
 
-INSERT INTO holding_tallies (user_id, category, n) SELECT user_id, 'photos', COUNT(*) FROM photos GROUP BY user_id;
+INSERT INTO holding_tallies (user_id, category, n, last_change) SELECT user_id, 'photos', COUNT(*), MAX(uploaded_at) FROM photos GROUP BY user_id;
 CREATE TRIGGER tally_photos_insert AFTER INSERT ON photos REFERENCING NEW TABLE AS added
-    FOR EACH STATEMENT EXECUTE FUNCTION tally_added('photos');
+    FOR EACH STATEMENT EXECUTE FUNCTION tally_added('photos', 'uploaded_at');
 CREATE TRIGGER tally_photos_delete AFTER DELETE ON photos REFERENCING OLD TABLE AS removed
-    FOR EACH STATEMENT EXECUTE FUNCTION tally_removed('photos');
-CREATE TRIGGER tally_photos_move AFTER UPDATE ON photos REFERENCING OLD TABLE AS removed NEW TABLE AS added
-    FOR EACH STATEMENT EXECUTE FUNCTION tally_moved('photos');
+    FOR EACH STATEMENT EXECUTE FUNCTION tally_removed('photos', 'uploaded_at');
+CREATE TRIGGER tally_photos_update AFTER UPDATE ON photos REFERENCING OLD TABLE AS removed NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION tally_changed('photos', 'uploaded_at');
 
-INSERT INTO holding_tallies (user_id, category, n) SELECT user_id, 'contact', COUNT(*) FROM contact_messages GROUP BY user_id;
+INSERT INTO holding_tallies (user_id, category, n, last_change) SELECT user_id, 'contact', COUNT(*), MAX(created_at) FROM contact_messages GROUP BY user_id;
 CREATE TRIGGER tally_contact_messages_insert AFTER INSERT ON contact_messages REFERENCING NEW TABLE AS added
-    FOR EACH STATEMENT EXECUTE FUNCTION tally_added('contact');
+    FOR EACH STATEMENT EXECUTE FUNCTION tally_added('contact', 'created_at');
 CREATE TRIGGER tally_contact_messages_delete AFTER DELETE ON contact_messages REFERENCING OLD TABLE AS removed
-    FOR EACH STATEMENT EXECUTE FUNCTION tally_removed('contact');
-CREATE TRIGGER tally_contact_messages_move AFTER UPDATE ON contact_messages REFERENCING OLD TABLE AS removed NEW TABLE AS added
-    FOR EACH STATEMENT EXECUTE FUNCTION tally_moved('contact');
+    FOR EACH STATEMENT EXECUTE FUNCTION tally_removed('contact', 'created_at');
+CREATE TRIGGER tally_contact_messages_update AFTER UPDATE ON contact_messages REFERENCING OLD TABLE AS removed NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION tally_changed('contact', 'created_at');
 
-INSERT INTO holding_tallies (user_id, category, n) SELECT user_id, 'surveys', COUNT(*) FROM survey_answers GROUP BY user_id;
+INSERT INTO holding_tallies (user_id, category, n, last_change) SELECT user_id, 'surveys', COUNT(*), MAX(answered_at) FROM survey_answers GROUP BY user_id;
 CREATE TRIGGER tally_survey_answers_insert AFTER INSERT ON survey_answers REFERENCING NEW TABLE AS added
-    FOR EACH STATEMENT EXECUTE FUNCTION tally_added('surveys');
+    FOR EACH STATEMENT EXECUTE FUNCTION tally_added('surveys', 'answered_at');
 CREATE TRIGGER tally_survey_answers_delete AFTER DELETE ON survey_answers REFERENCING OLD TABLE AS removed
-    FOR EACH STATEMENT EXECUTE FUNCTION tally_removed('surveys');
-CREATE TRIGGER tally_survey_answers_move AFTER UPDATE ON survey_answers REFERENCING OLD TABLE AS removed NEW TABLE AS added
-    FOR EACH STATEMENT EXECUTE FUNCTION tally_moved('surveys');
+    FOR EACH STATEMENT EXECUTE FUNCTION tally_removed('surveys', 'answered_at');
+CREATE TRIGGER tally_survey_answers_update AFTER UPDATE ON survey_answers REFERENCING OLD TABLE AS removed NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION tally_changed('surveys', 'answered_at');
 
-INSERT INTO holding_tallies (user_id, category, n) SELECT user_id, 'logins', COUNT(*) FROM login_events GROUP BY user_id;
+INSERT INTO holding_tallies (user_id, category, n, last_change) SELECT user_id, 'logins', COUNT(*), MAX(created_at) FROM login_events GROUP BY user_id;
 CREATE TRIGGER tally_login_events_insert AFTER INSERT ON login_events REFERENCING NEW TABLE AS added
-    FOR EACH STATEMENT EXECUTE FUNCTION tally_added('logins');
+    FOR EACH STATEMENT EXECUTE FUNCTION tally_added('logins', 'created_at');
 CREATE TRIGGER tally_login_events_delete AFTER DELETE ON login_events REFERENCING OLD TABLE AS removed
-    FOR EACH STATEMENT EXECUTE FUNCTION tally_removed('logins');
-CREATE TRIGGER tally_login_events_move AFTER UPDATE ON login_events REFERENCING OLD TABLE AS removed NEW TABLE AS added
-    FOR EACH STATEMENT EXECUTE FUNCTION tally_moved('logins');
+    FOR EACH STATEMENT EXECUTE FUNCTION tally_removed('logins', 'created_at');
+CREATE TRIGGER tally_login_events_update AFTER UPDATE ON login_events REFERENCING OLD TABLE AS removed NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION tally_changed('logins', 'created_at');
 
 CREATE TRIGGER revise_data_categories AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON data_categories
     FOR EACH STATEMENT EXECUTE FUNCTION revise_catalog();
@@ -124,27 +146,27 @@ CREATE TRIGGER revise_policy_versions AFTER INSERT OR UPDATE OR DELETE OR TRUNCA
 -- +goose Down
 DROP TRIGGER tally_orders_insert ON orders;
 DROP TRIGGER tally_orders_delete ON orders;
-DROP TRIGGER tally_orders_move ON orders;
+DROP TRIGGER tally_orders_update ON orders;
 DROP TRIGGER tally_payments_insert ON payments;
 DROP TRIGGER tally_payments_delete ON payments;
-DROP TRIGGER tally_payments_move ON payments;
+DROP TRIGGER tally_payments_update ON payments;
 DROP TRIGGER tally_photos_insert ON photos;
 DROP TRIGGER tally_photos_delete ON photos;
-DROP TRIGGER tally_photos_move ON photos;
+DROP TRIGGER tally_photos_update ON photos;
 DROP TRIGGER tally_contact_messages_insert ON contact_messages;
 DROP TRIGGER tally_contact_messages_delete ON contact_messages;
-DROP TRIGGER tally_contact_messages_move ON contact_messages;
+DROP TRIGGER tally_contact_messages_update ON contact_messages;
 DROP TRIGGER tally_survey_answers_insert ON survey_answers;
 DROP TRIGGER tally_survey_answers_delete ON survey_answers;
-DROP TRIGGER tally_survey_answers_move ON survey_answers;
+DROP TRIGGER tally_survey_answers_update ON survey_answers;
 DROP TRIGGER tally_login_events_insert ON login_events;
 DROP TRIGGER tally_login_events_delete ON login_events;
-DROP TRIGGER tally_login_events_move ON login_events;
+DROP TRIGGER tally_login_events_update ON login_events;
 DROP TRIGGER revise_data_categories ON data_categories;
 DROP TRIGGER revise_data_purposes ON data_purposes;
 DROP TRIGGER revise_policy_versions ON policy_versions;
 DROP FUNCTION revise_catalog();
-DROP FUNCTION tally_moved();
+DROP FUNCTION tally_changed();
 DROP FUNCTION tally_removed();
 DROP FUNCTION tally_added();
 DROP TABLE revisions;
