@@ -76,7 +76,7 @@ func listCategory[T, V any](h *Handler, w http.ResponseWriter, r *http.Request, 
 func (h *Handler) dataOverview(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	uid := CurrentUser(r).ID
-	sums, err := h.Holdings.Overview(ctx, uid)
+	sums, policy, ack, err := h.Holdings.OverviewAndPolicy(ctx, uid)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -85,11 +85,6 @@ func (h *Handler) dataOverview(w http.ResponseWriter, r *http.Request) {
 	for _, s := range sums {
 		d.Cards = append(d.Cards, views.CategoryCard{Category: categoryView(ctx, s.Category), Count: s.Count,
 			LastChange: s.LastChange, URL: s.Path})
-	}
-	policy, ack, err := h.Holdings.CurrentPolicy(ctx, uid)
-	if err != nil {
-		h.fail(w, r, err)
-		return
 	}
 	d.Policy = policyStatus(policy, ack)
 	h.render(w, r, http.StatusOK, views.DataOverviewPage(h.page(r, i18n.T(ctx, "data.title")), d))

@@ -1,11 +1,13 @@
 package holdings
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
+	"slices"
 	"fmt"
 
 	"github.com/photolab/privacyportal/models"
-	"gorm.io/gorm"
 )
 
 // KeyOrders is the customer's orders and their lines.
@@ -32,12 +34,12 @@ type OrderWithItems struct {
 
 // Orders returns one page of the customer's orders, newest first, with
 // their items (an order's CreatedAt and UpdatedAt are left zero), and the
-// customer's total number of orders. It is two queries whatever the
-// customer holds: the page of orders with the customer's tally beside
-// each row, then the page's items by order id. (One query joining the
-// items cost twice as much on SQLite: the join's sort outweighs the
-// round trip.) Rows are scanned by hand: this is the busiest list of the
-// portal, and reflection was a large part of its cost.
+// customer's total number of orders. It is one query whatever the
+// customer holds: the tally, the page of orders and their items, joined
+// without an ORDER BY (on SQLite the sort of the joined rows cost as much
+// as the rest) and put in order here, which for one page is nothing.
+// Rows are scanned by hand: this is the busiest list of the portal, and
+// reflection was a large part of its cost.
 func (s *Store) Orders(ctx context.Context, userID int64, limit, offset int) ([]OrderWithItems, int64, error) {
 	limit, offset = page(limit, offset)
 	db := s.DB.WithContext(ctx)
@@ -48,64 +50,57 @@ func (s *Store) Orders(ctx context.Context, userID int64, limit, offset int) ([]
 	defer rows.Close()
 	var total int64
 	out := make([]OrderWithItems, 0, limit)
+	at := make(map[int64]int, limit)
 	for rows.Next() {
 		o := models.Order{UserID: userID}
 		var placed, paid dbTime
-		if err := rows.Scan(&total, &o.ID, &o.Number, &placed, &o.Status, &o.DeliveryStatus, &o.TotalCents, &o.Currency, &paid); err != nil {
+		var itemID, quantity, unitPrice sql.NullInt64
+		var description sql.NullString
+		if err := rows.Scan(&total, &o.ID, &o.Number, &placed, &o.Status, &o.DeliveryStatus, &o.TotalCents, &o.Currency,
+			&paid, &itemID, &description, &quantity, &unitPrice); err != nil {
 			return nil, 0, fmt.Errorf("holdings: orders: %w", err)
 		}
-		o.PlacedAt, o.PaidAt = placed.Time, paid.ptr()
-		out = append(out, OrderWithItems{Order: o})
+		i, seen := at[o.ID]
+		if !seen {
+			o.PlacedAt, o.PaidAt = placed.Time, paid.ptr()
+			i, at[o.ID] = len(out), len(out)
+			out = append(out, OrderWithItems{Order: o})
+		}
+		if itemID.Valid {
+			out[i].Items = append(out[i].Items, models.OrderItem{ID: itemID.Int64, OrderID: o.ID,
+				Description: description.String, Quantity: int(quantity.Int64), UnitPriceCents: unitPrice.Int64})
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("holdings: orders: %w", err)
 	}
 	rows.Close()
-	if len(out) == 0 {
-		if offset == 0 {
-			return nil, 0, nil
-		}
+	if len(out) == 0 && offset > 0 {
 		// Past the last page: only the count is left to tell.
 		total, err := tallied(db, userID, KeyOrders)
 		return nil, total, err
 	}
-	if err := s.orderItems(db, out); err != nil {
-		return nil, 0, err
+	slices.SortFunc(out, func(a, b OrderWithItems) int {
+		if c := b.PlacedAt.Compare(a.PlacedAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.ID, a.ID)
+	})
+	for _, o := range out {
+		slices.SortFunc(o.Items, func(a, b models.OrderItem) int { return cmp.Compare(a.ID, b.ID) })
 	}
 	return out, total, nil
 }
 
-// ordersPageSQL is one page of orders (through the (user_id, placed_at)
-// index), each row with the customer's order count (their tally). It
-// reads what a customer is shown of an order, not the bookkeeping columns
-// (created_at, updated_at): every column is a driver call, and SQLite's
-// times are parsed from text.
+// ordersPageSQL is the customer's order count (their tally) beside each
+// row of one page of orders (through the (user_id, placed_at) index)
+// joined with their items. It reads what a customer is shown of an order,
+// not the bookkeeping columns (created_at, updated_at): every column of
+// every joined row is a driver call, and SQLite's times are parsed from
+// text.
 const ordersPageSQL = `SELECT COALESCE((SELECT n FROM holding_tallies WHERE user_id = ? AND category = '` + KeyOrders + `'), 0),
-	id, number, placed_at, status, delivery_status, total_cents, currency, paid_at
-FROM orders WHERE user_id = ? ORDER BY placed_at DESC, id DESC LIMIT ? OFFSET ?`
-
-// orderItems fills in the items of a page of orders, in item order.
-func (s *Store) orderItems(db *gorm.DB, orders []OrderWithItems) error {
-	ids := make([]int64, len(orders))
-	at := make(map[int64]int, len(orders))
-	for i, o := range orders {
-		ids[i], at[o.ID] = o.ID, i
-	}
-	rows, err := db.Raw(`SELECT order_id, id, description, quantity, unit_price_cents FROM order_items WHERE order_id IN ? ORDER BY order_id, id`, ids).Rows()
-	if err != nil {
-		return fmt.Errorf("holdings: order items: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var it models.OrderItem
-		if err := rows.Scan(&it.OrderID, &it.ID, &it.Description, &it.Quantity, &it.UnitPriceCents); err != nil {
-			return fmt.Errorf("holdings: order items: %w", err)
-		}
-		o := &orders[at[it.OrderID]]
-		o.Items = append(o.Items, it)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("holdings: order items: %w", err)
-	}
-	return nil
-}
+	p.id, p.number, p.placed_at, p.status, p.delivery_status, p.total_cents, p.currency, p.paid_at,
+	i.id, i.description, i.quantity, i.unit_price_cents
+FROM (SELECT id, number, placed_at, status, delivery_status, total_cents, currency, paid_at
+	FROM orders WHERE user_id = ? ORDER BY placed_at DESC, id DESC LIMIT ? OFFSET ?) p
+LEFT JOIN order_items i ON i.order_id = p.id`

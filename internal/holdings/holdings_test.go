@@ -291,5 +291,20 @@ func TestPolicy(t *testing.T) {
 		if _, ack, _ := s.CurrentPolicy(ctx, other); ack != nil {
 			t.Error("another customer's acknowledgement leaked")
 		}
+		// The overview page reads the same answer within its one statement.
+		for _, who := range []struct {
+			user  int64
+			acked bool
+		}{{user, true}, {other, false}} {
+			_, pv, ack, err := s.OverviewAndPolicy(ctx, who.user)
+			switch {
+			case err != nil || pv == nil || pv.ID != v.ID:
+				t.Errorf("user %d: overview's policy %+v, %v; want version %d", who.user, pv, err, v.ID)
+			case who.acked && (ack == nil || ack.PolicyVersionID != v.ID || !ack.AcknowledgedAt.Equal(first)):
+				t.Errorf("user %d: overview's acknowledgement %+v, want version %d at %v", who.user, ack, v.ID, first)
+			case !who.acked && ack != nil:
+				t.Errorf("user %d: overview shows an acknowledgement %+v they never made", who.user, ack)
+			}
+		}
 	})
 }

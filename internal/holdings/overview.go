@@ -2,10 +2,11 @@ package holdings
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
+		"fmt"
 	"strings"
 	"time"
+
+	"github.com/photolab/privacyportal/models"
 )
 
 // overviewSQL is every registered category's tally as one UNION ALL
@@ -25,48 +26,65 @@ var overviewSQL, overviewArgs = func() (string, int) {
 	return strings.Join(parts, "\nUNION ALL\n"), n
 }()
 
-type overviewRow struct {
-	K    string
-	N    int64
-	Last sql.NullString
-}
+// ackKey marks the row of the union that carries the customer's
+// acknowledgement of the policy in force (n is its version's id), so the
+// overview page costs one statement besides the session. No category key
+// has a colon.
+const ackKey = "policy:ack"
+
+// ackSQL is that row: present only if the customer acknowledged the
+// version in force (its id is bound; 0 when there is none).
+const ackSQL = `SELECT '` + ackKey + `', policy_version_id, acknowledged_at FROM policy_acks WHERE user_id = ? AND policy_version_id = ?`
 
 // Overview returns one summary per category, in display order: how many of
 // the customer's rows the category holds and when the newest changed.
 // Categories added by an admin that no registry entry answers for show 0
 // and have no page.
 func (s *Store) Overview(ctx context.Context, userID int64) ([]Summary, error) {
-	cats, err := s.Categories(ctx)
+	sums, _, _, err := s.OverviewAndPolicy(ctx, userID)
+	return sums, err
+}
+
+// OverviewAndPolicy is Overview with what CurrentPolicy answers, read in
+// the same statement: the overview page shows both.
+func (s *Store) OverviewAndPolicy(ctx context.Context, userID int64) ([]Summary, *models.PolicyVersion, *models.PolicyAck, error) {
+	snap, err := s.snapshot(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	args := make([]any, overviewArgs)
+	cats := snap.categories
+	policy := snap.policyAt(s.now())
+	var policyID int64
+	if policy != nil {
+		policyID = policy.ID
+	}
+	args := make([]any, overviewArgs, overviewArgs+2)
 	for i := range args {
 		args[i] = userID
 	}
-	rows, err := s.DB.WithContext(ctx).Raw(overviewSQL, args...).Rows()
+	args = append(args, userID, policyID)
+	rows, err := s.DB.WithContext(ctx).Raw(overviewSQL+"\nUNION ALL\n"+ackSQL, args...).Rows()
 	if err != nil {
-		return nil, fmt.Errorf("holdings: overview: %w", err)
+		return nil, nil, nil, fmt.Errorf("holdings: overview: %w", err)
 	}
 	defer rows.Close()
 	found := make(map[string]Summary, len(registry))
+	var ack *models.PolicyAck
 	for rows.Next() {
-		var r overviewRow
-		if err := rows.Scan(&r.K, &r.N, &r.Last); err != nil {
-			return nil, fmt.Errorf("holdings: overview: %w", err)
+		var k string
+		var n int64
+		var last dbTime
+		if err := rows.Scan(&k, &n, &last); err != nil {
+			return nil, nil, nil, fmt.Errorf("holdings: overview: %w", err)
 		}
-		sum := Summary{Count: r.N}
-		if r.Last.Valid {
-			t, err := parseDBTime(r.Last.String)
-			if err != nil {
-				return nil, fmt.Errorf("holdings: overview: %w", err)
-			}
-			sum.LastChange = &t
+		if k == ackKey {
+			ack = &models.PolicyAck{UserID: userID, PolicyVersionID: n, AcknowledgedAt: last.Time}
+			continue
 		}
-		found[r.K] = sum
+		found[k] = Summary{Count: n, LastChange: last.ptr()}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("holdings: overview: %w", err)
+		return nil, nil, nil, fmt.Errorf("holdings: overview: %w", err)
 	}
 	out := make([]Summary, len(cats))
 	for i, c := range cats {
@@ -77,7 +95,7 @@ func (s *Store) Overview(ctx context.Context, userID int64) ([]Summary, error) {
 		}
 		out[i] = sum
 	}
-	return out, nil
+	return out, policy, ack, nil
 }
 
 // An aggregate of a time column comes back as text from SQLite (the driver
