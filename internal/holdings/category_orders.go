@@ -4,8 +4,8 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"slices"
 	"fmt"
+	"slices"
 
 	"github.com/photolab/privacyportal/models"
 )

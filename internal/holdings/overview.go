@@ -2,7 +2,7 @@ package holdings
 
 import (
 	"context"
-		"fmt"
+	"fmt"
 	"strings"
 	"time"
 
