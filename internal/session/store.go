@@ -112,9 +112,11 @@ func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
 
 // lookupSQL reads the session and its user in one statement: this runs
 // on every page, and a second round trip for the user was a seventh of a
-// typical page's queries. A session whose user row is gone matches no user
-// columns and is treated as unknown.
-const lookupSQL = `SELECT s.id, s.user_id, s.data, s.ip, s.user_agent, s.created_at, s.last_seen_at, s.expires_at,
+// typical page's queries. Of the session it reads what the store uses
+// (each column of this row costs on every request); the user is whole,
+// for the services that are handed it. A session whose user row is gone
+// matches no user columns and is treated as unknown.
+const lookupSQL = `SELECT s.id, s.user_id, s.data, s.last_seen_at, s.expires_at,
 	u.id, u.email, u.password_hash, u.role, u.name, u.locale, u.time_zone, u.totp_secret, u.totp_pending_secret,
 	u.totp_enabled_at, u.totp_last_step, u.password_changed_at, u.created_at, u.updated_at
 FROM sessions s LEFT JOIN users u ON u.id = s.user_id
@@ -136,7 +138,7 @@ func (s *Store) lookup(ctx context.Context, token string) (*models.Session, *mod
 		totp, pending                         sql.NullString
 		enabled, changed, created, updated    sql.NullTime
 	}
-	if err := rows.Scan(&row.ID, &row.UserID, &row.Data, &row.IP, &row.UserAgent, &row.CreatedAt, &row.LastSeenAt, &row.ExpiresAt,
+	if err := rows.Scan(&row.ID, &row.UserID, &row.Data, &row.LastSeenAt, &row.ExpiresAt,
 		&u.id, &u.email, &u.hash, &u.role, &u.name, &u.locale, &u.zone, &u.totp, &u.pending,
 		&u.enabled, &u.lastStep, &u.changed, &u.created, &u.updated); err != nil {
 		return nil, nil, fmt.Errorf("session: lookup: %w", err)
