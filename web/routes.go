@@ -26,10 +26,6 @@ func (s *Server) routes(limiter *ratelimit.Limiter, clientIP func(*http.Request)
 		mux.Handle(rt.Method+" "+rt.Pattern, s.requireAccess(rt))
 	}
 	mux.Handle("GET /assets/", assets.Handler())
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Write([]byte("ok\n"))
-	})
 	mux.HandleFunc("GET /readyz", s.ready)
 	mux.Handle("GET /metrics", s.metricsAuth(promhttp.Handler()))
 	// Anything unmatched gets the designed 404 (or 405) page.
@@ -51,7 +47,7 @@ func (s *Server) routes(limiter *ratelimit.Limiter, clientIP func(*http.Request)
 	handler = instrument(mux, s.logger, clientIP, handler)
 	handler = recoverPanics(s.logger, h.RenderError, handler)
 	handler = requestID(handler)
-	return handler
+	return liveness(s.cfg.SecureCookies, handler)
 }
 
 // renderInLanguage renders an error page in the visitor's language from
@@ -71,7 +67,7 @@ func renderInLanguage(render func(http.ResponseWriter, *http.Request, int)) func
 // put database work on the busiest paths.
 func (s *Server) loadSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, assets.Prefix) || r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || r.URL.Path == "/metrics" {
+		if strings.HasPrefix(r.URL.Path, assets.Prefix) || r.URL.Path == "/readyz" || r.URL.Path == "/metrics" {
 			next.ServeHTTP(w, r)
 			return
 		}
