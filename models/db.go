@@ -110,8 +110,14 @@ func Open(databaseURL string) (*gorm.DB, Dialect, error) {
 	cfg := &gorm.Config{
 		SkipDefaultTransaction: true,
 		PrepareStmt:            true,
-		Logger:                 logger.Discard,
-		NowFunc:                func() time.Time { return time.Now().UTC() },
+		// GORM writes LIMIT and OFFSET as numbers, so every page of a list
+		// is a statement of its own: the cache is bounded (least recently
+		// used go), or a visitor walking ?page=1…100000 would grow it for
+		// good. Bounded, a rarely used statement is prepared again.
+		PrepareStmtMaxSize: 1000,
+		PrepareStmtTTL:     time.Hour,
+		Logger:             logger.Discard,
+		NowFunc:            func() time.Time { return time.Now().UTC() },
 	}
 	var dialector gorm.Dialector
 	switch dialect {

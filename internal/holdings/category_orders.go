@@ -43,7 +43,7 @@ type OrderWithItems struct {
 func (s *Store) Orders(ctx context.Context, userID int64, limit, offset int) ([]OrderWithItems, int64, error) {
 	limit, offset = page(limit, offset)
 	db := s.DB.WithContext(ctx)
-	rows, err := db.Raw(ordersPageSQL, userID, userID, limit, offset).Rows()
+	rows, err := db.Raw(ordersPageSQL+pageClause(limit, offset)+ordersPageEnd, userID, userID).Rows()
 	if err != nil {
 		return nil, 0, fmt.Errorf("holdings: orders: %w", err)
 	}
@@ -102,5 +102,7 @@ const ordersPageSQL = `SELECT COALESCE((SELECT n FROM holding_tallies WHERE user
 	p.id, p.number, p.placed_at, p.status, p.delivery_status, p.total_cents, p.currency, p.paid_at,
 	i.id, i.description, i.quantity, i.unit_price_cents
 FROM (SELECT id, number, placed_at, status, delivery_status, total_cents, currency, paid_at
-	FROM orders WHERE user_id = ? ORDER BY placed_at DESC, id DESC LIMIT ? OFFSET ?) p
+	FROM orders WHERE user_id = ? ORDER BY placed_at DESC, id DESC`
+
+const ordersPageEnd = `) p
 LEFT JOIN order_items i ON i.order_id = p.id`
