@@ -143,7 +143,38 @@ CREATE TRIGGER revise_data_purposes AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
 CREATE TRIGGER revise_policy_versions AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON policy_versions
     FOR EACH STATEMENT EXECUTE FUNCTION revise_catalog();
 
+-- Each list is read newest first with the id as tiebreak ("placed_at DESC,
+-- id DESC"). SQLite's indexes end with the rowid, so they give that order;
+-- PostgreSQL's did not, and once a prepared statement goes to a generic
+-- plan it read all of a customer's rows and sorted them (10,000 orders for
+-- each page view of the heavy customer). With the id in the index every
+-- plan reads just the page.
+DROP INDEX idx_login_events_user;
+CREATE INDEX idx_login_events_user ON login_events (user_id, created_at, id);
+DROP INDEX idx_orders_user_placed;
+CREATE INDEX idx_orders_user_placed ON orders (user_id, placed_at, id);
+DROP INDEX idx_payments_user_paid;
+CREATE INDEX idx_payments_user_paid ON payments (user_id, paid_at, id);
+DROP INDEX idx_photos_user_uploaded;
+CREATE INDEX idx_photos_user_uploaded ON photos (user_id, uploaded_at, id);
+DROP INDEX idx_contact_messages_user;
+CREATE INDEX idx_contact_messages_user ON contact_messages (user_id, created_at, id);
+DROP INDEX idx_survey_answers_user;
+CREATE INDEX idx_survey_answers_user ON survey_answers (user_id, answered_at, id);
+
 -- +goose Down
+DROP INDEX idx_login_events_user;
+CREATE INDEX idx_login_events_user ON login_events (user_id, created_at);
+DROP INDEX idx_orders_user_placed;
+CREATE INDEX idx_orders_user_placed ON orders (user_id, placed_at);
+DROP INDEX idx_payments_user_paid;
+CREATE INDEX idx_payments_user_paid ON payments (user_id, paid_at);
+DROP INDEX idx_photos_user_uploaded;
+CREATE INDEX idx_photos_user_uploaded ON photos (user_id, uploaded_at);
+DROP INDEX idx_contact_messages_user;
+CREATE INDEX idx_contact_messages_user ON contact_messages (user_id, created_at);
+DROP INDEX idx_survey_answers_user;
+CREATE INDEX idx_survey_answers_user ON survey_answers (user_id, answered_at);
 DROP TRIGGER tally_orders_insert ON orders;
 DROP TRIGGER tally_orders_delete ON orders;
 DROP TRIGGER tally_orders_update ON orders;
