@@ -120,7 +120,9 @@ func runEngine(ctx context.Context, cfg config, engine string, bins binaries, w 
 			var profiled chan error
 			if pprofAddr != "" && round == cfg.rounds-1 {
 				profiled = make(chan error, 1)
-				go func() { profiled <- saveProfile(ctx, pprofAddr, cfg.duration, profilePath(cfg.profile, engine, pg.name)) }()
+				go func() {
+					profiled <- saveProfile(ctx, pprofAddr, cfg.duration, profilePath(cfg.profile, engine, pg.name))
+				}()
 			}
 			ps, err := w.run(ctx, portalURL, files[pg.who])
 			if profiled != nil {
