@@ -24,6 +24,10 @@ func memoryLimit(configured int64, gomemlimit string) (limit int64, source strin
 	return configured, "PORTAL_MEMORY_LIMIT"
 }
 
+// gcPercentUnderLimit is the collector's growth target while a memory
+// limit bounds the heap.
+const gcPercentUnderLimit = 400
+
 // applyMemoryLimit sets the limit for the whole process. Without one the
 // collector lets the heap double before it runs, and each argon2id check
 // leaves 19 MiB of garbage, so a sign-in flood grows the process far past
@@ -37,6 +41,13 @@ func applyMemoryLimit(cfg config.Config, logger *slog.Logger) {
 		return
 	}
 	logger.Info("memory limit", "limit_mib", limit>>20, "from", source)
+	// With a limit to stop it, the heap may grow further between
+	// collections: a page allocates about 100 KB and the live heap is a
+	// few MB, so at the default 2× the collector ran some twenty times a
+	// second under load. GOGC, when the operator set it, wins.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercentUnderLimit)
+	}
 	// Below this the hashes' own live memory keeps the collector running
 	// almost without pause.
 	if floor := int64(cfg.HashConcurrency) * password.HashMemory * 3 / 2; limit < floor {

@@ -36,7 +36,8 @@ func TestMemoryLimitPrecedence(t *testing.T) {
 // does not run in parallel.
 func TestApplyMemoryLimit(t *testing.T) {
 	before := debug.SetMemoryLimit(-1)
-	t.Cleanup(func() { debug.SetMemoryLimit(before) })
+	gc := debug.SetGCPercent(100)
+	t.Cleanup(func() { debug.SetMemoryLimit(before); debug.SetGCPercent(gc) })
 	t.Setenv("GOMEMLIMIT", "")
 	cases := []struct {
 		limit    int64
@@ -60,6 +61,33 @@ func TestApplyMemoryLimit(t *testing.T) {
 		}
 		if none := strings.Contains(logged.String(), "limit=none"); none != c.logsNone {
 			t.Errorf("limit %d: log %q", c.limit, logged.String())
+		}
+	}
+}
+
+// Under a limit the collector lets the heap grow 4× between cycles; an
+// operator's GOGC wins, and with no limit the runtime's own 2× stays.
+func TestGCPercentUnderLimit(t *testing.T) {
+	before := debug.SetMemoryLimit(-1)
+	gc := debug.SetGCPercent(100)
+	t.Cleanup(func() { debug.SetMemoryLimit(before); debug.SetGCPercent(gc) })
+	t.Setenv("GOMEMLIMIT", "")
+	quiet := slog.New(slog.DiscardHandler)
+	cases := []struct {
+		limit int64
+		gogc  string
+		want  int
+	}{
+		{128 << 20, "", gcPercentUnderLimit},
+		{128 << 20, "50", 100}, // the operator's GOGC, left to the runtime
+		{0, "", 100},
+	}
+	for _, c := range cases {
+		t.Setenv("GOGC", c.gogc)
+		debug.SetGCPercent(100)
+		applyMemoryLimit(config.Config{MemoryLimit: c.limit, HashConcurrency: 4}, quiet)
+		if got := debug.SetGCPercent(100); got != c.want {
+			t.Errorf("limit %d, GOGC %q: GC percent %d, want %d", c.limit, c.gogc, got, c.want)
 		}
 	}
 }
