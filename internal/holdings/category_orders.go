@@ -43,7 +43,7 @@ type OrderWithItems struct {
 func (s *Store) Orders(ctx context.Context, userID int64, limit, offset int) ([]OrderWithItems, int64, error) {
 	limit, offset = page(limit, offset)
 	db := s.DB.WithContext(ctx)
-	rows, err := db.Raw(ordersPageSQL+pageClause(limit, offset)+ordersPageEnd, userID, userID).Rows()
+	rows, err := db.Raw(ordersPageSQL+pageClause(limit, offset)+ordersPageEnd, userID, KeyOrders, userID).Rows()
 	if err != nil {
 		return nil, 0, fmt.Errorf("holdings: orders: %w", err)
 	}
@@ -98,7 +98,7 @@ func (s *Store) Orders(ctx context.Context, userID int64, limit, offset int) ([]
 // not the bookkeeping columns (created_at, updated_at): every column of
 // every joined row is a driver call, and SQLite's times are parsed from
 // text.
-const ordersPageSQL = `SELECT COALESCE((SELECT n FROM holding_tallies WHERE user_id = ? AND category = '` + KeyOrders + `'), 0),
+const ordersPageSQL = `SELECT (` + countSQL + `),
 	p.id, p.number, p.placed_at, p.status, p.delivery_status, p.total_cents, p.currency, p.paid_at,
 	i.id, i.description, i.quantity, i.unit_price_cents
 FROM (SELECT id, number, placed_at, status, delivery_status, total_cents, currency, paid_at

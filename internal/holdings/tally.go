@@ -20,15 +20,15 @@ var counted = Tally{Counted: true}
 // range of the table's primary key.
 const talliesSQL = `SELECT category, n, last_change FROM holding_tallies WHERE user_id = ?`
 
+// countSQL is one customer's count in one counted category (0 when the
+// customer has no row there yet); it binds the customer's id and the key.
+const countSQL = `SELECT COALESCE((SELECT n FROM holding_tallies WHERE user_id = ? AND category = ?), 0)`
+
 // tallied is the customer's number of rows in a counted category.
 func tallied(db *gorm.DB, userID int64, key string) (int64, error) {
-	var n []int64
-	err := db.Table("holding_tallies").Where("user_id = ? AND category = ?", userID, key).Limit(1).Pluck("n", &n).Error
-	if err != nil {
+	var n int64
+	if err := db.Raw(countSQL, userID, key).Row().Scan(&n); err != nil {
 		return 0, fmt.Errorf("holdings: %s tally: %w", key, err)
 	}
-	if len(n) == 0 {
-		return 0, nil
-	}
-	return n[0], nil
+	return n, nil
 }
