@@ -27,6 +27,7 @@ import (
 	"github.com/photolab/privacyportal/internal/jobs"
 	"github.com/photolab/privacyportal/internal/mail"
 	"github.com/photolab/privacyportal/internal/profile"
+	"github.com/photolab/privacyportal/internal/requests"
 	"github.com/photolab/privacyportal/internal/session"
 	"github.com/photolab/privacyportal/internal/vault"
 	"github.com/photolab/privacyportal/models"
@@ -43,6 +44,7 @@ type Handler struct {
 	Accounts *account.Service
 	Holdings *holdings.Store
 	Profiles *profile.Service
+	Requests *requests.Service
 	Vault    *vault.Vault
 	Queue    *jobs.Queue
 	Logger   *slog.Logger

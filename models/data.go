@@ -53,6 +53,8 @@ type ProfileChange struct {
 	NewValue  string    `gorm:"type:text;not null;default:''"`
 	ActorKind string    `gorm:"size:16;not null"` // customer, staff, api
 	ActorID   *int64
+	// RequestID is the privacy request a staff correction answered.
+	RequestID *int64
 }
 
 // Order is one shop order.

@@ -242,5 +242,7 @@ func All() []any {
 		&RecoveryCode{}, &EmailCode{}, &SignInThrottle{}, &LoginEvent{},
 		&Profile{}, &Address{}, &ProfileChange{}, &Order{}, &OrderItem{}, &Payment{}, &Photo{},
 		&ContactMessage{}, &SurveyAnswer{}, &DataCategory{}, &DataPurpose{}, &PolicyVersion{}, &PolicyAck{},
-		&Setting{}, &Installation{}, &HoldingTally{}, &Revision{}}
+		&Setting{}, &Installation{}, &HoldingTally{}, &Revision{},
+		&PrivacyRequest{}, &RequestEvent{}, &RequestMessage{}, &RequestNote{}, &RequestCorrection{}, &RequestCode{},
+		&RequestDocument{}, &LegalHold{}, &Restriction{}, &MarketingObjection{}}
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/photolab/privacyportal/internal/password"
 	"github.com/photolab/privacyportal/internal/profile"
 	"github.com/photolab/privacyportal/internal/ratelimit"
+	"github.com/photolab/privacyportal/internal/requests"
 	"github.com/photolab/privacyportal/internal/session"
 	"github.com/photolab/privacyportal/internal/settings"
 	"github.com/photolab/privacyportal/internal/vault"
@@ -45,6 +46,7 @@ type Server struct {
 	handlers *handlers.Handler
 	holdings *holdings.Store
 	accounts *account.Service
+	requests *requests.Service
 	settings *settings.Service
 	vault    *vault.Vault
 	secrets  *vault.KeyRing
@@ -132,10 +134,13 @@ func New(cfg config.Config, logger *slog.Logger, opts ...Option) (*Server, error
 		return nil, err
 	}
 	s.holdings = &holdings.Store{DB: db, Dialect: dialect, Logger: logger}
+	profiles := &profile.Service{DB: db, Dialect: dialect, Now: o.now}
+	s.requests = &requests.Service{DB: db, Dialect: dialect, Mailer: mailer, Settings: s.settings, Vault: s.vault,
+		Secrets: s.secrets, Profiles: profiles, BaseURL: cfg.BaseURL, Now: o.now, Logger: logger}
 	s.handlers = &handlers.Handler{
 		Sessions: s.sessions, Audit: audit.New(db, dialect), Outbox: &mail.Outbox{DB: db, Dialect: dialect, Mailer: mailer},
 		Accounts: s.accounts, Logger: logger,
-		Holdings: s.holdings, Profiles: &profile.Service{DB: db, Dialect: dialect, Now: o.now}, Vault: s.vault, Queue: s.queue,
+		Holdings: s.holdings, Profiles: profiles, Requests: s.requests, Vault: s.vault, Queue: s.queue,
 		ClientIP: clientIP, SecureCookies: cfg.SecureCookies,
 	}
 	limiter := ratelimit.New(cfg.RateLimit, cfg.RateBurst, time.Now)
@@ -178,6 +183,9 @@ func (s *Server) SeedDemo(ctx context.Context) ([]demo.Login, error) {
 	// them at once rather than at its next refresh.
 	return logins, s.holdings.Refresh(ctx)
 }
+
+// Requests is the privacy requests service.
+func (s *Server) Requests() *requests.Service { return s.requests }
 
 // Vault is the encrypted file store.
 func (s *Server) Vault() *vault.Vault { return s.vault }

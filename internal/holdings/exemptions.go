@@ -53,6 +53,7 @@ var Exemptions = []Exemption{
 		Reason:    "how many rows each customer has per counted category, kept by triggers on those tables: derived from the categories' own rows, never shown or exported on its own",
 		Retention: "follows the rows it counts; with the account (ON DELETE CASCADE)",
 	},
+
 	{
 		Table:     "job_schedules",
 		Reason:    "names and intervals of the periodic jobs; no personal data",
@@ -63,6 +64,17 @@ var Exemptions = []Exemption{
 		Reason:    "the work queue; a payload can carry a user id or an address (a mail to send, an export to build), so it is personal data while it waits",
 		Retention: "kept for good today: no job purges finished jobs",
 		Later:     "retention issue: delete finished jobs after a set time; erasure issue: cancel a subject's pending jobs",
+	},
+	{
+		Table:     "legal_holds",
+		Reason:    "holds staff place on a customer's rows (an unsettled debt, a legal claim): the business's own record, which keeps rows from erasure and retention",
+		Retention: "kept while the account exists, released holds included, as evidence of why rows were kept",
+		Later:     "export issue: list the customer's holds in the download",
+	}, {
+		Table:     "marketing_objections",
+		Reason:    "objections to direct marketing (Art. 21(2)), with the address they protect: must outlive the account, or marketing could start again",
+		Retention: "kept for good; the erasure issue turns the address into a keyed hash in the suppression list",
+		Later:     "preferences issue: read into the consent ledger",
 	},
 	{
 		Table:     "outbox_messages",
@@ -81,12 +93,26 @@ var Exemptions = []Exemption{
 		Reason:    "the published privacy policy texts, written by the business",
 		Retention: "kept for good: an acknowledgement must show the text that was acknowledged",
 	},
+
 	{
 		Table:     "recovery_codes",
 		Reason:    "hashed single-use second-factor recovery codes: credentials, managed on the Security page",
 		Retention: "until used or regenerated; deleted with the account (ON DELETE CASCADE)",
 	},
 	{
+		Table:     "request_codes",
+		Reason:    "hashed one-time codes mailed to a requester without an account: short-lived credentials, not data the customer browses",
+		Retention: "15 minutes of use; deleted with their request",
+	}, {
+		Table:     "request_documents",
+		Reason:    "ID documents and agents' permissions uploaded for a request: the file is destroyed as soon as identity is decided; the row keeps only its type, size and times as evidence, and documents are never part of an export",
+		Retention: "the file: until the identity decision plus the grace setting (default 0 days), with a periodic sweep; the row: with its request",
+	}, {
+		Table:     "restrictions",
+		Reason:    "restrictions of processing (Art. 18) placed on a customer or a category: the state every feature must respect, shown on the staff customer page",
+		Retention: "kept while the account exists, lifted ones included, as evidence",
+		Later:     "export issue: list the customer's restrictions in the download",
+	}, {
 		Table:     "revisions",
 		Reason:    "change counters of what instances cache (the catalog of categories, purposes and policy versions); no personal data",
 		Retention: "one row per cache, kept for good",

@@ -65,7 +65,7 @@ func TestSeedCategories(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantKeys := []string{"profile", "orders", "payments", "photos", "contact", "surveys", "logins"}
+		wantKeys := []string{"profile", "orders", "payments", "photos", "contact", "surveys", "logins", "requests"}
 		if len(cats) != len(wantKeys) {
 			t.Fatalf("%d categories", len(cats))
 		}
@@ -194,6 +194,7 @@ func TestOverview(t *testing.T) {
 			"contact":  {4, ts(3 * time.Minute), "/account/data/contact"},
 			"surveys":  {0, nil, "/account/data/surveys"},
 			"logins":   {1, ts(5 * time.Hour), "/account/data/logins"},
+			"requests": {0, nil, "/account/requests"},
 			"loyalty":  {0, nil, ""},
 		}
 		if len(got) != len(want) {

@@ -58,6 +58,7 @@ var registry = []Entry{
 	contactCategory{},
 	surveysCategory{},
 	loginsCategory{},
+	requestsCategory{},
 }
 
 // Entries returns every registered category.

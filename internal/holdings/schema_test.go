@@ -313,8 +313,8 @@ func TestRegistryMatchesSeed(t *testing.T) {
 		paths := map[string]bool{}
 		for _, e := range Entries() {
 			registered = append(registered, e.Key())
-			if !strings.HasPrefix(e.Path(), "/account/data/") || paths[e.Path()] {
-				t.Errorf("%s: path %q is not a page of its own under /account/data/", e.Key(), e.Path())
+			if !strings.HasPrefix(e.Path(), "/account/") || paths[e.Path()] {
+				t.Errorf("%s: path %q is not a page of its own under /account/", e.Key(), e.Path())
 			}
 			paths[e.Path()] = true
 			if len(e.Tables()) == 0 {

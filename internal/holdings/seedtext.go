@@ -272,4 +272,35 @@ var categorySeeds = []categorySeed{
 				"按照法律要求保障您的数据安全，防止我们的服务被滥用。"}},
 		},
 	},
+	{
+		key:  "requests",
+		name: tr{"Privacy requests", "Demandes relatives à vos données", "隐私请求"},
+		desc: tr{
+			"The requests you made about your data (a copy, a correction, an erasure…), their messages and how they were answered.",
+			"Les demandes que vous avez faites au sujet de vos données (copie, rectification, effacement…), leurs messages et la réponse apportée.",
+			"您就个人数据提出的请求（副本、更正、删除等）、相关消息以及我们的答复。",
+		},
+		retention: tr{
+			"3 years after the request is closed, to show that we answered it as the law requires.",
+			"3 ans après la clôture de la demande, pour prouver que nous y avons répondu comme la loi l’exige.",
+			"请求结束后保留 3 年，以证明我们已依法答复。",
+		},
+		retentionDays: 3 * 365,
+		source: tr{
+			"You, or the person you authorized to ask for you, and our staff who answer.",
+			"Vous, ou la personne que vous avez autorisée à agir pour vous, et notre personnel qui vous répond.",
+			"您本人或您授权的代理人，以及答复您的工作人员。",
+		},
+		recipients: tr{
+			"Nobody outside the shop.",
+			"Personne en dehors de la boutique.",
+			"不向本店以外的任何人提供。",
+		},
+		purposes: []purposeSeed{
+			{models.BasisLegalObligation, tr{
+				"Answer your requests about your data within the legal deadlines, and keep proof that we did.",
+				"Répondre à vos demandes concernant vos données dans les délais légaux, et garder la preuve que nous l’avons fait.",
+				"在法定期限内答复您关于个人数据的请求，并保留已答复的证明。"}},
+		},
+	},
 }

@@ -34,6 +34,11 @@ var sampleData = map[string]map[string]any{
 		"Time":           time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC),
 	},
 	"staff_welcome": {"Name": "Sam", "SignInURL": "https://privacy.example.com/signin/code?for=staff&x=1"},
+	"request_update": {
+		"Name": "Zoé", "Number": "#42", "Kind": "Access", "Action": "extend", "Status": "In review",
+		"Note": "We need more time: <many orders>", "DueAt": time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC),
+		"Link": "https://privacy.example.com/account/requests/42",
+	},
 }
 
 // sampleWants is what each template's text and HTML must show of its data,
@@ -47,6 +52,7 @@ var sampleWants = map[string][]string{
 	"totp_reset":         {"Zoé"},
 	"email_change_taken": {"Zoé"},
 	"email_changed":      {"Zoé", "ca•••@example.com", "17:05"},
+	"request_update":     {"Zoé", "#42", "In review", "17:05", "/account/requests/42"},
 }
 
 func TestEmbeddedTemplatesHaveEveryPart(t *testing.T) {

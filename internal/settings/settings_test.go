@@ -57,6 +57,31 @@ func TestDefaults(t *testing.T) {
 		{"auth.email_code.max_attempts", func(s *Service) any { return EmailCodeMaxAttempts.Get(s) }, 5},
 		{"auth.recovery_codes.count", func(s *Service) any { return RecoveryCodeCount.Get(s) }, 10},
 		{"account.reauth_window", func(s *Service) any { return ReauthWindow.Get(s) }, 10 * time.Minute},
+		{"requests.jurisdiction", func(s *Service) any { return RequestJurisdiction.Get(s) }, "gdpr"},
+		{"requests.pause_for_identity", func(s *Service) any { return RequestPauseForIdentity.Get(s) }, true},
+		{"requests.code.ttl", func(s *Service) any { return RequestCodeTTL.Get(s) }, 15 * time.Minute},
+		{"requests.code.max_attempts", func(s *Service) any { return RequestCodeAttempts.Get(s) }, 5},
+		{"requests.unverified_expiry", func(s *Service) any { return RequestUnverifiedExpiry.Get(s) }, 14 * 24 * time.Hour},
+		{"requests.document.grace", func(s *Service) any { return RequestDocumentGrace.Get(s) }, time.Duration(0)},
+		{"requests.staff_notify", func(s *Service) any { return RequestStaffNotify.Get(s) }, "each"},
+		{"requests.reminder_before", func(s *Service) any { return RequestReminderBefore.Get(s) }, 7 * 24 * time.Hour},
+		{"requests.restriction.lift_notice", func(s *Service) any { return RequestLiftNotice.Get(s) }, 72 * time.Hour},
+	}
+	// The verification rules: proportionate by default (EDPB 01/2022).
+	for kind, want := range map[string]string{"access": "strict", "portability": "strict", "rectification": "knowledge",
+		"erasure": "knowledge", "restriction": "knowledge", "objection": "knowledge"} {
+		portal, public := VerifyPortal[kind], VerifyPublic[kind]
+		tests = append(tests,
+			struct {
+				key  string
+				get  func(*Service) any
+				want any
+			}{portal.Key(), func(s *Service) any { return portal.Get(s) }, "session"},
+			struct {
+				key  string
+				get  func(*Service) any
+				want any
+			}{public.Key(), func(s *Service) any { return public.Get(s) }, want})
 	}
 	svc := New(nil, models.SQLite, Options{}) // never refreshed: defaults
 	for _, tc := range tests {

@@ -1,0 +1,170 @@
+// Package requests runs privacy requests: intake from the portal and the
+// public form, proportionate identity verification, the legal deadlines,
+// the staff desk's actions and queries, and the fulfilment of the kinds
+// answered here (rectification, restriction, objection). Access,
+// portability and erasure are handed off in "waiting for fulfilment" to
+// the export and erasure services.
+//
+// Every change goes through move (one action of the transition table in
+// transitions.go), which writes the new status with a guard on the old
+// one, a timeline event, an audit entry and the requester's mail in one
+// transaction. Requester-facing queries never touch request_notes.
+package requests
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/photolab/privacyportal/internal/actor"
+	"github.com/photolab/privacyportal/internal/audit"
+	"github.com/photolab/privacyportal/internal/fault"
+	"github.com/photolab/privacyportal/internal/mail"
+	"github.com/photolab/privacyportal/internal/profile"
+	"github.com/photolab/privacyportal/internal/settings"
+	"github.com/photolab/privacyportal/internal/vault"
+	"github.com/photolab/privacyportal/models"
+	"gorm.io/gorm"
+)
+
+// ErrNotFound is returned for a request that does not exist or that the
+// actor may not see (the two are not told apart).
+var ErrNotFound = fault.New(fault.NotFound, "requests: not found")
+
+// Service holds the requests' rules. It holds no HTTP.
+type Service struct {
+	DB       *gorm.DB
+	Dialect  models.Dialect
+	Mailer   *mail.Mailer
+	Settings *settings.Service // nil: the defaults
+	Vault    *vault.Vault      // ID documents, encrypted at rest
+	Secrets  *vault.KeyRing    // keys the codes' and tokens' hashes
+	Profiles *profile.Service  // applies approved rectifications
+	BaseURL  string
+	Now      func() time.Time // nil: the wall clock
+	Logger   *slog.Logger
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (s *Service) log() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return slog.Default()
+}
+
+// Number is how a request is named to people: "#42".
+func Number(id int64) string { return "#" + strconv.FormatInt(id, 10) }
+
+// partyOf is the column of the transition table an actor stands in.
+func partyOf(a actor.Actor) party {
+	switch a.Kind {
+	case actor.Customer, actor.Requester:
+		return byRequester
+	case actor.Staff, actor.Admin:
+		return byStaff
+	}
+	return bySystem
+}
+
+// eventActor is the timeline's "who": the requester, staff or the system.
+func eventActor(a actor.Actor) string {
+	switch partyOf(a) {
+	case byRequester:
+		return "requester"
+	case byStaff:
+		return "staff"
+	}
+	return "system"
+}
+
+// load reads a request by id inside tx.
+func load(tx *gorm.DB, id int64) (models.PrivacyRequest, error) {
+	var r models.PrivacyRequest
+	err := tx.Take(&r, "id = ?", id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return r, ErrNotFound
+	}
+	if err != nil {
+		return r, fmt.Errorf("requests: load %d: %w", id, err)
+	}
+	return r, nil
+}
+
+// step is one action taken through move.
+type step struct {
+	Action Action
+	// Note is what the requester is told with the mail and sees on the
+	// timeline (a denial's text, an extension's reason); never staff-only.
+	Note string
+	// Audit adds details to the audit entry (no personal data).
+	Audit map[string]string
+	// Quiet skips the requester's mail (an assignment, an internal move).
+	Quiet bool
+}
+
+// move takes one action on r, which the caller loaded in tx and may have
+// changed (a deadline, a denial's code): the status follows the table,
+// the row is written only if its status is still the one loaded (someone
+// acting first gets ErrWrongState, not a lost update), and the event,
+// the audit entry and the requester's mail are written with it.
+func (s *Service) move(tx *gorm.DB, a actor.Actor, r *models.PrivacyRequest, st step) error {
+	from := r.Status
+	to, err := next(st.Action, from, partyOf(a))
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	if to != "" {
+		r.Status = to
+		if !to.Open() && r.ClosedAt == nil {
+			r.ClosedAt = &now
+		}
+	}
+	r.UpdatedAt = now
+	if st.Action == ActFile {
+		if err := tx.Create(r).Error; err != nil {
+			return fmt.Errorf("requests: file: %w", err)
+		}
+	} else {
+		res := tx.Model(&models.PrivacyRequest{}).Where("id = ? AND status = ?", r.ID, from).
+			Select("*").Omit("id", "created_at").Updates(r)
+		if res.Error != nil {
+			return fmt.Errorf("requests: %s %d: %w", st.Action, r.ID, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return ErrWrongState
+		}
+	}
+	ev := models.RequestEvent{RequestID: r.ID, At: now, ActorKind: eventActor(a), ActorID: a.ID(),
+		Action: string(st.Action), FromStatus: string(from), ToStatus: string(r.Status), Note: st.Note}
+	if err := tx.Create(&ev).Error; err != nil {
+		return fmt.Errorf("requests: event: %w", err)
+	}
+	e := audit.By(a, "request."+string(st.Action), "request", strconv.FormatInt(r.ID, 10))
+	e.Details = map[string]string{"kind": string(r.Kind), "from": string(from), "to": string(r.Status)}
+	for k, v := range st.Audit {
+		e.Details[k] = v
+	}
+	if err := audit.Append(tx, s.Dialect, e); err != nil {
+		return err
+	}
+	if st.Quiet {
+		return nil
+	}
+	return s.notify(tx, r, ev)
+}
+
+// within runs fn in one transaction.
+func (s *Service) within(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.DB.WithContext(ctx).Transaction(fn)
+}
