@@ -158,6 +158,11 @@ func (s *Service) move(tx *gorm.DB, a actor.Actor, r *models.PrivacyRequest, st 
 	if err := audit.Append(tx, s.Dialect, e); err != nil {
 		return err
 	}
+	if from == models.StatusAwaitingVerification && r.Status == models.StatusInReview {
+		if err := s.staffNotify(tx, r); err != nil {
+			return err
+		}
+	}
 	if st.Quiet {
 		return nil
 	}
@@ -167,4 +172,39 @@ func (s *Service) move(tx *gorm.DB, a actor.Actor, r *models.PrivacyRequest, st 
 // within runs fn in one transaction.
 func (s *Service) within(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return s.DB.WithContext(ctx).Transaction(fn)
+}
+
+// Detail is one request with everything its page shows. Notes are loaded
+// only for staff: a requester's read leaves them nil, and no requester
+// query selects from request_notes.
+type Detail struct {
+	Request     models.PrivacyRequest
+	Events      []models.RequestEvent
+	Messages    []models.RequestMessage
+	Corrections []models.RequestCorrection
+	Documents   []models.RequestDocument
+	Notes       []models.RequestNote
+}
+
+// detail loads r's page; forStaff adds the internal notes.
+func detail(tx *gorm.DB, r models.PrivacyRequest, forStaff bool) (Detail, error) {
+	d := Detail{Request: r}
+	if err := tx.Where("request_id = ?", r.ID).Order("at, id").Find(&d.Events).Error; err != nil {
+		return d, fmt.Errorf("requests: events: %w", err)
+	}
+	if err := tx.Where("request_id = ?", r.ID).Order("at, id").Find(&d.Messages).Error; err != nil {
+		return d, fmt.Errorf("requests: messages: %w", err)
+	}
+	if err := tx.Where("request_id = ?", r.ID).Order("id").Find(&d.Corrections).Error; err != nil {
+		return d, fmt.Errorf("requests: corrections: %w", err)
+	}
+	if err := tx.Where("request_id = ?", r.ID).Order("id").Find(&d.Documents).Error; err != nil {
+		return d, fmt.Errorf("requests: documents: %w", err)
+	}
+	if forStaff {
+		if err := tx.Where("request_id = ?", r.ID).Order("at, id").Find(&d.Notes).Error; err != nil {
+			return d, fmt.Errorf("requests: notes: %w", err)
+		}
+	}
+	return d, nil
 }
