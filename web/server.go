@@ -123,11 +123,6 @@ func New(cfg config.Config, logger *slog.Logger, opts ...Option) (*Server, error
 	s.queue = jobs.New(db, dialect, jobs.Options{Workers: cfg.JobWorkers, Logger: logger})
 	s.accounts = account.NewService(db, dialect, s.hasher, mailer, s.secrets, cfg.TOTPIssuer, cfg.BaseURL, o.now)
 	s.accounts.UseSettings(s.settings)
-	// Each service declares its job kinds and schedules.
-	if err := s.queue.Install(ctx, mailer.Jobs(db), s.sessions, s.accounts); err != nil {
-		models.Close(db)
-		return nil, err
-	}
 	s.vault, err = vault.OpenDirs(cfg.FilesDir, cfg.KeysDir)
 	if err != nil {
 		models.Close(db)
@@ -137,6 +132,11 @@ func New(cfg config.Config, logger *slog.Logger, opts ...Option) (*Server, error
 	profiles := &profile.Service{DB: db, Dialect: dialect, Now: o.now}
 	s.requests = &requests.Service{DB: db, Dialect: dialect, Mailer: mailer, Settings: s.settings, Vault: s.vault,
 		Secrets: s.secrets, Profiles: profiles, BaseURL: cfg.BaseURL, Now: o.now, Logger: logger}
+	// Each service declares its job kinds and schedules.
+	if err := s.queue.Install(ctx, mailer.Jobs(db), s.sessions, s.accounts, s.requests); err != nil {
+		models.Close(db)
+		return nil, err
+	}
 	s.handlers = &handlers.Handler{
 		Sessions: s.sessions, Audit: audit.New(db, dialect), Outbox: &mail.Outbox{DB: db, Dialect: dialect, Mailer: mailer},
 		Accounts: s.accounts, Logger: logger,

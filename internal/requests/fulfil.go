@@ -13,3 +13,11 @@ import (
 func (s *Service) fulfil(tx *gorm.DB, a actor.Actor, r *models.PrivacyRequest) (handled bool, err error) {
 	return false, nil
 }
+
+// afterVerified runs when a request has just entered review: an
+// objection to direct marketing is applied at once, without review (Art.
+// 21(3)); processing objected to on legitimate interests is restricted
+// while staff weigh it (Art. 18(1)(d)).
+func (s *Service) afterVerified(tx *gorm.DB, a actor.Actor, r *models.PrivacyRequest) error {
+	return nil
+}

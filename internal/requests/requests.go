@@ -62,6 +62,11 @@ func (s *Service) log() *slog.Logger {
 	return slog.Default()
 }
 
+// Reasons a request may be denied, each shown to the requester with the
+// text staff write (GDPR Art. 12(4)).
+var DenyCodes = []string{"insufficient_verification", "no_match", "suspected_fraud", "excessive",
+	"outside_jurisdiction", "legal_obligation", "other"}
+
 // Number is how a request is named to people: "#42".
 func Number(id int64) string { return "#" + strconv.FormatInt(id, 10) }
 
@@ -117,7 +122,7 @@ type step struct {
 // the row is written only if its status is still the one loaded (someone
 // acting first gets ErrWrongState, not a lost update), and the event,
 // the audit entry and the requester's mail are written with it.
-func (s *Service) move(tx *gorm.DB, a actor.Actor, r *models.PrivacyRequest, st step) error {
+func (s *Service) move(tx *gorm.DB, a actor.Actor, r *models.PrivacyRequest, st step) (err error) {
 	from := r.Status
 	to, err := next(st.Action, from, partyOf(a))
 	if err != nil {
@@ -162,6 +167,13 @@ func (s *Service) move(tx *gorm.DB, a actor.Actor, r *models.PrivacyRequest, st 
 		if err := s.staffNotify(tx, r); err != nil {
 			return err
 		}
+		defer func() {
+			// After this step's own mail, so the requester reads "verified"
+			// before "done".
+			if err == nil {
+				err = s.afterVerified(tx, a, r)
+			}
+		}()
 	}
 	if st.Quiet {
 		return nil

@@ -18,7 +18,7 @@ const (
 	ActRequireDocument Action = "require_document" // staff record a doubt: an ID document is needed
 	ActAsk             Action = "ask"              // staff ask the requester something
 	ActAnswer          Action = "answer"           // the requester answers → back in review
-	ActApprove         Action = "approve"          // → approved
+	ActApprove         Action = "approve"          // → approved (by the portal: an objection to marketing, which needs no review)
 	ActHandOff         Action = "hand_off"         // approved → waiting for fulfilment (export, erasure)
 	ActComplete        Action = "complete"         // → completed
 	ActDeny            Action = "deny"             // → denied, with a reason code and text
@@ -60,7 +60,7 @@ var table = map[Action]transition{
 	ActRequireDocument: {from: []models.RequestStatus{models.StatusAwaitingVerification, models.StatusInReview}, to: models.StatusAwaitingVerification, by: byStaff},
 	ActAsk:             {from: []models.RequestStatus{models.StatusAwaitingVerification, models.StatusInReview}, to: models.StatusWaitingRequester, by: byStaff},
 	ActAnswer:          {from: []models.RequestStatus{models.StatusWaitingRequester}, to: models.StatusInReview, by: byRequester},
-	ActApprove:         {from: []models.RequestStatus{models.StatusInReview}, to: models.StatusApproved, by: byStaff},
+	ActApprove:         {from: []models.RequestStatus{models.StatusInReview}, to: models.StatusApproved, by: byStaff | bySystem},
 	ActHandOff:         {from: []models.RequestStatus{models.StatusApproved}, to: models.StatusWaitingFulfilment, by: bySystem | byStaff},
 	ActComplete:        {from: []models.RequestStatus{models.StatusApproved, models.StatusWaitingFulfilment}, to: models.StatusCompleted, by: byStaff | bySystem},
 	ActDeny:            {from: undecided, to: models.StatusDenied, by: byStaff},
