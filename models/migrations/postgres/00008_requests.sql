@@ -22,6 +22,7 @@ CREATE TABLE privacy_requests (
     agent_email TEXT NOT NULL DEFAULT '',
     received_at TIMESTAMPTZ NOT NULL,
     verified_at TIMESTAMPTZ,
+    email_verified_at TIMESTAMPTZ,
     first_due_at TIMESTAMPTZ NOT NULL,
     due_at TIMESTAMPTZ NOT NULL,
     extended_at TIMESTAMPTZ,

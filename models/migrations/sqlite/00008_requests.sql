@@ -22,6 +22,7 @@ CREATE TABLE privacy_requests (
     agent_email TEXT NOT NULL DEFAULT '',
     received_at DATETIME NOT NULL,
     verified_at DATETIME,
+    email_verified_at DATETIME,
     first_due_at DATETIME NOT NULL,
     due_at DATETIME NOT NULL,
     extended_at DATETIME,
