@@ -16,6 +16,7 @@ import (
 
 	"github.com/photolab/privacyportal/handlers"
 	"github.com/photolab/privacyportal/internal/account"
+	"github.com/photolab/privacyportal/internal/actor"
 	"github.com/photolab/privacyportal/internal/audit"
 	"github.com/photolab/privacyportal/internal/config"
 	"github.com/photolab/privacyportal/internal/demo"
@@ -177,6 +178,14 @@ func (s *Server) SeedDemo(ctx context.Context) ([]demo.Login, error) {
 		return nil, err
 	}
 	if err := demo.SeedData(ctx, s.db, s.vault, time.Now()); err != nil {
+		return nil, err
+	}
+	for key, value := range demo.DemoSettings {
+		if err := s.settings.Set(ctx, actor.SystemActor(), key, value); err != nil {
+			return nil, err
+		}
+	}
+	if err := demo.SeedRequests(ctx, s.db, time.Now()); err != nil {
 		return nil, err
 	}
 	// The categories and the policy were just written: this instance shows
