@@ -42,7 +42,7 @@ var sampleData = map[string]map[string]any{
 	"request_update": {
 		"Name": "Zoé", "Number": "#42", "Kind": "Access", "Action": "mark_duplicate", "Status": "In review",
 		"Note": "We need more time: <many orders>", "DueAt": sampleDue, "ReceivedAt": sampleReceived,
-		"Link": "https://privacy.example.com/account/requests/42", "Public": false, "DuplicateOf": "#41",
+		"Link": "https://privacy.example.com/account/requests/42", "Public": false, "DuplicateOf": "#41", "Open": true,
 	},
 	"request_received": {
 		"Name": "Zoé", "Number": "#42", "Kind": "Access", "Status": "Awaiting verification",

@@ -106,6 +106,7 @@ func (s *Service) requesterData(r *models.PrivacyRequest) map[string]any {
 		"ReceivedAt": r.ReceivedAt,
 		"DueAt":      r.DueAt,
 		"Link":       s.linkFor(r),
+		"Open":       r.Status.Open(), // a closed request has no due date left
 		// The public status page asks for a fresh code before it opens.
 		"Public": r.UserID == nil || r.Channel != models.ChannelPortal,
 	}

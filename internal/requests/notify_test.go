@@ -126,7 +126,7 @@ func TestNotifyPicksTheMail(t *testing.T) {
 				template: MailReceived, want: []string{"Subject:Nous avons bien reçu votre demande #", "Une copie de mes données", "2 avril 2026",
 					"/account/requests/"}, not: []string{"e-mail séparé", "demande un code"}},
 			{name: "verified", locale: "en", from: models.StatusAwaitingVerification, a: sys, action: ActVerify,
-				template: MailUpdate, want: []string{"In review", "confirmed that the request is yours"}},
+				template: MailUpdate, want: []string{"In review", "confirmed that the request is yours", "We will answer by 2 April 2026"}},
 			{name: "question", locale: "en", from: models.StatusInReview, a: byStaff, action: ActAsk, note: "Which delivery address is wrong?",
 				template: MailQuestion, want: []string{"Which delivery address is wrong?", "Please answer on your request"}},
 			{name: "extension: new date and reason", locale: "en", from: models.StatusInReview, a: byStaff, action: ActExtend,
@@ -146,7 +146,7 @@ func TestNotifyPicksTheMail(t *testing.T) {
 				note: "Your copy is on the page", template: MailCompleted, want: []string{"Completed", "Your copy is on the page", "2 March 2026"}},
 			{name: "duplicate names the other request", locale: "en", from: models.StatusInReview, a: byStaff, action: ActMarkDuplicate,
 				change:   func(r *models.PrivacyRequest) { id := r.ID - 1; r.DuplicateOfID = &id },
-				template: MailUpdate, want: []string{"Duplicate", "is the same as your request #"}},
+				template: MailUpdate, want: []string{"Duplicate", "is the same as your request #"}, not: []string{"We will answer by"}},
 			{name: "a quiet step mails nobody", locale: "en", from: models.StatusInReview, a: byStaff, action: ActAssign, quiet: true},
 		}
 		for _, c := range cases {

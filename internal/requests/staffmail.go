@@ -136,6 +136,12 @@ func (s *Service) staffNotify(tx *gorm.DB, r *models.PrivacyRequest) error {
 	return nil
 }
 
+// unsent is the condition for a reminder column not yet sent for the
+// current due date: never sent, or sent before the deadline was extended.
+func unsent(column string) string {
+	return "(" + column + " IS NULL OR (extended_at IS NOT NULL AND " + column + " < extended_at))"
+}
+
 // errTaken ends a job's transaction when another instance got there
 // first: nothing to do, nothing sent twice.
 var errTaken = errors.New("requests: already sent")
@@ -157,12 +163,13 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 		where            string
 		args             []any
 	}{
-		{"reminder_sent_at", MailStaffReminder, "reminder_sent_at IS NULL AND due_at > ? AND due_at <= ?", []any{now, soon}},
-		{"overdue_sent_at", MailStaffOverdue, "overdue_sent_at IS NULL AND due_at <= ?", []any{now}},
+		// A reminder sent before an extension was for the old date.
+		{"reminder_sent_at", MailStaffReminder, "due_at > ? AND due_at <= ?", []any{now, soon}},
+		{"overdue_sent_at", MailStaffOverdue, "due_at <= ?", []any{now}},
 	} {
 		var ids []int64
 		err := s.DB.WithContext(ctx).Model(&models.PrivacyRequest{}).
-			Where("status IN ? AND paused_at IS NULL", open).Where(pass.where, pass.args...).
+			Where("status IN ? AND paused_at IS NULL", open).Where(pass.where, pass.args...).Where(unsent(pass.column)).
 			Order("due_at, id").Limit(batchLimit).Pluck("id", &ids).Error
 		if err != nil {
 			return sent, fmt.Errorf("requests: reminders: %w", err)
@@ -170,7 +177,7 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 		for _, id := range ids {
 			n := 0
 			err := s.within(ctx, func(tx *gorm.DB) error {
-				res := tx.Model(&models.PrivacyRequest{}).Where("id = ? AND "+pass.column+" IS NULL", id).Update(pass.column, now)
+				res := tx.Model(&models.PrivacyRequest{}).Where("id = ?", id).Where(unsent(pass.column)).Update(pass.column, now)
 				if res.Error != nil {
 					return fmt.Errorf("requests: %s %d: %w", pass.column, id, res.Error)
 				}

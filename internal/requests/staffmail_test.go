@@ -233,6 +233,19 @@ func TestSendReminders(t *testing.T) {
 		if got := mailsTo(t, db.DB, MailStaffReminder); len(got) != 3 || !strings.Contains(got[team.en.Email][0].Subject, Number(later.ID)) {
 			t.Errorf("reminders %v", mailKeys(got))
 		}
+
+		// Extended, the later request is reminded again before its new date.
+		db.Exec("DELETE FROM outbox_messages")
+		clk.Add(time.Hour)
+		ext := clk.Now()
+		db.Model(&models.PrivacyRequest{}).Where("id = ?", later.ID).Updates(map[string]any{"extended_at": ext, "due_at": ext.Add(30 * 24 * time.Hour)})
+		if n, err := s.SendReminders(ctx); err != nil || n != 0 {
+			t.Errorf("run after the extension = %d, %v; the new date is far", n, err)
+		}
+		clk.Add(25 * 24 * time.Hour)
+		if n, err := s.SendReminders(ctx); err != nil || n != 3 {
+			t.Errorf("run before the new date = %d, %v; want 3 reminders", n, err)
+		}
 	})
 }
 
