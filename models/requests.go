@@ -130,9 +130,12 @@ type PrivacyRequest struct {
 	// ReminderSentAt and OverdueSentAt make the staff reminders idempotent.
 	ReminderSentAt *time.Time
 	OverdueSentAt  *time.Time
-	ClosedAt       *time.Time
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// StaffNotifiedAt is when staff were told of the verified request (its
+	// own mail or the digest), so the digest lists each request once.
+	StaffNotifiedAt *time.Time
+	ClosedAt        *time.Time
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
 
 // RequestEvent is one line of a request's timeline: a transition or an

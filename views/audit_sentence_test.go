@@ -44,6 +44,12 @@ func TestAuditSentence(t *testing.T) {
 			"Alex Moreau a modifié le réglage « auth.lockout_after »"},
 		{"en", models.AuditEntry{ActorRole: "system", Action: "admin.created", TargetType: "user", TargetID: user(alex)},
 			"The admin account Alex Moreau was created by the portal"},
+		{"en", models.AuditEntry{ActorID: &sam, Action: "request.extend", TargetType: "request", TargetID: "42"},
+			"Sam Rivera extended the deadline of request #42"},
+		{"fr", models.AuditEntry{ActorID: &sam, Action: "request.note", TargetType: "request", TargetID: "42"},
+			"Sam Rivera a ajouté une note interne à la demande n° 42"},
+		{"zh-CN", models.AuditEntry{ActorRole: "requester", Action: "request.file", TargetType: "request", TargetID: "42"},
+			"一位访客提交了请求 #42"},
 		{"en", models.AuditEntry{Action: "retention.purged", TargetType: "order", TargetID: "3"},
 			"The portal: retention.purged (order #3)"},
 	}

@@ -2,6 +2,7 @@ package views_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/photolab/privacyportal/internal/account"
@@ -10,6 +11,7 @@ import (
 	"github.com/photolab/privacyportal/internal/i18n"
 	"github.com/photolab/privacyportal/internal/jobs"
 	"github.com/photolab/privacyportal/internal/mail"
+	"github.com/photolab/privacyportal/internal/requests"
 	"github.com/photolab/privacyportal/internal/session"
 	"github.com/photolab/privacyportal/models"
 	"github.com/photolab/privacyportal/views"
@@ -30,10 +32,18 @@ func strs[T ~string](list []T) []string {
 // zero values are enough: Jobs only builds closures.
 func jobKinds() []string {
 	var out []string
-	for _, p := range []jobs.Provider{(&mail.Mailer{}).Jobs(nil), &session.Store{}, &account.Service{}} {
+	for _, p := range []jobs.Provider{(&mail.Mailer{}).Jobs(nil), &session.Store{}, &account.Service{}, &requests.Service{}} {
 		for _, s := range p.Jobs() {
 			out = append(out, s.Kind)
 		}
+	}
+	return out
+}
+
+func auditGroups() []string {
+	var out []string
+	for _, p := range audit.ActionPrefixes() {
+		out = append(out, strings.TrimSuffix(p, "."))
 	}
 	return out
 }
@@ -55,6 +65,11 @@ func TestEveryCodeHasALabel(t *testing.T) {
 		views.FamilyOutboxStatus:   strs(models.OutboxStatuses),
 		views.FamilyMailTemplate:   mail.Templates(),
 		views.FamilyAuditAction:    audit.Actions,
+		views.FamilyAuditGroup:     auditGroups(),
+		views.FamilyRequestStatus:  strs(models.RequestStatuses),
+		views.FamilyRequestKind:    strs(models.RequestKinds),
+		views.FamilyRequestAction:  strs(requests.Actions()),
+		views.FamilyDenyCode:       requests.DenyCodes,
 	}
 	for f, codes := range families {
 		if len(codes) == 0 {
@@ -103,6 +118,9 @@ func TestLabel(t *testing.T) {
 		{zh, views.FamilyAuditAction, "account.totp_enabled", "已开启双重身份验证"},
 		{fr, views.FamilyLoginMethod, "", "—"},
 		{fr, views.FamilyAuditAction, "x.unknown", "x.unknown"},
+		{fr, views.FamilyRequestAction, "ask", "Nous vous avons posé une question"},
+		{zh, views.FamilyDenyCode, "excessive", "该请求明显过度或重复"},
+		{fr, views.FamilyAuditGroup, "hold", "Gels juridiques"},
 	}
 	for _, c := range cases {
 		if got := views.Label(c.ctx, c.f, c.code); got != c.want {

@@ -21,6 +21,18 @@ var Actions = []string{
 	"admin.outbox_read", "admin.mail_test",
 	"settings.changed",
 	"catalog.category_changed",
+	// Privacy requests: one action per row of the transition table
+	// (internal/requests writes "request."+action in move), then what
+	// happens around a request.
+	"request.file", "request.verify", "request.reject_identity", "request.require_document", "request.ask",
+	"request.answer", "request.approve", "request.hand_off", "request.complete", "request.deny", "request.cancel",
+	"request.expire", "request.mark_duplicate", "request.extend", "request.assign",
+	"request.viewed", "request.message", "request.note", "request.email_confirmed", "request.knowledge_checked",
+	"request.document_uploaded", "request.document_viewed", "request.document_destroyed", "request.correction_applied",
+	"customer.looked_up", "customer.viewed",
+	"hold.placed", "hold.released",
+	"restriction.placed", "restriction.lift_announced", "restriction.lifted",
+	"objection.recorded",
 }
 
 // ActionPrefixes are the groups of Actions ("auth.", "account." …) in the

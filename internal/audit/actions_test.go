@@ -14,6 +14,21 @@ import (
 // dotted is a string literal shaped like an action.
 var dotted = regexp.MustCompile(`"([a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+)"`)
 
+// moveAction is a row of the requests' transition table: move records
+// each as "request."+action, a name built at run time.
+var moveAction = regexp.MustCompile(`^\s*Act\w+\s+Action\s*=\s*"([a-z_]+)"`)
+
+// awaitingOtherAreas are actions of the privacy requests (issue 10) whose
+// calls are written in other branches of the same issue: listed and
+// labelled here first so every branch uses one name. Once a branch that
+// records one is merged, the test below says to delete it from this list.
+var awaitingOtherAreas = []string{
+	"request.viewed", "request.message", "request.note", "request.email_confirmed", "request.knowledge_checked",
+	"request.document_uploaded", "request.document_viewed", "request.document_destroyed", "request.correction_applied",
+	"customer.looked_up", "customer.viewed", "hold.placed", "hold.released",
+	"restriction.placed", "restriction.lift_announced", "restriction.lifted", "objection.recorded",
+}
+
 // actionsInSource finds the actions written in the code base: literals in
 // a call to By, in an Entry's Action field, and in the account service's
 // record(…, action), whose last argument is the audit action.
@@ -46,6 +61,9 @@ func actionsInSource(t *testing.T) map[string]string {
 		}
 		for i, line := range strings.Split(string(src), "\n") {
 			var lits []string
+			if m := moveAction.FindStringSubmatch(line); m != nil && strings.HasSuffix(path, filepath.Join("internal", "requests", "transitions.go")) {
+				lits = append(lits, "request."+m[1])
+			}
 			switch {
 			case strings.Contains(line, "audit.By("), strings.Contains(line, "Action:"):
 				for _, m := range dotted.FindAllStringSubmatch(line, -1) {
@@ -86,7 +104,11 @@ func TestEveryActionIsListed(t *testing.T) {
 		if !actionPattern.MatchString(a) {
 			t.Errorf("listed action %q is not a dotted name", a)
 		}
-		if _, ok := found[a]; !ok {
+		where, ok := found[a]
+		switch awaiting := slices.Contains(awaitingOtherAreas, a); {
+		case ok && awaiting:
+			t.Errorf("%q is now recorded (%s): delete it from awaitingOtherAreas", a, where)
+		case !ok && !awaiting:
 			t.Errorf("listed action %q is recorded nowhere: remove it or the scan misses its call", a)
 		}
 	}

@@ -11,6 +11,11 @@ import (
 	"github.com/photolab/privacyportal/internal/i18n"
 )
 
+var (
+	sampleReceived = time.Date(2026, 2, 4, 9, 30, 0, 0, time.UTC)
+	sampleDue      = time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC)
+)
+
 // sampleData is what callers pass for each shipped template. A new template
 // without an entry here fails TestRenderEveryTemplate.
 var sampleData = map[string]map[string]any{
@@ -35,24 +40,93 @@ var sampleData = map[string]map[string]any{
 	},
 	"staff_welcome": {"Name": "Sam", "SignInURL": "https://privacy.example.com/signin/code?for=staff&x=1"},
 	"request_update": {
-		"Name": "Zoé", "Number": "#42", "Kind": "Access", "Action": "extend", "Status": "In review",
-		"Note": "We need more time: <many orders>", "DueAt": time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC),
-		"Link": "https://privacy.example.com/account/requests/42",
+		"Name": "Zoé", "Number": "#42", "Kind": "Access", "Action": "mark_duplicate", "Status": "In review",
+		"Note": "We need more time: <many orders>", "DueAt": sampleDue, "ReceivedAt": sampleReceived,
+		"Link": "https://privacy.example.com/account/requests/42", "Public": false, "DuplicateOf": "#41", "Open": true,
+	},
+	"request_received": {
+		"Name": "Zoé", "Number": "#42", "Kind": "Access", "Status": "Awaiting verification",
+		"ReceivedAt": sampleReceived, "DueAt": sampleDue,
+		"Link": "https://privacy.example.com/requests/status/42", "Public": true, "ConfirmEmail": true,
+	},
+	"request_denied": {
+		"Name": "Zoé", "Number": "#42", "Kind": "Erasure", "Status": "Refused", "ReceivedAt": sampleReceived, "DueAt": sampleDue,
+		"Link": "https://privacy.example.com/account/requests/42", "Public": false,
+		"Reason": "Legal obligation to keep", "Text": "Invoices are kept 10 years <by law>",
+		"Authority": "CNIL", "AuthorityURL": "https://www.cnil.fr",
+	},
+	"request_expired": {
+		"Name": "", "Number": "#42", "Kind": "Access", "Status": "Expired", "ReceivedAt": sampleReceived, "DueAt": sampleDue,
+		"Link": "https://privacy.example.com/requests/status/42", "Public": true,
+		"NewLink": "https://privacy.example.com/requests/new", "Authority": "", "AuthorityURL": "",
+	},
+	"request_extended": {
+		"Name": "Zoé", "Number": "#42", "Kind": "Access", "Status": "In review", "ReceivedAt": sampleReceived,
+		"DueAt": sampleDue, "FirstDueAt": time.Date(2026, 2, 28, 9, 30, 0, 0, time.UTC),
+		"Link": "https://privacy.example.com/account/requests/42", "Public": false, "Reason": "Twelve years of orders to gather",
+	},
+	"request_question": {
+		"Name": "Zoé", "Number": "#42", "Kind": "Rectification", "Status": "Waiting for your answer", "ReceivedAt": sampleReceived,
+		"DueAt": sampleDue, "Link": "https://privacy.example.com/account/requests/42", "Public": false,
+		"Question": "Which delivery address is wrong?",
+	},
+	"request_completed": {
+		"Name": "Zoé", "Number": "#42", "Kind": "Rectification", "Status": "Completed", "ReceivedAt": sampleReceived,
+		"DueAt": sampleDue, "Link": "https://privacy.example.com/account/requests/42", "Public": false,
+		"Note": "Your address is corrected", "CompletedAt": time.Date(2026, 2, 20, 11, 15, 0, 0, time.UTC),
+	},
+	"request_message": {
+		"Name": "Zoé", "Number": "#42", "Kind": "Access", "Status": "In review", "ReceivedAt": sampleReceived,
+		"DueAt": sampleDue, "Link": "https://privacy.example.com/requests/status/42", "Public": true,
+	},
+	"request_staff_new": {
+		"Name": "Sam", "Number": "#42", "Kind": "Access", "Status": "In review", "DueAt": sampleDue,
+		"Link": "https://privacy.example.com/staff/requests/42", "Assigned": false,
+	},
+	"request_staff_reminder": {
+		"Name": "Sam", "Number": "#42", "Kind": "Access", "Status": "In review", "DueAt": sampleDue,
+		"Link": "https://privacy.example.com/staff/requests/42", "Assigned": true,
+	},
+	"request_staff_overdue": {
+		"Name": "", "Number": "#42", "Kind": "Access", "Status": "In review", "DueAt": sampleDue,
+		"Link": "https://privacy.example.com/staff/requests/42", "Assigned": false,
+	},
+	"request_staff_digest": {
+		"Name": "Sam", "Count": 2, "QueueLink": "https://privacy.example.com/staff/requests",
+		"Items": []struct {
+			Number, Kind, Status string
+			DueAt                time.Time
+			Link                 string
+		}{
+			{"#42", "Access", "In review", sampleDue, "https://privacy.example.com/staff/requests/42"},
+			{"#43", "Erasure", "In review", time.Date(2026, 3, 9, 8, 0, 0, 0, time.UTC), "https://privacy.example.com/staff/requests/43"},
+		},
 	},
 }
 
 // sampleWants is what each template's text and HTML must show of its data,
 // so a template that drops a field fails.
 var sampleWants = map[string][]string{
-	"email_code":         {"482913", "15"},
-	"email_change_code":  {"482913", "15"},
-	"password_changed":   {"Zoé", "17:05"},
-	"totp_enabled":       {"Zoé", "17:05"},
-	"totp_disabled":      {"17:05"},
-	"totp_reset":         {"Zoé"},
-	"email_change_taken": {"Zoé"},
-	"email_changed":      {"Zoé", "ca•••@example.com", "17:05"},
-	"request_update":     {"Zoé", "#42", "In review", "17:05", "/account/requests/42"},
+	"email_code":             {"482913", "15"},
+	"email_change_code":      {"482913", "15"},
+	"password_changed":       {"Zoé", "17:05"},
+	"totp_enabled":           {"Zoé", "17:05"},
+	"totp_disabled":          {"17:05"},
+	"totp_reset":             {"Zoé"},
+	"email_change_taken":     {"Zoé"},
+	"email_changed":          {"Zoé", "ca•••@example.com", "17:05"},
+	"request_update":         {"Zoé", "#42", "#41", "In review", "17:05", "/account/requests/42"},
+	"request_received":       {"Zoé", "#42", "Awaiting verification", "09:30", "17:05", "/requests/status/42"},
+	"request_denied":         {"#42", "Erasure", "Legal obligation to keep", "Invoices are kept 10 years", "CNIL", "https://www.cnil.fr", "/account/requests/42"},
+	"request_expired":        {"#42", "09:30", "/requests/new"},
+	"request_extended":       {"#42", "17:05", "09:30", "Twelve years of orders to gather", "/account/requests/42"},
+	"request_question":       {"#42", "Which delivery address is wrong?", "/account/requests/42"},
+	"request_completed":      {"#42", "Rectification", "11:15", "Your address is corrected", "/account/requests/42"},
+	"request_message":        {"#42", "In review", "/requests/status/42"},
+	"request_staff_new":      {"Sam", "#42", "Access", "17:05", "/staff/requests/42"},
+	"request_staff_reminder": {"Sam", "#42", "17:05", "/staff/requests/42"},
+	"request_staff_overdue":  {"#42", "17:05", "/staff/requests/42"},
+	"request_staff_digest":   {"Sam", "2", "#42", "#43", "/staff/requests/43", "/staff/requests"},
 }
 
 func TestEmbeddedTemplatesHaveEveryPart(t *testing.T) {
@@ -262,5 +336,64 @@ func TestNewValidatesConfig(t *testing.T) {
 				t.Errorf("Configured() = %v, want %v", m.Configured(), c.smtp)
 			}
 		})
+	}
+}
+
+// TestRequestMailsStateTheRights: a refusal and an expiry tell the
+// requester, in their language, that they may complain to a supervisory
+// authority and go to court (GDPR Art. 12(4)): the one named in the
+// settings, or a generic one.
+func TestRequestMailsStateTheRights(t *testing.T) {
+	t.Parallel()
+	m := newMailer(t, "")
+	words := map[string]struct{ complaint, court, generic string }{
+		"en":    {"lodge a complaint", "judicial remedy", "your data protection authority"},
+		"fr":    {"introduire une réclamation", "recours juridictionnel", "votre autorité de protection des données"},
+		"zh-CN": {"投诉", "司法救济", "数据保护监管机构"},
+	}
+	for _, name := range []string{"request_denied", "request_expired"} {
+		for _, named := range []bool{true, false} {
+			for _, l := range i18n.Supported {
+				d := map[string]any{"BaseURL": "https://privacy.example.com"}
+				for k, v := range sampleData[name] {
+					d[k] = v
+				}
+				d["Authority"], d["AuthorityURL"] = "", ""
+				if named {
+					d["Authority"], d["AuthorityURL"] = "CNIL", "https://www.cnil.fr"
+				}
+				r, err := m.templates.render(name, l.Code, d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				w := words[l.Code]
+				want := []string{w.complaint, w.court}
+				if named {
+					want = append(want, "CNIL")
+				} else {
+					want = append(want, w.generic)
+				}
+				for _, s := range want {
+					if !strings.Contains(r.text, s) || !strings.Contains(r.html, s) {
+						t.Errorf("%s/%s (authority named: %v) lacks %q:\n%s", name, l.Code, named, s, r.text)
+					}
+				}
+				if named && !strings.Contains(r.html, `href="https://www.cnil.fr"`) {
+					t.Errorf("%s/%s: the authority is not linked:\n%s", name, l.Code, r.html)
+				}
+			}
+		}
+	}
+	// Free text staff wrote is escaped in HTML.
+	d := map[string]any{"BaseURL": "https://privacy.example.com"}
+	for k, v := range sampleData["request_denied"] {
+		d[k] = v
+	}
+	r, err := m.templates.render("request_denied", "en", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(r.html, "<by law>") || !strings.Contains(r.html, "&lt;by law&gt;") {
+		t.Errorf("the staff text is not escaped:\n%s", r.html)
 	}
 }

@@ -30,6 +30,12 @@ var (
 	// RequestLiftNotice is how long after the requester is told that a
 	// restriction will be lifted the lifting takes effect (Art. 18(3)).
 	RequestLiftNotice = Duration("requests.restriction.lift_notice", 72*time.Hour, 0, 30*24*time.Hour)
+	// RequestAuthorityName and RequestAuthorityURL name the supervisory
+	// authority a refused or expired request's mail points to (Art. 12(4)):
+	// "CNIL", "https://www.cnil.fr". Empty: the mail says "your data
+	// protection authority".
+	RequestAuthorityName = String("requests.authority.name", "", 200)
+	RequestAuthorityURL  = String("requests.authority.url", "", 300)
 )
 
 // Verification levels a rule may ask for, from lightest to strictest.

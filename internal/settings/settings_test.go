@@ -66,6 +66,8 @@ func TestDefaults(t *testing.T) {
 		{"requests.staff_notify", func(s *Service) any { return RequestStaffNotify.Get(s) }, "each"},
 		{"requests.reminder_before", func(s *Service) any { return RequestReminderBefore.Get(s) }, 7 * 24 * time.Hour},
 		{"requests.restriction.lift_notice", func(s *Service) any { return RequestLiftNotice.Get(s) }, 72 * time.Hour},
+		{"requests.authority.name", func(s *Service) any { return RequestAuthorityName.Get(s) }, ""},
+		{"requests.authority.url", func(s *Service) any { return RequestAuthorityURL.Get(s) }, ""},
 	}
 	// The verification rules: proportionate by default (EDPB 01/2022).
 	for kind, want := range map[string]string{"access": "strict", "portability": "strict", "rectification": "knowledge",

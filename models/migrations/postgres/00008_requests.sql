@@ -164,7 +164,12 @@ CREATE INDEX idx_marketing_objections_email ON marketing_objections (email);
 -- A correction staff make on a request names it in the change history.
 ALTER TABLE profile_changes ADD COLUMN request_id BIGINT REFERENCES privacy_requests (id) ON DELETE SET NULL;
 
+-- When staff were told of a verified request (a mail of its own or the
+-- digest), so the daily digest lists each request once.
+ALTER TABLE privacy_requests ADD COLUMN staff_notified_at TIMESTAMPTZ;
+
 -- +goose Down
+ALTER TABLE privacy_requests DROP COLUMN staff_notified_at;
 ALTER TABLE profile_changes DROP COLUMN request_id;
 DROP TABLE marketing_objections;
 DROP TABLE restrictions;
