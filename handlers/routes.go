@@ -68,5 +68,12 @@ func (h *Handler) Routes() []Route {
 		{Method: "GET", Pattern: "/admin/staff", Access: Admin, Handle: h.staff},
 		{Method: "POST", Pattern: "/admin/staff", Access: Admin, Handle: h.createStaff},
 		{Method: "POST", Pattern: "/admin/staff/{id}/reset-2fa", Access: Admin, Handle: h.resetStaffTOTP, Reauth: true},
+
+		// Requests: ID documents (docs). The upload pages and the staff viewer.
+		{Method: "GET", Pattern: "/account/requests/{id}/document", Access: Customer, Handle: h.showCustomerDocument},
+		{Method: "POST", Pattern: "/account/requests/{id}/document", Access: Customer, Handle: h.uploadCustomerDocument, MaxBody: DocumentMaxBody},
+		{Method: "GET", Pattern: "/requests/status/{id}/document", Access: Public, Handle: h.showPublicDocument},
+		{Method: "POST", Pattern: "/requests/status/{id}/document", Access: Public, Handle: h.uploadPublicDocument, MaxBody: DocumentMaxBody},
+		{Method: "GET", Pattern: "/staff/requests/{id}/documents/{doc}", Access: Staff, Handle: h.viewDocument},
 	}
 }

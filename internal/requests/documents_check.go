@@ -48,7 +48,6 @@ const (
 	msgDocumentPDF     = "request.document.error.pdf"
 	msgDocumentActive  = "request.document.error.pdf_active"
 	msgDocumentLocked  = "request.document.error.pdf_encrypted"
-	msgDocumentTooBig  = "request.document.error.too_large"
 	msgDocumentNotNow  = "request.document.error.not_wanted"
 )
 
