@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -53,13 +52,12 @@ func (h *Handler) renderDocumentPage(w http.ResponseWriter, r *http.Request, id 
 // request with a flash, on a refused file the form again with the reason
 // beside the field (422), and a file over 10 MB the 413 page.
 func (h *Handler) uploadDocument(w http.ResponseWriter, r *http.Request, id int64, back string) {
+	// No file (or no multipart form at all) is a nil body: the service
+	// first checks who asks (another's request is not found), then says
+	// that a file is missing.
 	file, _, err := r.FormFile(views.DocumentField)
-	if err != nil && !errors.Is(err, http.ErrMissingFile) {
-		h.fail(w, r, fault.Wrap(fault.Invalid, "documents: form", err))
-		return
-	}
-	var body io.Reader // nil: no file chosen, which the service refuses
-	if file != nil {
+	var body io.Reader
+	if err == nil && file != nil {
 		defer file.Close()
 		body = file
 	}
