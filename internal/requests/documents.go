@@ -183,6 +183,9 @@ func (s *Service) OpenDocument(ctx context.Context, a actor.Actor, requestID, do
 		if doc.DestroyedAt != nil || doc.FileKey == "" || s.Vault == nil {
 			return ErrNotFound
 		}
+		if doc.DestroyAfter != nil && !doc.DestroyAfter.After(s.now()) {
+			return ErrNotFound // due: the sweep is on its way
+		}
 		if content, err = s.Vault.Get(doc.FileKey); err != nil {
 			// Its file is gone (destroyed by a decision whose transaction
 			// failed afterwards): the sweep finishes the row.

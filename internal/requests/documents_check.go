@@ -118,6 +118,9 @@ func cleanImage(data []byte, typ string) ([]byte, string, error) {
 	if err != nil {
 		return nil, "", refuse("image data", msgDocumentImage)
 	}
+	if typ == TypeJPEG {
+		img = orient(img, jpegOrientation(data))
+	}
 	return encodeImage(img, typ)
 }
 

@@ -85,3 +85,37 @@ func TestReadDocumentLimit(t *testing.T) {
 		t.Fatalf("empty: %v", err)
 	}
 }
+
+// The EXIF orientation is applied before the EXIF goes: the red quarter
+// ends up where a viewer honouring the tag would have shown it.
+func TestCleanImageKeepsOrientation(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		o          uint16
+		w, h       int
+		redX, redY int // a point inside the red quarter after turning
+	}{
+		{1, 64, 48, 4, 4},
+		{3, 64, 48, 60, 44},
+		{6, 48, 64, 44, 4},
+		{8, 48, 64, 4, 60},
+	}
+	for _, c := range cases {
+		out, _, err := cleanDocument(context.Background(), jpegWithOrientation(t, c.o))
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := jpeg.Decode(bytes.NewReader(out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b := img.Bounds(); b.Dx() != c.w || b.Dy() != c.h {
+			t.Errorf("orientation %d: %dx%d, want %dx%d", c.o, b.Dx(), b.Dy(), c.w, c.h)
+			continue
+		}
+		r, _, bl, _ := img.At(c.redX, c.redY).RGBA()
+		if r < 0xC000 || bl > 0x4000 {
+			t.Errorf("orientation %d: (%d,%d) is not red", c.o, c.redX, c.redY)
+		}
+	}
+}

@@ -185,3 +185,43 @@ func encryptedPDF() []byte {
 		"<< /Type /Catalog /Pages 2 0 R >>", pdfPages, pdfPage, pdfContent,
 		"<< /Filter /Standard /V 1 /R 2 /O <"+strings.Repeat("00", 32)+"> /U <"+strings.Repeat("00", 32)+"> /P -4 >>")
 }
+
+// jpegWithOrientation is the fixture JPEG (red top-left quarter) with an
+// EXIF orientation tag, little-endian this time.
+func jpegWithOrientation(t testing.TB, o uint16) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
+	for y := 0; y < 48; y++ {
+		for x := 0; x < 64; x++ {
+			c := color.RGBA{0, 0, 255, 255}
+			if x < 32 && y < 24 {
+				c = color.RGBA{255, 0, 0, 255}
+			}
+			img.Set(x, y, c)
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 95}); err != nil {
+		t.Fatal(err)
+	}
+	var tiff bytes.Buffer
+	le := binary.LittleEndian
+	tiff.WriteString("II")
+	binary.Write(&tiff, le, uint16(42))
+	binary.Write(&tiff, le, uint32(8))
+	binary.Write(&tiff, le, uint16(1))
+	binary.Write(&tiff, le, uint16(0x0112))
+	binary.Write(&tiff, le, uint16(3))
+	binary.Write(&tiff, le, uint32(1))
+	binary.Write(&tiff, le, o)
+	binary.Write(&tiff, le, uint16(0))
+	binary.Write(&tiff, le, uint32(0))
+	payload := append([]byte("Exif\x00\x00"), tiff.Bytes()...)
+	seg := []byte{0xFF, 0xE1, 0, 0}
+	binary.BigEndian.PutUint16(seg[2:], uint16(len(payload)+2))
+	j := buf.Bytes()
+	out := append([]byte{}, j[:2]...)
+	out = append(out, seg...)
+	out = append(out, payload...)
+	return append(out, j[2:]...)
+}

@@ -271,6 +271,9 @@ func TestDocumentSweptAfterGrace(t *testing.T) {
 			t.Fatalf("viewer inside the grace: %v", err)
 		}
 		*f.clock = f.clock.Add(time.Hour)
+		if _, _, err := f.s.OpenDocument(ctx, f.staff, f.request.ID, doc.ID); !fault.Is(err, fault.NotFound) {
+			t.Fatalf("viewer once due, before the sweep: %v", err)
+		}
 		if n, err := f.s.SweepDocuments(ctx); err != nil || n != 1 {
 			t.Fatalf("sweep at the end of the grace: %d, %v", n, err)
 		}
