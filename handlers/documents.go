@@ -31,27 +31,27 @@ func documentBackPublic(id int64) string   { return "/requests/status/" + strcon
 
 // renderDocumentPage renders the upload page for id; errMsg is the file
 // field's message id ("" for none).
-func (h *Handler) renderDocumentPage(w http.ResponseWriter, r *http.Request, id int64, back string, status int, errMsg string) {
+func (h *Handler) renderDocumentPage(w http.ResponseWriter, r *http.Request, id int64, purpose, back string, status int, errMsg string) {
 	ctx := r.Context()
-	st, err := h.Requests.DocumentUpload(ctx, h.actor(r), id)
+	st, err := h.Requests.DocumentUpload(ctx, h.actor(r), id, purpose)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	f := views.DocumentUploadForm{RequestID: id, Action: r.URL.Path, Back: back, Wanted: st.Wanted}
+	f := views.DocumentUploadForm{RequestID: id, Purpose: purpose, Action: r.URL.Path, Back: back, Wanted: st.Wanted}
 	for _, d := range st.Received {
 		f.Received = append(f.Received, d.UploadedAt)
 	}
 	if errMsg != "" {
 		f.Error = i18n.T(ctx, errMsg)
 	}
-	h.render(w, r, status, views.DocumentUploadPage(h.page(r, i18n.T(ctx, "request.document.title")), f))
+	h.render(w, r, status, views.DocumentUploadPage(h.page(r, i18n.T(ctx, f.Text("title"))), f))
 }
 
 // uploadDocument hands the chosen file to the service: on success back to the
 // request with a flash, on a refused file the form again with the reason
 // beside the field (422), and a file over 10 MB the 413 page.
-func (h *Handler) uploadDocument(w http.ResponseWriter, r *http.Request, id int64, back string) {
+func (h *Handler) uploadDocument(w http.ResponseWriter, r *http.Request, id int64, purpose, back string) {
 	// No file (or no multipart form at all) is a nil body: the service
 	// first checks who asks (another's request is not found), then says
 	// that a file is missing.
@@ -61,14 +61,14 @@ func (h *Handler) uploadDocument(w http.ResponseWriter, r *http.Request, id int6
 		defer file.Close()
 		body = file
 	}
-	_, err = h.Requests.AttachDocument(r.Context(), h.actor(r), id, models.DocumentIdentity, body)
+	_, err = h.Requests.AttachDocument(r.Context(), h.actor(r), id, purpose, body)
 	if err == nil {
 		addFlash(r, flashSuccess, "request.document.uploaded")
 		h.redirect(w, r, back)
 		return
 	}
 	if msg := fault.FieldsOf(err)[requests.DocumentField]; msg != "" && fault.Is(err, fault.Invalid) {
-		h.renderDocumentPage(w, r, id, back, http.StatusUnprocessableEntity, msg)
+		h.renderDocumentPage(w, r, id, purpose, back, http.StatusUnprocessableEntity, msg)
 		return
 	}
 	h.fail(w, r, err)
@@ -80,7 +80,7 @@ func (h *Handler) showCustomerDocument(w http.ResponseWriter, r *http.Request) {
 		h.RenderError(w, r, http.StatusNotFound)
 		return
 	}
-	h.renderDocumentPage(w, r, id, documentBackCustomer(id), http.StatusOK, "")
+	h.renderDocumentPage(w, r, id, models.DocumentIdentity, documentBackCustomer(id), http.StatusOK, "")
 }
 
 func (h *Handler) uploadCustomerDocument(w http.ResponseWriter, r *http.Request) {
@@ -89,7 +89,7 @@ func (h *Handler) uploadCustomerDocument(w http.ResponseWriter, r *http.Request)
 		h.RenderError(w, r, http.StatusNotFound)
 		return
 	}
-	h.uploadDocument(w, r, id, documentBackCustomer(id))
+	h.uploadDocument(w, r, id, models.DocumentIdentity, documentBackCustomer(id))
 }
 
 // publicDocumentID is the path's id when this session holds the request's
@@ -107,15 +107,33 @@ func (h *Handler) publicDocumentID(w http.ResponseWriter, r *http.Request) (int6
 	return id, true
 }
 
+// The public requester's pages: the ID document, and an authorized
+// agent's signed permission.
 func (h *Handler) showPublicDocument(w http.ResponseWriter, r *http.Request) {
-	if id, ok := h.publicDocumentID(w, r); ok {
-		h.renderDocumentPage(w, r, id, documentBackPublic(id), http.StatusOK, "")
-	}
+	h.showPublic(w, r, models.DocumentIdentity)
 }
 
 func (h *Handler) uploadPublicDocument(w http.ResponseWriter, r *http.Request) {
+	h.uploadPublic(w, r, models.DocumentIdentity)
+}
+
+func (h *Handler) showPublicPermission(w http.ResponseWriter, r *http.Request) {
+	h.showPublic(w, r, models.DocumentAgentPermission)
+}
+
+func (h *Handler) uploadPublicPermission(w http.ResponseWriter, r *http.Request) {
+	h.uploadPublic(w, r, models.DocumentAgentPermission)
+}
+
+func (h *Handler) showPublic(w http.ResponseWriter, r *http.Request, purpose string) {
 	if id, ok := h.publicDocumentID(w, r); ok {
-		h.uploadDocument(w, r, id, documentBackPublic(id))
+		h.renderDocumentPage(w, r, id, purpose, documentBackPublic(id), http.StatusOK, "")
+	}
+}
+
+func (h *Handler) uploadPublic(w http.ResponseWriter, r *http.Request, purpose string) {
+	if id, ok := h.publicDocumentID(w, r); ok {
+		h.uploadDocument(w, r, id, purpose, documentBackPublic(id))
 	}
 }
 

@@ -65,6 +65,8 @@ func (h *Handler) Routes() []Route {
 		{Method: "POST", Pattern: "/account/requests/{id}/document", Access: Customer, Handle: h.uploadCustomerDocument, MaxBody: DocumentMaxBody},
 		{Method: "GET", Pattern: "/requests/status/{id}/document", Access: Public, Handle: h.showPublicDocument},
 		{Method: "POST", Pattern: "/requests/status/{id}/document", Access: Public, Handle: h.uploadPublicDocument, MaxBody: DocumentMaxBody},
+		{Method: "GET", Pattern: "/requests/status/{id}/permission", Access: Public, Handle: h.showPublicPermission},
+		{Method: "POST", Pattern: "/requests/status/{id}/permission", Access: Public, Handle: h.uploadPublicPermission, MaxBody: DocumentMaxBody},
 		{Method: "GET", Pattern: "/staff/requests/{id}/documents/{doc}", Access: Staff, Handle: h.viewDocument},
 
 		{Method: "GET", Pattern: "/admin", Access: Admin, Handle: h.adminHome},

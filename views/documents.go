@@ -8,6 +8,8 @@ import (
 // DocumentUploadForm is the page asking a requester for an ID document.
 type DocumentUploadForm struct {
 	RequestID int64
+	// Purpose is models.DocumentIdentity or models.DocumentAgentPermission.
+	Purpose string
 	// Action is where the form posts; Back is the request's page.
 	Action, Back string
 	// Wanted: a document is asked for now; otherwise the page says so.
@@ -16,6 +18,15 @@ type DocumentUploadForm struct {
 	Received []time.Time
 	// Error is the file field's message, already translated.
 	Error string
+}
+
+// Text is the message id of one of the page's texts for its purpose:
+// "request.document.<key>" or "request.permission.<key>".
+func (f DocumentUploadForm) Text(key string) string {
+	if f.Purpose == "agent_permission" {
+		return "request.permission." + key
+	}
+	return "request.document." + key
 }
 
 // DocumentField is the form's file field.

@@ -108,6 +108,8 @@ var matrix = map[string]struct {
 	"POST /account/requests/{id}/document":     {"/account/requests/999999/document", nil, expect{see, notFound, forbid, forbid}},
 	"GET /requests/status/{id}/document":       {"/requests/status/999999/document", nil, expect{see, see, see, see}},
 	"POST /requests/status/{id}/document":      {"/requests/status/999999/document", nil, expect{see, see, see, see}},
+	"GET /requests/status/{id}/permission":     {"/requests/status/999999/permission", nil, expect{see, see, see, see}},
+	"POST /requests/status/{id}/permission":    {"/requests/status/999999/permission", nil, expect{see, see, see, see}},
 	"GET /staff/requests/{id}/documents/{doc}": {"/staff/requests/999999/documents/1", nil, expect{see, forbid, notFound, notFound}},
 }
 

@@ -223,11 +223,13 @@ func TestDocumentsPublicNeedsPass(t *testing.T) {
 	}
 	path := "/requests/status/" + strconv.FormatInt(r.ID, 10)
 	c := p.client(t)
-	if res, _ := p.get(t, c, path+"/document"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != path {
-		t.Errorf("GET without a pass: %d to %q", res.StatusCode, res.Header.Get("Location"))
-	}
-	if res, _ := p.uploadDoc(t, c, path+"/document", "id.jpg", "image/jpeg", docJPEG(t)); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != path {
-		t.Errorf("POST without a pass: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	for _, page := range []string{"/document", "/permission"} {
+		if res, _ := p.get(t, c, path+page); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != path {
+			t.Errorf("GET %s without a pass: %d to %q", page, res.StatusCode, res.Header.Get("Location"))
+		}
+		if res, _ := p.uploadDoc(t, c, path+page, "id.jpg", "image/jpeg", docJPEG(t)); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != path {
+			t.Errorf("POST %s without a pass: %d to %q", page, res.StatusCode, res.Header.Get("Location"))
+		}
 	}
 	var n int64
 	p.DB().Model(&models.RequestDocument{}).Count(&n)

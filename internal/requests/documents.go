@@ -45,6 +45,12 @@ func (s *Service) DocumentWanted(r models.PrivacyRequest) bool {
 	return ok && rule.Get(s.Settings) == settings.VerifyDocument
 }
 
+// permissionWanted reports whether r, filed by an authorized agent, still
+// takes the agent's signed permission: until its identity is decided.
+func permissionWanted(r models.PrivacyRequest) bool {
+	return r.Channel == models.ChannelAgent && r.Status == models.StatusAwaitingVerification
+}
+
 // mayUpload checks that a may attach a document of purpose to r. A
 // customer reaches only their own requests (another's is not found); a
 // public requester comes through the handler's session pass for this id.
@@ -68,7 +74,7 @@ func (s *Service) mayUpload(a actor.Actor, r models.PrivacyRequest, purpose stri
 		}
 	case models.DocumentAgentPermission:
 		// At filing: the request is new and was filed by an agent.
-		if r.Channel != models.ChannelAgent || r.Status != models.StatusAwaitingVerification {
+		if !permissionWanted(r) {
 			return ErrDocumentNotWanted
 		}
 	default:
@@ -82,25 +88,27 @@ type UploadState struct {
 	Request models.PrivacyRequest
 	// Wanted: the form is offered.
 	Wanted bool
-	// Received are the identity documents received and not yet destroyed.
+	// Received are the documents of the purpose received and not yet
+	// destroyed.
 	Received []models.RequestDocument
 }
 
-// DocumentUpload reads request id for a's upload page (the same checks as
-// AttachDocument, without the status rule: the page says when no document
-// is wanted).
-func (s *Service) DocumentUpload(ctx context.Context, a actor.Actor, id int64) (UploadState, error) {
+// DocumentUpload reads request id for a's upload page of a document of
+// purpose (the same checks as AttachDocument, without the status rule:
+// the page says when no document is wanted).
+func (s *Service) DocumentUpload(ctx context.Context, a actor.Actor, id int64, purpose string) (UploadState, error) {
 	var st UploadState
 	err := s.within(ctx, func(tx *gorm.DB) error {
 		r, err := load(tx, id)
 		if err != nil {
 			return err
 		}
-		if err := s.mayUpload(a, r, models.DocumentIdentity); err != nil && !errors.Is(err, ErrDocumentNotWanted) {
+		err = s.mayUpload(a, r, purpose)
+		if err != nil && !errors.Is(err, ErrDocumentNotWanted) {
 			return err
 		}
-		st.Request, st.Wanted = r, s.DocumentWanted(r)
-		return tx.Where("request_id = ? AND purpose = ? AND destroyed_at IS NULL", id, models.DocumentIdentity).
+		st.Request, st.Wanted = r, err == nil
+		return tx.Where("request_id = ? AND purpose = ? AND destroyed_at IS NULL", id, purpose).
 			Order("id").Find(&st.Received).Error
 	})
 	return st, err

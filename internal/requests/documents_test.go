@@ -121,6 +121,34 @@ func TestAttachDocumentWhoAndWhen(t *testing.T) {
 				t.Errorf("%s: %v, want %v %s", c.name, err, c.want, c.msg)
 			}
 		}
+		pages := []struct {
+			name    string
+			a       actor.Actor
+			id      int64
+			purpose string
+			wanted  bool
+			err     fault.Kind // -1: none
+			recv    int
+		}{
+			{"owner's asked request", f.owner, f.request.ID, models.DocumentIdentity, true, -1, 1},
+			{"owner's request not asking", f.owner, notAsked.ID, models.DocumentIdentity, false, -1, 0},
+			{"owner's closed request", f.owner, closed.ID, models.DocumentIdentity, false, -1, 0},
+			{"another customer", f.other, f.request.ID, models.DocumentIdentity, false, fault.NotFound, 0},
+			{"agent's permission page", requester, agent.ID, models.DocumentAgentPermission, true, -1, 1},
+			{"agent's identity page", requester, agent.ID, models.DocumentIdentity, false, -1, 0},
+		}
+		for _, c := range pages {
+			st, err := f.s.DocumentUpload(ctx, c.a, c.id, c.purpose)
+			if c.err != -1 {
+				if !fault.Is(err, c.err) {
+					t.Errorf("page %s: %v, want %v", c.name, err, c.err)
+				}
+				continue
+			}
+			if err != nil || st.Wanted != c.wanted || len(st.Received) != c.recv {
+				t.Errorf("page %s: wanted %v, %d received, %v", c.name, st.Wanted, len(st.Received), err)
+			}
+		}
 		var n int64
 		db.Model(&models.RequestDocument{}).Count(&n)
 		if n != 3 || f.audits(t, "request.document_uploaded") != 3 {
