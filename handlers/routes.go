@@ -58,6 +58,17 @@ func (h *Handler) Routes() []Route {
 
 		{Method: "GET", Pattern: "/staff", Access: Staff, Handle: h.staffHome},
 
+		// Requests: ID documents (docs). The upload pages and the staff viewer
+		// (ahead of the admin routes: the matrix test runs in table order, and
+		// an admin route there resets the staff login's second factor).
+		{Method: "GET", Pattern: "/account/requests/{id}/document", Access: Customer, Handle: h.showCustomerDocument},
+		{Method: "POST", Pattern: "/account/requests/{id}/document", Access: Customer, Handle: h.uploadCustomerDocument, MaxBody: DocumentMaxBody},
+		{Method: "GET", Pattern: "/requests/status/{id}/document", Access: Public, Handle: h.showPublicDocument},
+		{Method: "POST", Pattern: "/requests/status/{id}/document", Access: Public, Handle: h.uploadPublicDocument, MaxBody: DocumentMaxBody},
+		{Method: "GET", Pattern: "/requests/status/{id}/permission", Access: Public, Handle: h.showPublicPermission},
+		{Method: "POST", Pattern: "/requests/status/{id}/permission", Access: Public, Handle: h.uploadPublicPermission, MaxBody: DocumentMaxBody},
+		{Method: "GET", Pattern: "/staff/requests/{id}/documents/{doc}", Access: Staff, Handle: h.viewDocument},
+
 		{Method: "GET", Pattern: "/admin", Access: Admin, Handle: h.adminHome},
 		{Method: "GET", Pattern: "/admin/outbox", Access: Admin, Handle: h.outbox},
 		{Method: "GET", Pattern: "/admin/outbox/{id}", Access: Admin, Handle: h.outboxMessage},

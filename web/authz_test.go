@@ -99,6 +99,18 @@ var matrix = map[string]struct {
 	"POST /admin/outbox/test": {"/admin/outbox/test", url.Values{"to": {"check@example.com"}},
 		expect{see, forbid, forbid, see}},
 	"GET /admin/audit": {"/admin/audit", nil, expect{see, forbid, forbid, ok}},
+
+	// Requests: ID documents (docs). A request that is not the customer's
+	// is not found; without a session pass the public page sends the
+	// visitor to the status page; only staff reach the viewer
+	// (web/documents_test.go checks another customer's real request).
+	"GET /account/requests/{id}/document":      {"/account/requests/999999/document", nil, expect{see, notFound, forbid, forbid}},
+	"POST /account/requests/{id}/document":     {"/account/requests/999999/document", nil, expect{see, notFound, forbid, forbid}},
+	"GET /requests/status/{id}/document":       {"/requests/status/999999/document", nil, expect{see, see, see, see}},
+	"POST /requests/status/{id}/document":      {"/requests/status/999999/document", nil, expect{see, see, see, see}},
+	"GET /requests/status/{id}/permission":     {"/requests/status/999999/permission", nil, expect{see, see, see, see}},
+	"POST /requests/status/{id}/permission":    {"/requests/status/999999/permission", nil, expect{see, see, see, see}},
+	"GET /staff/requests/{id}/documents/{doc}": {"/staff/requests/999999/documents/1", nil, expect{see, forbid, notFound, notFound}},
 }
 
 func TestAuthorizationMatrix(t *testing.T) {
