@@ -39,6 +39,10 @@ var sampleData = map[string]map[string]any{
 		"Note": "We need more time: <many orders>", "DueAt": time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC),
 		"Link": "https://privacy.example.com/account/requests/42",
 	},
+	"restriction_lift": {
+		"Name": "Zoé", "Number": "#42", "Category": "Photos", "LiftsAt": time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC),
+		"Link": "https://privacy.example.com/account/requests",
+	},
 }
 
 // sampleWants is what each template's text and HTML must show of its data,
@@ -53,6 +57,7 @@ var sampleWants = map[string][]string{
 	"email_change_taken": {"Zoé"},
 	"email_changed":      {"Zoé", "ca•••@example.com", "17:05"},
 	"request_update":     {"Zoé", "#42", "In review", "17:05", "/account/requests/42"},
+	"restriction_lift":   {"Zoé", "#42", "Photos", "17:05", "/account/requests"},
 }
 
 func TestEmbeddedTemplatesHaveEveryPart(t *testing.T) {
