@@ -258,4 +258,3 @@ func TestApproveRectification(t *testing.T) {
 		})
 	})
 }
-
