@@ -1,8 +1,10 @@
 package requests
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -287,4 +289,43 @@ func (s *Service) applyCorrections(tx *gorm.DB, a actor.Actor, r *models.Privacy
 		}
 	}
 	return nil
+}
+
+// CheckCorrections checks the corrections customer userID is about to
+// file, as filing will (checkCorrections), without filing anything, and
+// returns them as they would be stored: normalised, with CurrentValue.
+// The rectification form uses it to show errors beside the fields.
+func (s *Service) CheckCorrections(ctx context.Context, a actor.Actor, userID int64, cs []models.RequestCorrection) ([]models.RequestCorrection, error) {
+	if err := a.MayActOn(userID); err != nil {
+		return nil, err
+	}
+	out := slices.Clone(cs)
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return s.checkCorrections(tx, userID, out) })
+	return out, err
+}
+
+// CurrentValue is what is stored now in one correctable field of customer
+// userID (recordID for a field kept in rows): an unknown field is
+// Invalid, a record that is not theirs ErrNotFound.
+func (s *Service) CurrentValue(ctx context.Context, a actor.Actor, userID int64, category string, recordID int64, field string) (string, error) {
+	if err := a.MayActOn(userID); err != nil {
+		return "", err
+	}
+	f, ok := holdings.CorrectableField(category, field)
+	if !ok {
+		return "", fault.InvalidFields("requests: not correctable", map[string]string{"field": MsgFieldUnknown})
+	}
+	db := s.DB.WithContext(ctx)
+	c := models.RequestCorrection{Category: category, Field: field, RecordID: recordID}
+	if f.Record == holdings.RecordOwn {
+		snap, err := profile.Read(db, userID)
+		if err != nil {
+			return "", fmt.Errorf("requests: current value: %w", err)
+		}
+		return storedValue(db, userID, c, f, &snap)
+	}
+	if recordID <= 0 {
+		return "", ErrNotFound
+	}
+	return storedValue(db, userID, c, f, nil)
 }
