@@ -42,12 +42,12 @@ type HoldView struct {
 
 // RestrictionView is one restriction on the customer page.
 type RestrictionView struct {
-	ID                 int64
-	Category           string // name; "" for all the customer's data
-	Ground, Reason     string
-	RequestID          *int64
-	PlacedAt           time.Time
-	LiftsAt, LiftedAt  *time.Time
+	ID                int64
+	Category          string // name; "" for all the customer's data
+	Ground, Reason    string
+	RequestID         *int64
+	PlacedAt          time.Time
+	LiftsAt, LiftedAt *time.Time
 }
 
 // CustomerRequestView is one of the customer's requests.
