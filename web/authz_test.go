@@ -99,6 +99,18 @@ var matrix = map[string]struct {
 	"POST /admin/outbox/test": {"/admin/outbox/test", url.Values{"to": {"check@example.com"}},
 		expect{see, forbid, forbid, see}},
 	"GET /admin/audit": {"/admin/audit", nil, expect{see, forbid, forbid, ok}},
+
+	// Requests, fulfil: the rectification form (an invalid phone is
+	// refused beside the field) and the staff customer page; a hold or
+	// restriction id of nobody is not found.
+	"GET /account/requests/new/rectification": {"/account/requests/new/rectification?category=profile&field=phone", nil, expect{see, ok, forbid, forbid}},
+	"POST /account/requests/new/rectification": {"/account/requests/new/rectification",
+		url.Values{"category": {"profile"}, "field": {"phone"}, "proposed": {"not a phone"}}, expect{see, invalid, forbid, forbid}},
+	"GET /staff/customers":                                       {"/staff/customers?q=example", nil, expect{see, forbid, ok, ok}},
+	"GET /staff/customers/{id}":                                  {"/staff/customers/{victim}", nil, expect{see, forbid, ok, ok}},
+	"POST /staff/customers/{id}/holds":                           {"/staff/customers/{victim}/holds", url.Values{"reason": {""}}, expect{see, forbid, invalid, invalid}},
+	"POST /staff/customers/{id}/holds/{hold}/release":            {"/staff/customers/{victim}/holds/0/release", url.Values{"reason": {"paid"}}, expect{see, forbid, notFound, notFound}},
+	"POST /staff/customers/{id}/restrictions/{restriction}/lift": {"/staff/customers/{victim}/restrictions/0/lift", nil, expect{see, forbid, notFound, notFound}},
 }
 
 func TestAuthorizationMatrix(t *testing.T) {
@@ -136,6 +148,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			"{staff}":          strconv.FormatInt(staff.ID, 10),
 			"{victim_photo}":   strconv.FormatInt(victimPhoto.ID, 10),
 			"{dead_job}":       strconv.FormatInt(deadJob.ID, 10),
+			"{victim}":         strconv.FormatInt(victim.ID, 10),
 		}
 
 		seen := map[string]bool{}
