@@ -85,6 +85,8 @@ type CustomerFile struct {
 	HoldForm     HoldForm
 }
 
+func staffRequestURL(id int64) string { return "/staff/requests/" + strconv.FormatInt(id, 10) }
+
 func customerURL(id int64) string { return "/staff/customers/" + strconv.FormatInt(id, 10) }
 
 func (f CustomerFile) holdAction() string { return customerURL(f.ID) + "/holds" }
@@ -127,7 +129,7 @@ func requestsTable(ctx context.Context, rs []CustomerRequestView) table {
 		EmptyTitle: i18n.T(ctx, "customers.requests.none"), EmptyBody: i18n.T(ctx, "customers.requests.none_body")}
 	for _, r := range rs {
 		t.Rows = append(t.Rows, tableRow{Cells: []templ.Component{
-			anchor(RequestNumber(r.ID), "/staff/requests/"+strconv.FormatInt(r.ID, 10)),
+			anchor(RequestNumber(r.ID), staffRequestURL(r.ID)),
 			textCell(Label(ctx, FamilyRequestKind, string(r.Kind))), requestStatus(r.Status), dateTime(r.ReceivedAt), dateTime(r.DueAt)}})
 	}
 	return t
