@@ -83,3 +83,44 @@ func TestStaffCustomerPageRenders(t *testing.T) {
 		}
 	}
 }
+
+func TestRectifyPageRenders(t *testing.T) {
+	t.Parallel()
+	for _, l := range i18n.Supported {
+		first := render(t, l.Code, views.RectifyPage(page(l.Code, "rectify.title", customer), views.RectifyForm{
+			Choices: []views.RectifyChoice{{Value: "profile:phone", Label: "Profile — Phone"}}, Category: "profile", Field: "phone"}))
+		if !strings.Contains(first, `<option value="profile:phone" selected`) || !strings.Contains(first, `method="get"`) {
+			t.Errorf("%s: the first step does not offer the chosen field", l.Code)
+		}
+		second := render(t, l.Code, views.RectifyPage(page(l.Code, "rectify.title", customer), views.RectifyForm{
+			Chosen: true, Category: "profile", Field: "birth_date", CategoryName: "Profile", FieldLbl: "Date of birth",
+			Current: "1990-05-17", Proposed: "2031-02-30", Reason: "typo <b>", Errors: views.FieldErrors{"proposed": "Enter a real date"}}))
+		for _, want := range []string{`type="date"`, `value="2031-02-30"`, "typo &lt;b&gt;", `id="field-proposed-error"`,
+			`href="#field-proposed"`, `name="category" value="profile"`, views.FormatDate(l.Code, "1990-05-17")} {
+			if !strings.Contains(second, want) {
+				t.Errorf("%s: %s missing from the second step", l.Code, want)
+			}
+		}
+		row := render(t, l.Code, views.RectifyPage(page(l.Code, "rectify.title", customer), views.RectifyForm{
+			Chosen: true, Category: "contact", Field: "body", RecordID: 31, Current: "Where is it?", Proposed: "Where is it?"}))
+		if !strings.Contains(row, `name="record" value="31"`) {
+			t.Errorf("%s: the record is not kept", l.Code)
+		}
+	}
+}
+
+func TestCustomerLookupPageRenders(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC)
+	for _, l := range i18n.Supported {
+		out := render(t, l.Code, views.CustomerLookupPage(page(l.Code, "customers.title", staff), views.CustomerLookup{
+			Query: "ada", Searched: true, Results: []views.CustomerResult{{ID: 3, Name: "Ada", Email: "ada@example.com", CreatedAt: at}}}))
+		if !strings.Contains(out, `href="/staff/customers/3"`) || !strings.Contains(out, `value="ada"`) {
+			t.Errorf("%s: result link or kept query missing", l.Code)
+		}
+		none := render(t, l.Code, views.CustomerLookupPage(page(l.Code, "customers.title", staff), views.CustomerLookup{Query: "zz", Searched: true}))
+		if !strings.Contains(none, i18n.Tl(l.Code, "customers.none.title")) {
+			t.Errorf("%s: no empty state", l.Code)
+		}
+	}
+}
