@@ -171,7 +171,7 @@ func (h *Handler) photoFile(thumb bool) http.HandlerFunc {
 
 func (h *Handler) contactData(w http.ResponseWriter, r *http.Request) {
 	listCategory(h, w, r, holdings.KeyContact, h.Holdings.Contact, func(m models.ContactMessage) views.ContactView {
-		return views.ContactView{At: m.CreatedAt, Channel: m.Channel, Direction: m.Direction, Subject: m.Subject, Body: m.Body}
+		return views.ContactView{ID: m.ID, At: m.CreatedAt, Channel: m.Channel, Direction: m.Direction, Subject: m.Subject, Body: m.Body}
 	}, views.ContactPage)
 }
 

@@ -144,7 +144,7 @@ func (h *Handler) profileHistory(w http.ResponseWriter, r *http.Request) {
 	pg.Total = total
 	items := make([]views.ChangeView, 0, len(rows))
 	for _, c := range rows {
-		items = append(items, views.ChangeView{At: c.CreatedAt, Field: c.Field, Old: c.OldValue, New: c.NewValue, ActorKind: c.ActorKind})
+		items = append(items, views.ChangeView{At: c.CreatedAt, Field: c.Field, Old: c.OldValue, New: c.NewValue, ActorKind: c.ActorKind, RequestID: c.RequestID})
 	}
 	h.render(w, r, http.StatusOK, views.ChangeHistoryPage(h.page(r, i18n.T(r.Context(), "data.history.title")), items, pg))
 }

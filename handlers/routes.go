@@ -68,6 +68,15 @@ func (h *Handler) Routes() []Route {
 		{Method: "GET", Pattern: "/requests/status/{id}/permission", Access: Public, Handle: h.showPublicPermission},
 		{Method: "POST", Pattern: "/requests/status/{id}/permission", Access: Public, Handle: h.uploadPublicPermission, MaxBody: DocumentMaxBody},
 		{Method: "GET", Pattern: "/staff/requests/{id}/documents/{doc}", Access: Staff, Handle: h.viewDocument},
+		// Requests, fulfil: the customer's rectification form and the staff
+		// customer page (look-up, legal holds, restrictions).
+		{Method: "GET", Pattern: "/account/requests/new/rectification", Access: Customer, Handle: h.showRectify, Reauth: true},
+		{Method: "POST", Pattern: "/account/requests/new/rectification", Access: Customer, Handle: h.fileRectification, Reauth: true},
+		{Method: "GET", Pattern: "/staff/customers", Access: Staff, Handle: h.lookupCustomers},
+		{Method: "GET", Pattern: "/staff/customers/{id}", Access: Staff, Handle: h.showCustomer},
+		{Method: "POST", Pattern: "/staff/customers/{id}/holds", Access: Staff, Handle: h.placeHold},
+		{Method: "POST", Pattern: "/staff/customers/{id}/holds/{hold}/release", Access: Staff, Handle: h.releaseHold},
+		{Method: "POST", Pattern: "/staff/customers/{id}/restrictions/{restriction}/lift", Access: Staff, Handle: h.liftRestriction},
 
 		{Method: "GET", Pattern: "/admin", Access: Admin, Handle: h.adminHome},
 		{Method: "GET", Pattern: "/admin/outbox", Access: Admin, Handle: h.outbox},

@@ -82,6 +82,8 @@ type ProfileForm struct {
 type ChangeView struct {
 	At                         time.Time
 	Field, Old, New, ActorKind string // ActorKind: customer | staff | api
+	// RequestID is the privacy request a staff correction answered.
+	RequestID *int64
 }
 
 // OrderItemView is one line of an order.
@@ -115,6 +117,7 @@ type PhotoView struct {
 
 // ContactView is one message between the customer and customer service.
 type ContactView struct {
+	ID                                int64 // 0: no "something is wrong" link
 	At                                time.Time
 	Channel, Direction, Subject, Body string // Direction: in (from the customer) | out
 }

@@ -96,11 +96,16 @@ func contactTable(ctx context.Context, items []ContactView, pg Pagination) table
 		EmptyTitle: i18n.T(ctx, "data.empty.title"), EmptyBody: i18n.T(ctx, "data.empty.body"),
 		Pagination: &pg,
 	}
+	t.ActionsLabel = i18n.T(ctx, "rectify.wrong")
 	for _, m := range oldestFirst(items) {
-		t.Rows = append(t.Rows, tableRow{Cells: []templ.Component{
+		row := tableRow{Cells: []templ.Component{
 			dateTime(m.At), textCell(authorLabel(ctx, m.Channel, m.Direction)), textCell(channelLabel(ctx, m.Channel)),
 			contactMessage(m),
-		}})
+		}}
+		if m.ID > 0 {
+			row.Actions = wrongLink(RectifyURL("contact", "body", m.ID), i18n.T(ctx, "rectify.wrong_message", "Date", DateTime(ctx, m.At)))
+		}
+		t.Rows = append(t.Rows, row)
 	}
 	return t
 }
@@ -195,10 +200,19 @@ func changesTable(ctx context.Context, items []ChangeView, pg Pagination) table 
 	for _, c := range items {
 		t.Rows = append(t.Rows, tableRow{Cells: []templ.Component{
 			dateTime(c.At), textCell(fieldLabel(ctx, c.Field)), textCell(fieldValue(ctx, c.Field, c.Old)),
-			textCell(fieldValue(ctx, c.Field, c.New)), textCell(actorKindLabel(ctx, c.ActorKind)),
+			textCell(fieldValue(ctx, c.Field, c.New)), textCell(changeByLabel(ctx, c)),
 		}})
 	}
 	return t
+}
+
+// changeByLabel says who made a change; a staff correction names the
+// request it answered ("Corrected by staff on request #12").
+func changeByLabel(ctx context.Context, c ChangeView) string {
+	if c.RequestID != nil && c.ActorKind == "staff" {
+		return i18n.T(ctx, "history.actor.staff_request", "Number", RequestNumber(*c.RequestID))
+	}
+	return actorKindLabel(ctx, c.ActorKind)
 }
 
 func purposesTable(ctx context.Context, c CategoryView) table {

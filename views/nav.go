@@ -26,6 +26,7 @@ var navigation = map[string][]NavItem{
 	},
 	"staff": {
 		{Path: "/staff", Message: "nav.staff_home", Exact: true},
+		{Path: "/staff/customers", Message: "nav.staff_customers"},
 		{Path: "/security", Message: "nav.security"},
 	},
 	"admin": {
@@ -35,6 +36,7 @@ var navigation = map[string][]NavItem{
 		{Path: "/admin/jobs", Message: "nav.jobs"},
 		{Path: "/admin/audit", Message: "nav.audit"},
 		{Path: "/staff", Message: "nav.staff_home", Exact: true},
+		{Path: "/staff/customers", Message: "nav.staff_customers"},
 		{Path: "/security", Message: "nav.security"},
 	},
 }

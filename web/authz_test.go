@@ -111,6 +111,17 @@ var matrix = map[string]struct {
 	"GET /requests/status/{id}/permission":     {"/requests/status/999999/permission", nil, expect{see, see, see, see}},
 	"POST /requests/status/{id}/permission":    {"/requests/status/999999/permission", nil, expect{see, see, see, see}},
 	"GET /staff/requests/{id}/documents/{doc}": {"/staff/requests/999999/documents/1", nil, expect{see, forbid, notFound, notFound}},
+	// Requests, fulfil: the rectification form (an invalid phone is
+	// refused beside the field) and the staff customer page; a hold or
+	// restriction id of nobody is not found.
+	"GET /account/requests/new/rectification": {"/account/requests/new/rectification?category=profile&field=phone", nil, expect{see, ok, forbid, forbid}},
+	"POST /account/requests/new/rectification": {"/account/requests/new/rectification",
+		url.Values{"category": {"profile"}, "field": {"phone"}, "proposed": {"not a phone"}}, expect{see, invalid, forbid, forbid}},
+	"GET /staff/customers":                                       {"/staff/customers?q=example", nil, expect{see, forbid, ok, ok}},
+	"GET /staff/customers/{id}":                                  {"/staff/customers/{victim}", nil, expect{see, forbid, ok, ok}},
+	"POST /staff/customers/{id}/holds":                           {"/staff/customers/{victim}/holds", url.Values{"reason": {""}}, expect{see, forbid, invalid, invalid}},
+	"POST /staff/customers/{id}/holds/{hold}/release":            {"/staff/customers/{victim}/holds/0/release", url.Values{"reason": {"paid"}}, expect{see, forbid, notFound, notFound}},
+	"POST /staff/customers/{id}/restrictions/{restriction}/lift": {"/staff/customers/{victim}/restrictions/0/lift", nil, expect{see, forbid, notFound, notFound}},
 }
 
 func TestAuthorizationMatrix(t *testing.T) {
@@ -148,6 +159,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			"{staff}":          strconv.FormatInt(staff.ID, 10),
 			"{victim_photo}":   strconv.FormatInt(victimPhoto.ID, 10),
 			"{dead_job}":       strconv.FormatInt(deadJob.ID, 10),
+			"{victim}":         strconv.FormatInt(victim.ID, 10),
 		}
 
 		seen := map[string]bool{}

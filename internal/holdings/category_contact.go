@@ -29,3 +29,13 @@ func (s *Store) Contact(ctx context.Context, userID int64, limit, offset int) ([
 	}
 	return rows, total, nil
 }
+
+// Correctable: a message's subject and body, where a customer shows that
+// what was noted of a call or a chat is wrong. The channel, direction and
+// time are facts of the exchange.
+func (contactCategory) Correctable() []Correctable {
+	return []Correctable{
+		{Field: "subject", Label: "rectify.field.contact.subject", Record: RecordRow, Table: "contact_messages", Column: "subject", MaxLen: 200},
+		{Field: "body", Label: "rectify.field.contact.body", Record: RecordRow, Table: "contact_messages", Column: "body", MaxLen: 10000},
+	}
+}

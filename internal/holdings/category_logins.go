@@ -29,3 +29,7 @@ func (s *Store) Logins(ctx context.Context, userID int64, limit, offset int) ([]
 	}
 	return rows, total, nil
 }
+
+// Correctable: none. The sign-in history is a security log of what the
+// server saw; rewriting it would defeat its purpose.
+func (loginsCategory) Correctable() []Correctable { return nil }

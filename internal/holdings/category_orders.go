@@ -106,3 +106,8 @@ FROM (SELECT id, number, placed_at, status, delivery_status, total_cents, curren
 
 const ordersPageEnd = `) p
 LEFT JOIN order_items i ON i.order_id = p.id`
+
+// Correctable: none. Orders are the shop's bookkeeping records, kept as
+// they were placed (commercial law); a wrong delivery address is
+// corrected in the profile for the next order.
+func (ordersCategory) Correctable() []Correctable { return nil }

@@ -48,3 +48,7 @@ func (s *Store) Payments(ctx context.Context, userID int64, limit, offset int) (
 	}
 	return rows, total, nil
 }
+
+// Correctable: none. Payment references are bookkeeping records written
+// by the payment provider; a wrong one is settled with the provider.
+func (paymentsCategory) Correctable() []Correctable { return nil }

@@ -46,3 +46,7 @@ func (s *Store) Photo(ctx context.Context, userID, photoID int64) (models.Photo,
 	}
 	return p, nil
 }
+
+// Correctable: none. Photos are files the customer uploaded; they delete
+// or replace them, there is no value to correct.
+func (photosCategory) Correctable() []Correctable { return nil }

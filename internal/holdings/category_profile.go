@@ -23,3 +23,19 @@ func (profileCategory) Tally() Tally {
 			OR EXISTS (SELECT 1 FROM addresses WHERE user_id = ?) THEN 1 ELSE 0 END AS n,
 		(SELECT updated_at FROM profiles WHERE user_id = ?) AS last`, Binds: 3}
 }
+
+// Correctable: the identity and address fields. The language and time
+// zone are preferences the customer sets on the form, not data that can
+// be inaccurate; the email is changed through its own proven flow.
+func (profileCategory) Correctable() []Correctable {
+	own := func(field string) Correctable {
+		return Correctable{Field: field, Label: "profile.field." + field, Record: RecordOwn}
+	}
+	out := []Correctable{own("first_name"), own("last_name"), own("phone"), own("birth_date"), own("gender")}
+	for _, kind := range []string{"billing", "delivery"} {
+		for _, part := range []string{"line1", "line2", "postal_code", "city", "region", "country"} {
+			out = append(out, own(kind+"."+part))
+		}
+	}
+	return out
+}

@@ -22,3 +22,7 @@ func (requestsCategory) Tally() Tally {
 	return Tally{SQL: `SELECT 'requests' AS k, COUNT(*) AS n, MAX(updated_at) AS last
 		FROM privacy_requests WHERE user_id = ?`, Binds: 1}
 }
+
+// Correctable: none. A request and its timeline are the evidence of how
+// it was answered; the requester adds to it by messages.
+func (requestsCategory) Correctable() []Correctable { return nil }

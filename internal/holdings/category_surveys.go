@@ -29,3 +29,7 @@ func (s *Store) Surveys(ctx context.Context, userID int64, limit, offset int) ([
 	}
 	return rows, total, nil
 }
+
+// Correctable: none. An answer is what the customer said at the time (a
+// competition's entry cannot change after the draw); it can be erased.
+func (surveysCategory) Correctable() []Correctable { return nil }

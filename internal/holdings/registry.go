@@ -32,6 +32,10 @@ type Entry interface {
 	Tables() []string
 	// Tally counts the customer's rows and their last change.
 	Tally() Tally
+	// Correctable lists the fields staff may correct on a rectification
+	// request (none: the category's rows are records the shop must keep
+	// as they were, or the customer edits them themselves elsewhere).
+	Correctable() []Correctable
 }
 
 // Tally says how the overview learns a category's count and newest

@@ -102,6 +102,10 @@ var sampleData = map[string]map[string]any{
 			{"#43", "Erasure", "In review", time.Date(2026, 3, 9, 8, 0, 0, 0, time.UTC), "https://privacy.example.com/staff/requests/43"},
 		},
 	},
+	"restriction_lift": {
+		"Name": "Zoé", "Number": "#42", "Category": "Photos", "LiftsAt": time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC),
+		"Link": "https://privacy.example.com/account/requests",
+	},
 }
 
 // sampleWants is what each template's text and HTML must show of its data,
@@ -127,6 +131,7 @@ var sampleWants = map[string][]string{
 	"request_staff_reminder": {"Sam", "#42", "17:05", "/staff/requests/42"},
 	"request_staff_overdue":  {"#42", "17:05", "/staff/requests/42"},
 	"request_staff_digest":   {"Sam", "2", "#42", "#43", "/staff/requests/43", "/staff/requests"},
+	"restriction_lift":       {"Zoé", "#42", "Photos", "17:05", "/account/requests"},
 }
 
 func TestEmbeddedTemplatesHaveEveryPart(t *testing.T) {

@@ -9,8 +9,23 @@ import (
 // fulfil carries out, inside the approval's transaction, the kinds
 // answered here: a rectification's corrections, a restriction, an
 // objection. handled is false for the kinds handed off to later services
-// (access, portability, erasure), which then wait for fulfilment.
+// (access, portability, erasure), which then wait for fulfilment. An error
+// refuses the approval (a corrected value changed since filing: a
+// Conflict whose fields name the corrections).
 func (s *Service) fulfil(tx *gorm.DB, a actor.Actor, r *models.PrivacyRequest) (handled bool, err error) {
+	switch r.Kind {
+	case models.RequestRectification:
+		return true, s.applyCorrections(tx, a, r)
+	case models.RequestRestriction:
+		return true, s.restrict(tx, a, r, groundRequest, "")
+	case models.RequestObjection:
+		if r.ObjectionGround == models.ObjectMarketing {
+			// Normally applied at verification already; recording it twice
+			// changes nothing.
+			return true, s.recordMarketingObjection(tx, a, r)
+		}
+		return true, s.upholdObjection(tx, a, r)
+	}
 	return false, nil
 }
 
@@ -19,21 +34,40 @@ func (s *Service) fulfil(tx *gorm.DB, a actor.Actor, r *models.PrivacyRequest) (
 // 21(3)); processing objected to on legitimate interests is restricted
 // while staff weigh it (Art. 18(1)(d)).
 func (s *Service) afterVerified(tx *gorm.DB, a actor.Actor, r *models.PrivacyRequest) error {
-	return nil
-}
-
-// checkCorrections validates a rectification's corrections for customer
-// userID before they are filed: each names a field its category declares
-// correctable, on a record of that customer, with a valid proposed value;
-// CurrentValue is filled in from what is stored. Field errors are keyed
-// "corrections.<i>.proposed" and the like.
-func (s *Service) checkCorrections(tx *gorm.DB, userID int64, cs []models.RequestCorrection) error {
-	return nil
+	if r.Kind != models.RequestObjection {
+		return nil
+	}
+	if r.ObjectionGround == models.ObjectMarketing {
+		if err := s.recordMarketingObjection(tx, a, r); err != nil {
+			return err
+		}
+		sys := actor.SystemActor()
+		// The approval is the portal's, with no review to report: the
+		// requester is told once, that it is done.
+		if err := s.move(tx, sys, r, step{Action: ActApprove, Quiet: true, Audit: map[string]string{"ground": models.ObjectMarketing}}); err != nil {
+			return err
+		}
+		return s.move(tx, sys, r, step{Action: ActComplete, Audit: map[string]string{"ground": models.ObjectMarketing}})
+	}
+	return s.restrict(tx, a, r, groundObjection, "")
 }
 
 // afterDenied runs in a denial's transaction: an objection on legitimate
 // interests that staff reject (compelling grounds) lifts the restriction
 // placed while it was weighed, with the notice Art. 18(3) asks for.
 func (s *Service) afterDenied(tx *gorm.DB, a actor.Actor, r *models.PrivacyRequest) error {
+	if r.Kind != models.RequestObjection || r.ObjectionGround == models.ObjectMarketing {
+		return nil
+	}
+	var rs []models.Restriction
+	if err := tx.Where("request_id = ? AND ground = ? AND lifted_at IS NULL AND lift_notice_at IS NULL", r.ID, groundObjection).
+		Order("id").Find(&rs).Error; err != nil {
+		return err
+	}
+	for i := range rs {
+		if err := s.announceLift(tx, a, &rs[i]); err != nil {
+			return err
+		}
+	}
 	return nil
 }
