@@ -39,6 +39,8 @@ var sampleData = map[string]map[string]any{
 		"Note": "We need more time: <many orders>", "DueAt": time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC),
 		"Link": "https://privacy.example.com/account/requests/42",
 	},
+	"request_code": {"Code": "482913", "Minutes": 15, "Number": "#42", "Purpose": "verify", "Name": "Zoé",
+		"Link": "https://privacy.example.com/requests/42/verify"},
 }
 
 // sampleWants is what each template's text and HTML must show of its data,
@@ -53,6 +55,7 @@ var sampleWants = map[string][]string{
 	"email_change_taken": {"Zoé"},
 	"email_changed":      {"Zoé", "ca•••@example.com", "17:05"},
 	"request_update":     {"Zoé", "#42", "In review", "17:05", "/account/requests/42"},
+	"request_code":       {"482913", "15", "#42", "Zoé", "/requests/42/verify"},
 }
 
 func TestEmbeddedTemplatesHaveEveryPart(t *testing.T) {
