@@ -40,7 +40,7 @@ var sampleData = map[string]map[string]any{
 		"Link": "https://privacy.example.com/account/requests/42",
 	},
 	"request_code": {"Code": "482913", "Minutes": 15, "Number": "#42", "Purpose": "verify", "Name": "Zoé",
-		"Link": "https://privacy.example.com/requests/42/verify"},
+		"Link": "https://privacy.example.com/requests/verify/42"},
 }
 
 // sampleWants is what each template's text and HTML must show of its data,
@@ -55,7 +55,7 @@ var sampleWants = map[string][]string{
 	"email_change_taken": {"Zoé"},
 	"email_changed":      {"Zoé", "ca•••@example.com", "17:05"},
 	"request_update":     {"Zoé", "#42", "In review", "17:05", "/account/requests/42"},
-	"request_code":       {"482913", "15", "#42", "Zoé", "/requests/42/verify"},
+	"request_code":       {"482913", "15", "#42", "Zoé", "/requests/verify/42"},
 }
 
 func TestEmbeddedTemplatesHaveEveryPart(t *testing.T) {

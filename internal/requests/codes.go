@@ -109,7 +109,7 @@ func codeLink(id int64, purpose string) string {
 	if purpose == CodeStatus {
 		return "/requests/status/" + strconv.FormatInt(id, 10)
 	}
-	return "/requests/" + strconv.FormatInt(id, 10) + "/verify"
+	return "/requests/verify/" + strconv.FormatInt(id, 10)
 }
 
 // spendCode checks code against request id's newest live code for

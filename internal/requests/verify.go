@@ -332,3 +332,55 @@ func (s *Service) knowledgePassed(tx *gorm.DB, r *models.PrivacyRequest, userID 
 	}
 	return s.decideDocuments(tx, r)
 }
+
+// What a public request still waits for from its requester.
+const (
+	StepEmail     = "email"     // the mailed code
+	StepKnowledge = "knowledge" // the knowledge check
+	StepDocument  = "document"  // an ID document
+	StepStaff     = "staff"     // nothing: staff verify it another way
+)
+
+// Progress is where a public request stands for its requester's pages:
+// the step owed ("" once verification is over) and the knowledge check's
+// level.
+type Progress struct {
+	Step  string
+	Level string
+}
+
+// PublicProgress is request id's progress, for the public pages (the
+// handler holds the pass, or the page says nothing of the request).
+func (s *Service) PublicProgress(ctx context.Context, id int64) (Progress, error) {
+	var p Progress
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		r, err := loadPublic(tx, id)
+		if err != nil {
+			return err
+		}
+		p.Level = KnowledgeLevel(settings.VerifyPublic[string(r.Kind)].Get(s.Settings))
+		if r.Status != models.StatusAwaitingVerification {
+			return nil
+		}
+		switch {
+		case r.EmailVerifiedAt == nil:
+			p.Step = StepEmail
+		case r.DocumentRequired:
+			p.Step = StepDocument
+		case r.UserID != nil:
+			p.Step = StepStaff
+		default:
+			var used []int
+			if err := tx.Model(&models.RequestCode{}).Where("request_id = ? AND purpose = ?", id, codeKnowledge).
+				Pluck("attempts", &used).Error; err != nil {
+				return fmt.Errorf("requests: progress: %w", err)
+			}
+			p.Step = StepKnowledge
+			if len(used) > 0 && used[0] >= knowledgeAttempts {
+				p.Step = StepStaff
+			}
+		}
+		return nil
+	})
+	return p, err
+}
