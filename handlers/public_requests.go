@@ -164,6 +164,10 @@ func (h *Handler) publicReceived(w http.ResponseWriter, r *http.Request) {
 		next = "document"
 	case requests.StepStaff:
 		next = "staff"
+	default:
+		if p.Status == models.StatusDuplicate {
+			next = "duplicate"
+		}
 	}
 	h.render(w, r, http.StatusOK, views.PublicReceivedPage(h.page(r, i18n.T(r.Context(), "publicrequest.received.title")), id, next))
 }

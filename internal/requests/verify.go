@@ -345,8 +345,9 @@ const (
 // the step owed ("" once verification is over) and the knowledge check's
 // level.
 type Progress struct {
-	Step  string
-	Level string
+	Step   string
+	Level  string
+	Status models.RequestStatus
 }
 
 // PublicProgress is request id's progress, for the public pages (the
@@ -359,6 +360,7 @@ func (s *Service) PublicProgress(ctx context.Context, id int64) (Progress, error
 			return err
 		}
 		p.Level = KnowledgeLevel(settings.VerifyPublic[string(r.Kind)].Get(s.Settings))
+		p.Status = r.Status
 		if r.Status != models.StatusAwaitingVerification {
 			return nil
 		}
