@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/photolab/privacyportal/internal/actor"
 	"github.com/photolab/privacyportal/internal/fault"
@@ -73,7 +74,7 @@ func (h *Handler) confirmPublicCode(w http.ResponseWriter, r *http.Request) {
 	}
 	// The code proved the email: this session may now go on with this
 	// one request (the knowledge check, the status page).
-	grantPublicPass(r, id, h.requestsNow())
+	grantPublicPass(r, id, time.Now())
 	h.redirect(w, r, publicPath(id, "check"))
 }
 
@@ -91,15 +92,16 @@ func (h *Handler) resendPublicCode(w http.ResponseWriter, r *http.Request) {
 	h.redirect(w, r, publicPath(id, "verify"))
 }
 
-// passOr404 is the request's progress when the session holds its pass;
-// without one the visitor goes to the status page's code step.
+// progressWithPass is the request's progress when the session holds its
+// pass; without one the visitor goes to the status page's code step. The
+// pass runs on the wall clock, like the documents' pages that check it.
 func (h *Handler) progressWithPass(w http.ResponseWriter, r *http.Request) (int64, requests.Progress, bool) {
 	id, ok := requestID(r)
 	if !ok {
 		h.fail(w, r, requests.ErrNotFound)
 		return 0, requests.Progress{}, false
 	}
-	if !hasPublicPass(r, id, h.requestsNow()) {
+	if !hasPublicPass(r, id, time.Now()) {
 		h.redirect(w, r, views.StatusURL(id))
 		return 0, requests.Progress{}, false
 	}
@@ -185,7 +187,7 @@ func (h *Handler) showPublicStatus(w http.ResponseWriter, r *http.Request, statu
 		return
 	}
 	title := i18n.T(r.Context(), "publicrequest.status.title", "Number", views.RequestNumber(id))
-	if !hasPublicPass(r, id, h.requestsNow()) {
+	if !hasPublicPass(r, id, time.Now()) {
 		h.render(w, r, http.StatusOK, views.StatusGatePage(h.page(r, title), id, r.URL.Query().Get("sent") == "1", ""))
 		return
 	}
@@ -200,6 +202,9 @@ func (h *Handler) showPublicStatus(w http.ResponseWriter, r *http.Request, statu
 		return
 	}
 	v := h.requestView(d, views.StatusURL(id), views.StatusURL(id)+"/document")
+	if d.Request.Channel == models.ChannelAgent && d.Request.Status.Open() {
+		v.PermissionURL = views.StatusURL(id) + "/permission"
+	}
 	switch p.Step {
 	case requests.StepEmail:
 		v.NextStep = publicPath(id, "verify")
@@ -240,7 +245,7 @@ func (h *Handler) enterStatusCode(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	grantPublicPass(r, id, h.requestsNow())
+	grantPublicPass(r, id, time.Now())
 	h.redirect(w, r, views.StatusURL(id))
 }
 
@@ -252,7 +257,7 @@ func (h *Handler) withPass(w http.ResponseWriter, r *http.Request, act func(id i
 		h.fail(w, r, requests.ErrNotFound)
 		return
 	}
-	if !hasPublicPass(r, id, h.requestsNow()) {
+	if !hasPublicPass(r, id, time.Now()) {
 		h.redirect(w, r, views.StatusURL(id))
 		return
 	}

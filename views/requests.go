@@ -53,6 +53,9 @@ type RequestView struct {
 	// DocumentURL is where an ID document can be uploaded while one is
 	// required.
 	DocumentURL string
+	// PermissionURL is where an authorized agent uploads the person's
+	// signed permission (agent requests only).
+	PermissionURL string
 }
 
 // RequestURL is the customer's page of request id.

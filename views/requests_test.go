@@ -35,7 +35,7 @@ func requestPages(locale string) map[string]templ.Component {
 		"check strict": views.PublicCheckPage(page(locale, "publicrequest.check.title", nil), views.PublicCheck{ID: 7, Strict: true, Phone: "0612",
 			Errors: views.FieldErrors{"declared": i18n.Tl(locale, "request.error.declaration_required")}}),
 		"gate":   views.StatusGatePage(page(locale, "publicrequest.title", nil), 7, true, ""),
-		"status": views.PublicStatusPage(page(locale, "publicrequest.title", nil), views.RequestView{Request: r, Now: when, Base: "/requests/status/7", NextStep: "/requests/check/7"}),
+		"status": views.PublicStatusPage(page(locale, "publicrequest.title", nil), views.RequestView{Request: r, Now: when, Base: "/requests/status/7", NextStep: "/requests/check/7", PermissionURL: "/requests/status/7/permission"}),
 	}
 	for _, next := range []string{"verified", "document", "staff", "duplicate"} {
 		m["received "+next] = views.PublicReceivedPage(page(locale, "publicrequest.received.title", nil), 7, next)

@@ -64,8 +64,8 @@ func checkPublic(f PublicFiling) (email, agentEmail string, errs map[string]stri
 }
 
 // FilePublic files a request from the public form: it waits for the
-// email to be proven with the code mailed now (the code mail is the
-// receipt), then for the knowledge check. The clock pauses while
+// email to be proven with the code mailed now, then for the knowledge
+// check. The clock pauses while
 // identity is owed, when the setting says so.
 func (s *Service) FilePublic(ctx context.Context, a actor.Actor, f PublicFiling) (models.PrivacyRequest, error) {
 	if a.Kind != actor.Requester {
@@ -92,9 +92,9 @@ func (s *Service) FilePublic(ctx context.Context, a actor.Actor, f PublicFiling)
 		Pause(&r, r.ReceivedAt)
 	}
 	err := s.within(ctx, func(tx *gorm.DB) error {
-		// Quiet: the code mail confirms the receipt, so an address typed by
-		// someone else gets one mail, not two.
-		if err := s.move(tx, a, &r, step{Action: ActFile, Quiet: true, Audit: map[string]string{"channel": channel}}); err != nil {
+		// The receipt goes at once (notify says the email still needs its
+		// proof); the code follows in its own mail, sealed in the outbox.
+		if err := s.move(tx, a, &r, step{Action: ActFile, Audit: map[string]string{"channel": channel}}); err != nil {
 			return err
 		}
 		return s.issueCode(tx, &r, CodeVerify)
