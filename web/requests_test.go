@@ -123,39 +123,40 @@ func TestRequestsCustomerFiling(t *testing.T) {
 // to another's request: every id around it is not found.
 func TestRequestsOfAnotherCustomer(t *testing.T) {
 	t.Parallel()
-	p := startPortal(t, "", nil)
-	victim := otherCustomer(t, p)
-	r, err := p.Requests().FileAsCustomer(t.Context(), actor.Actor{Kind: actor.Customer, UserID: victim.ID}, victim.ID,
-		requests.Filing{Kind: models.RequestErasure, Details: "victim's secret details"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	filed := r.Status
-	c := p.signedIn(t, "customer")
-	for _, id := range []int64{r.ID - 1, r.ID, r.ID + 1} {
-		path := "/account/requests/" + strconv.FormatInt(id, 10)
-		if res, body := p.get(t, c, path); res.StatusCode != http.StatusNotFound || strings.Contains(body, "victim's secret") {
-			t.Errorf("GET %s: %d", path, res.StatusCode)
+	eachDB(t, func(t *testing.T, p *portal) {
+		victim := otherCustomer(t, p)
+		r, err := p.Requests().FileAsCustomer(t.Context(), actor.Actor{Kind: actor.Customer, UserID: victim.ID}, victim.ID,
+			requests.Filing{Kind: models.RequestErasure, Details: "victim's secret details"})
+		if err != nil {
+			t.Fatal(err)
 		}
-		if res := p.post(t, c, path+"/cancel", url.Values{"confirm": {"yes"}}); res.StatusCode != http.StatusNotFound {
-			t.Errorf("cancel %s: %d", path, res.StatusCode)
+		filed := r.Status
+		c := p.signedIn(t, "customer")
+		for _, id := range []int64{r.ID - 1, r.ID, r.ID + 1} {
+			path := "/account/requests/" + strconv.FormatInt(id, 10)
+			if res, body := p.get(t, c, path); res.StatusCode != http.StatusNotFound || strings.Contains(body, "victim's secret") {
+				t.Errorf("GET %s: %d", path, res.StatusCode)
+			}
+			if res := p.post(t, c, path+"/cancel", url.Values{"confirm": {"yes"}}); res.StatusCode != http.StatusNotFound {
+				t.Errorf("cancel %s: %d", path, res.StatusCode)
+			}
+			if res := p.post(t, c, path+"/reply", url.Values{"body": {"hijack"}}); res.StatusCode != http.StatusNotFound {
+				t.Errorf("reply %s: %d", path, res.StatusCode)
+			}
 		}
-		if res := p.post(t, c, path+"/reply", url.Values{"body": {"hijack"}}); res.StatusCode != http.StatusNotFound {
-			t.Errorf("reply %s: %d", path, res.StatusCode)
+		var got models.PrivacyRequest
+		p.DB().Take(&got, r.ID)
+		var msgs int64
+		p.DB().Model(&models.RequestMessage{}).Where("request_id = ?", r.ID).Count(&msgs)
+		if got.Status != filed || msgs != 0 {
+			t.Errorf("the victim's request changed: %s, %d messages", got.Status, msgs)
 		}
-	}
-	var got models.PrivacyRequest
-	p.DB().Take(&got, r.ID)
-	var msgs int64
-	p.DB().Model(&models.RequestMessage{}).Where("request_id = ?", r.ID).Count(&msgs)
-	if got.Status != filed || msgs != 0 {
-		t.Errorf("the victim's request changed: %s, %d messages", got.Status, msgs)
-	}
-	if _, body := p.get(t, c, "/account/requests"); strings.Contains(body, "/account/requests/"+strconv.FormatInt(r.ID, 10)) {
-		t.Error("the victim's request is listed")
-	}
-	// The public status page of a portal request shows nothing either.
-	if _, body := p.get(t, p.client(t), "/requests/status/"+strconv.FormatInt(r.ID, 10)); strings.Contains(body, "victim's secret") {
-		t.Error("the status page shows a portal request")
-	}
+		if _, body := p.get(t, c, "/account/requests"); strings.Contains(body, "/account/requests/"+strconv.FormatInt(r.ID, 10)) {
+			t.Error("the victim's request is listed")
+		}
+		// The public status page of a portal request shows nothing either.
+		if _, body := p.get(t, p.client(t), "/requests/status/"+strconv.FormatInt(r.ID, 10)); strings.Contains(body, "victim's secret") {
+			t.Error("the status page shows a portal request")
+		}
+	})
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/photolab/privacyportal/internal/actor"
 	"github.com/photolab/privacyportal/internal/fault"
 	"github.com/photolab/privacyportal/internal/holdings"
+	"github.com/photolab/privacyportal/internal/i18n"
 	"github.com/photolab/privacyportal/internal/settings"
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
@@ -210,7 +211,10 @@ func (s *Service) markIfDuplicate(tx *gorm.DB, r *models.PrivacyRequest) (bool, 
 	}
 	first := firsts[0].ID
 	r.DuplicateOfID = &first
-	return true, s.move(tx, actor.SystemActor(), r, step{Action: ActMarkDuplicate, Note: Number(first),
+	// The note is the requester's to read, in their language, on the
+	// timeline and in the mail.
+	note := i18n.Tl(i18n.Match(r.Locale), "myrequests.duplicate_note", "Number", Number(first))
+	return true, s.move(tx, actor.SystemActor(), r, step{Action: ActMarkDuplicate, Note: note,
 		Audit: map[string]string{"duplicate_of": fmt.Sprint(first)}})
 }
 

@@ -3,6 +3,7 @@ package requests
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -236,4 +237,30 @@ func TestCustomerReadsAndActsOnlyOnOwnRequests(t *testing.T) {
 			t.Errorf("reply when closed: %v", err)
 		}
 	})
+}
+
+// TestDuplicateNoteNamesTheFirst: the duplicate's timeline note, which
+// the mail carries too, names the open request in the requester's
+// language.
+func TestDuplicateNoteNamesTheFirst(t *testing.T) {
+	t.Parallel()
+	db := dbtest.SQLite(t)
+	e := newIntakeEnv(t, db)
+	ctx := context.Background()
+	zoe := e.customer(t, "zoe@example.com")
+	first, err := e.s.FileAsCustomer(ctx, customerActor(zoe), zoe.ID, Filing{Kind: models.RequestRestriction})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dup, err := e.s.FileAsCustomer(ctx, customerActor(zoe), zoe.ID, Filing{Kind: models.RequestRestriction})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev models.RequestEvent
+	if err := db.Where("request_id = ? AND action = ?", dup.ID, "mark_duplicate").Take(&ev).Error; err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(ev.Note, Number(first.ID)) || !strings.Contains(ev.Note, "identique") {
+		t.Errorf("note = %q", ev.Note)
+	}
 }
