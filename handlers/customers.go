@@ -74,7 +74,7 @@ func (h *Handler) renderCustomer(w http.ResponseWriter, r *http.Request, id int6
 	for _, c := range cats {
 		names[c.Key] = c.In(locale).Name
 		if _, ok := holdings.Lookup(c.Key); ok {
-			v.Categories = append(v.Categories, views.CategoryChoice{Key: c.Key, Name: c.In(locale).Name})
+			v.Categories = append(v.Categories, views.CategoryChoice{Key: c.Key, Label: c.In(locale).Name})
 		}
 	}
 	for _, q := range f.Requests {

@@ -56,6 +56,32 @@ func (h *Handler) Routes() []Route {
 		{Method: "POST", Pattern: "/security/sessions/{id}/revoke", Access: SignedIn, Handle: h.revokeSession},
 		{Method: "POST", Pattern: "/security/sessions/revoke-others", Access: SignedIn, Handle: h.revokeOtherSessions},
 
+		// Privacy requests, intake (the requester's side): the customer's
+		// list, form and request page; the public form for people without an
+		// account, its email code and knowledge check, and the status page
+		// reached with a fresh mailed code. (The verify and check pages put
+		// the id last: "/requests/{id}/verify" beside "/requests/status/{id}"
+		// is a pattern conflict net/http refuses.)
+		{Method: "GET", Pattern: "/account/requests", Access: Customer, Handle: h.myRequests},
+		{Method: "GET", Pattern: "/account/requests/new", Access: Customer, Handle: h.showNewRequest, Reauth: true},
+		{Method: "POST", Pattern: "/account/requests/new", Access: Customer, Handle: h.fileRequest, Reauth: true},
+		{Method: "GET", Pattern: "/account/requests/{id}", Access: Customer, Handle: h.myRequest},
+		{Method: "POST", Pattern: "/account/requests/{id}/cancel", Access: Customer, Handle: h.cancelMyRequest},
+		{Method: "POST", Pattern: "/account/requests/{id}/reply", Access: Customer, Handle: h.replyMyRequest},
+		{Method: "GET", Pattern: "/requests/new", Access: Public, Handle: h.showPublicRequest},
+		{Method: "POST", Pattern: "/requests/new", Access: Public, Handle: h.filePublicRequest},
+		{Method: "GET", Pattern: "/requests/verify/{id}", Access: Public, Handle: h.showPublicCode},
+		{Method: "POST", Pattern: "/requests/verify/{id}", Access: Public, Handle: h.confirmPublicCode},
+		{Method: "POST", Pattern: "/requests/verify/{id}/resend", Access: Public, Handle: h.resendPublicCode},
+		{Method: "GET", Pattern: "/requests/check/{id}", Access: Public, Handle: h.showKnowledgeCheck},
+		{Method: "POST", Pattern: "/requests/check/{id}", Access: Public, Handle: h.checkKnowledge},
+		{Method: "GET", Pattern: "/requests/received/{id}", Access: Public, Handle: h.publicReceived},
+		{Method: "GET", Pattern: "/requests/status/{id}", Access: Public, Handle: h.publicStatus},
+		{Method: "POST", Pattern: "/requests/status/{id}/send", Access: Public, Handle: h.sendStatusCode},
+		{Method: "POST", Pattern: "/requests/status/{id}/code", Access: Public, Handle: h.enterStatusCode},
+		{Method: "POST", Pattern: "/requests/status/{id}/reply", Access: Public, Handle: h.publicReply},
+		{Method: "POST", Pattern: "/requests/status/{id}/cancel", Access: Public, Handle: h.publicCancel},
+
 		{Method: "GET", Pattern: "/staff", Access: Staff, Handle: h.staffHome},
 
 		// Requests: ID documents (docs). The upload pages and the staff viewer

@@ -26,9 +26,6 @@ type CustomerLookup struct {
 	Errors   FieldErrors // q
 }
 
-// CategoryChoice is a data category offered in a form.
-type CategoryChoice struct{ Key, Name string }
-
 // HoldView is one legal hold on the customer page.
 type HoldView struct {
 	ID                    int64
@@ -121,7 +118,7 @@ func lookupTable(ctx context.Context, rs []CustomerResult) table {
 	return t
 }
 
-func requestsTable(ctx context.Context, rs []CustomerRequestView) table {
+func customerRequestsTable(ctx context.Context, rs []CustomerRequestView) table {
 	t := table{ID: "customer-requests", Caption: i18n.T(ctx, "customers.requests"),
 		Columns: []column{{Label: i18n.T(ctx, "customers.col.request"), RowHeader: true}, {Label: i18n.T(ctx, "customers.col.kind")},
 			{Label: i18n.T(ctx, "customers.col.status")}, {Label: i18n.T(ctx, "customers.col.received"), Class: "nowrap"},

@@ -67,7 +67,7 @@ func TestStaffCustomerPageRenders(t *testing.T) {
 		Holds:        []views.HoldView{{ID: 5, Categories: []string{"Orders"}, Reason: "Debt", PlacedAt: at}, {ID: 4, Categories: []string{"Photos"}, Reason: "Claim", PlacedAt: at, ReleasedAt: &at}},
 		Restrictions: []views.RestrictionView{{ID: 9, Ground: "request", RequestID: &rid, PlacedAt: at}, {ID: 8, Category: "Photos", Ground: "objection", PlacedAt: at, LiftsAt: &at}},
 		Objections:   []views.ObjectionView{{RecordedAt: at, RequestID: &rid}},
-		Categories:   []views.CategoryChoice{{Key: "orders", Name: "Orders"}, {Key: "photos", Name: "Photos"}},
+		Categories:   []views.CategoryChoice{{Key: "orders", Label: "Orders"}, {Key: "photos", Label: "Photos"}},
 		HoldForm:     views.HoldForm{Categories: []string{"photos"}, Reason: "kept", Errors: views.FieldErrors{"reason": "Give the reason"}}}
 	for _, l := range i18n.Supported {
 		out := render(t, l.Code, views.CustomerPage(page(l.Code, "customers.file_title", staff), f))

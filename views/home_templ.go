@@ -83,7 +83,7 @@ func CustomerHomePage(p Page) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = comingSoonCard(i18n.T(ctx, "account.card.requests.title"), i18n.T(ctx, "account.card.requests.body")).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = linkCard(i18n.T(ctx, "account.card.requests.title"), i18n.T(ctx, "account.card.requests.body"), "/account/requests").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

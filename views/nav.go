@@ -22,6 +22,7 @@ var navigation = map[string][]NavItem{
 	"customer": {
 		{Path: "/account", Message: "nav.account", Exact: true},
 		{Path: "/account/data", Message: "nav.your_data"},
+		{Path: "/account/requests", Message: "nav.your_requests"},
 		{Path: "/security", Message: "nav.security"},
 	},
 	"staff": {

@@ -167,8 +167,8 @@ func TestHomes(t *testing.T) {
 	// Only the pages that exist are links; the others stay "coming soon".
 	main := out[strings.Index(out, "<main"):]
 	links := regexp.MustCompile(`<a [^>]*href="([^"]*)"`).FindAllStringSubmatch(main, -1)
-	if len(links) != 2 || links[0][1] != "/account/data" || links[1][1] != "/account/policy" {
-		t.Errorf("customer home links = %v, want /account/data and /account/policy only", links)
+	if len(links) != 3 || links[0][1] != "/account/data" || links[1][1] != "/account/requests" || links[2][1] != "/account/policy" {
+		t.Errorf("customer home links = %v, want /account/data, /account/requests and /account/policy only", links)
 	}
 	assertContains(t, render(t, "fr", pages("fr")["staff"]), i18n.Tl("fr", "staff.queue.empty.title"))
 	adminOut := render(t, "fr", pages("fr")["admin"])

@@ -122,6 +122,28 @@ var matrix = map[string]struct {
 	"POST /staff/customers/{id}/holds":                           {"/staff/customers/{victim}/holds", url.Values{"reason": {""}}, expect{see, forbid, invalid, invalid}},
 	"POST /staff/customers/{id}/holds/{hold}/release":            {"/staff/customers/{victim}/holds/0/release", url.Values{"reason": {"paid"}}, expect{see, forbid, notFound, notFound}},
 	"POST /staff/customers/{id}/restrictions/{restriction}/lift": {"/staff/customers/{victim}/restrictions/0/lift", nil, expect{see, forbid, notFound, notFound}},
+	// Issue 10, intake: the customer's requests (a number nobody has is
+	// not found, like another's), and the public pages, which answer the
+	// same for every number and show nothing without the session's pass.
+	"GET /account/requests":              {"/account/requests", nil, expect{see, ok, forbid, forbid}},
+	"GET /account/requests/new":          {"/account/requests/new", nil, expect{see, ok, forbid, forbid}},
+	"POST /account/requests/new":         {"/account/requests/new", url.Values{"kind": {"nonsense"}}, expect{see, invalid, forbid, forbid}},
+	"GET /account/requests/{id}":         {"/account/requests/987654321", nil, expect{see, notFound, forbid, forbid}},
+	"POST /account/requests/{id}/cancel": {"/account/requests/987654321/cancel", url.Values{"confirm": {"yes"}}, expect{see, notFound, forbid, forbid}},
+	"POST /account/requests/{id}/reply":  {"/account/requests/987654321/reply", url.Values{"body": {"hello"}}, expect{see, notFound, forbid, forbid}},
+	"GET /requests/new":                  {"/requests/new", nil, expect{ok, ok, ok, ok}},
+	"POST /requests/new":                 {"/requests/new", url.Values{"email": {"not-an-address"}}, expect{invalid, invalid, invalid, invalid}},
+	"GET /requests/verify/{id}":          {"/requests/verify/987654321", nil, expect{ok, ok, ok, ok}},
+	"POST /requests/verify/{id}":         {"/requests/verify/987654321", url.Values{"code": {"123456"}}, expect{invalid, invalid, invalid, invalid}},
+	"POST /requests/verify/{id}/resend":  {"/requests/verify/987654321/resend", nil, expect{see, see, see, see}},
+	"GET /requests/check/{id}":           {"/requests/check/987654321", nil, expect{see, see, see, see}},
+	"POST /requests/check/{id}":          {"/requests/check/987654321", url.Values{"phone": {"0612345678"}}, expect{see, see, see, see}},
+	"GET /requests/received/{id}":        {"/requests/received/987654321", nil, expect{see, see, see, see}},
+	"GET /requests/status/{id}":          {"/requests/status/987654321", nil, expect{ok, ok, ok, ok}},
+	"POST /requests/status/{id}/send":    {"/requests/status/987654321/send", nil, expect{see, see, see, see}},
+	"POST /requests/status/{id}/code":    {"/requests/status/987654321/code", url.Values{"code": {"123456"}}, expect{invalid, invalid, invalid, invalid}},
+	"POST /requests/status/{id}/reply":   {"/requests/status/987654321/reply", url.Values{"body": {"hello"}}, expect{see, see, see, see}},
+	"POST /requests/status/{id}/cancel":  {"/requests/status/987654321/cancel", url.Values{"confirm": {"yes"}}, expect{see, see, see, see}},
 }
 
 func TestAuthorizationMatrix(t *testing.T) {

@@ -106,6 +106,8 @@ var sampleData = map[string]map[string]any{
 		"Name": "Zoé", "Number": "#42", "Category": "Photos", "LiftsAt": time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC),
 		"Link": "https://privacy.example.com/account/requests",
 	},
+	"request_code": {"Code": "482913", "Minutes": 15, "Number": "#42", "Purpose": "verify", "Name": "Zoé",
+		"Link": "https://privacy.example.com/requests/verify/42"},
 }
 
 // sampleWants is what each template's text and HTML must show of its data,
@@ -132,6 +134,7 @@ var sampleWants = map[string][]string{
 	"request_staff_overdue":  {"#42", "17:05", "/staff/requests/42"},
 	"request_staff_digest":   {"Sam", "2", "#42", "#43", "/staff/requests/43", "/staff/requests"},
 	"restriction_lift":       {"Zoé", "#42", "Photos", "17:05", "/account/requests"},
+	"request_code":           {"482913", "15", "#42", "Zoé", "/requests/verify/42"},
 }
 
 func TestEmbeddedTemplatesHaveEveryPart(t *testing.T) {
