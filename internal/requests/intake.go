@@ -143,8 +143,15 @@ func (s *Service) FileAsCustomer(ctx context.Context, a actor.Actor, userID int6
 		r.RequesterEmail = u.Email
 		r.RequesterName = requesterName(u, p)
 		r.Locale = firstOf(p.PreferredLanguage, u.Locale, a.Locale)
-		if err := s.checkCorrections(tx, userID, f.Corrections); err != nil {
-			return err
+		// A rectification is structured: it names what to correct. Other
+		// kinds carry no corrections.
+		switch {
+		case f.Kind == models.RequestRectification:
+			if err := s.checkCorrections(tx, userID, f.Corrections); err != nil {
+				return err
+			}
+		case len(f.Corrections) > 0:
+			return fault.InvalidFields("requests: corrections on another kind", map[string]string{"kind": MsgNoCorrections})
 		}
 		rule := settings.VerifyPortal[string(f.Kind)].Get(s.Settings)
 		if rule == settings.VerifyDocument {
