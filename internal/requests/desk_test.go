@@ -107,15 +107,15 @@ func TestStats(t *testing.T) {
 				}
 			}
 		}
-		f.request(t, f.customer, models.RequestAccess, sReview, at(now, now.Add(-time.Hour), 0))         // overdue
-		f.request(t, f.customer, models.RequestAccess, sReview, at(now, now.Add(3*24*time.Hour), 0))     // this week
-		f.request(t, f.customer, models.RequestAccess, sAwait, at(now, now.Add(20*24*time.Hour), 0))     // later
+		f.request(t, f.customer, models.RequestAccess, sReview, at(now, now.Add(-time.Hour), 0))     // overdue
+		f.request(t, f.customer, models.RequestAccess, sReview, at(now, now.Add(3*24*time.Hour), 0)) // this week
+		f.request(t, f.customer, models.RequestAccess, sAwait, at(now, now.Add(20*24*time.Hour), 0)) // later
 		f.request(t, f.customer, models.RequestAccess, sFulfil, at(now.AddDate(0, 0, -8), now.Add(6*24*time.Hour), 0))
 		f.request(t, f.customer, models.RequestAccess, models.StatusCompleted, at(now.AddDate(0, 0, -20), now, 4))
 		f.request(t, f.customer, models.RequestAccess, models.StatusDenied, at(now.AddDate(0, 0, -30), now, 10))
 		f.request(t, f.customer, models.RequestAccess, models.StatusCompleted, at(now.AddDate(0, 0, -40), now, 2))
 		f.request(t, f.customer, models.RequestAccess, models.StatusCompleted, at(now.AddDate(0, 0, -200), now, 100)) // too old
-		f.request(t, f.customer, models.RequestAccess, models.StatusCancelled, at(now.AddDate(0, 0, -3), now, 1))    // not a decision
+		f.request(t, f.customer, models.RequestAccess, models.StatusCancelled, at(now.AddDate(0, 0, -3), now, 1))     // not a decision
 
 		st, err := f.s.Stats(ctx, f.staffActor())
 		if err != nil {
