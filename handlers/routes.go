@@ -68,5 +68,21 @@ func (h *Handler) Routes() []Route {
 		{Method: "GET", Pattern: "/admin/staff", Access: Admin, Handle: h.staff},
 		{Method: "POST", Pattern: "/admin/staff", Access: Admin, Handle: h.createStaff},
 		{Method: "POST", Pattern: "/admin/staff/{id}/reset-2fa", Access: Admin, Handle: h.resetStaffTOTP, Reauth: true},
+
+		// requests: the staff desk (handlers/desk.go).
+		{Method: "GET", Pattern: "/staff/requests", Access: Staff, Handle: h.deskQueue},
+		{Method: "GET", Pattern: "/staff/requests/{id}", Access: Staff, Handle: h.deskRequest},
+		{Method: "POST", Pattern: "/staff/requests/{id}/verify", Access: Staff, Handle: h.deskAction("verify")},
+		{Method: "POST", Pattern: "/staff/requests/{id}/require_document", Access: Staff, Handle: h.deskAction("require_document")},
+		{Method: "POST", Pattern: "/staff/requests/{id}/reject_identity", Access: Staff, Handle: h.deskAction("reject_identity")},
+		{Method: "POST", Pattern: "/staff/requests/{id}/ask", Access: Staff, Handle: h.deskAction("ask")},
+		{Method: "POST", Pattern: "/staff/requests/{id}/approve", Access: Staff, Handle: h.deskAction("approve")},
+		{Method: "POST", Pattern: "/staff/requests/{id}/deny", Access: Staff, Handle: h.deskAction("deny")},
+		{Method: "POST", Pattern: "/staff/requests/{id}/extend", Access: Staff, Handle: h.deskAction("extend")},
+		{Method: "POST", Pattern: "/staff/requests/{id}/mark_duplicate", Access: Staff, Handle: h.deskAction("mark_duplicate")},
+		{Method: "POST", Pattern: "/staff/requests/{id}/complete", Access: Staff, Handle: h.deskAction("complete")},
+		{Method: "POST", Pattern: "/staff/requests/{id}/assign", Access: Staff, Handle: h.deskAction("assign")},
+		{Method: "POST", Pattern: "/staff/requests/{id}/message", Access: Staff, Handle: h.deskAction("message")},
+		{Method: "POST", Pattern: "/staff/requests/{id}/note", Access: Staff, Handle: h.deskAction("note")},
 	}
 }

@@ -26,6 +26,7 @@ var navigation = map[string][]NavItem{
 	},
 	"staff": {
 		{Path: "/staff", Message: "nav.staff_home", Exact: true},
+		{Path: "/staff/requests", Message: "nav.staff_queue"},
 		{Path: "/security", Message: "nav.security"},
 	},
 	"admin": {
@@ -35,6 +36,7 @@ var navigation = map[string][]NavItem{
 		{Path: "/admin/jobs", Message: "nav.jobs"},
 		{Path: "/admin/audit", Message: "nav.audit"},
 		{Path: "/staff", Message: "nav.staff_home", Exact: true},
+		{Path: "/staff/requests", Message: "nav.staff_queue"},
 		{Path: "/security", Message: "nav.security"},
 	},
 }

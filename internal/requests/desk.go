@@ -155,6 +155,9 @@ func stringsOf(ss []models.RequestStatus) []string {
 	return out
 }
 
+// Clock is the service's time now, for pages that count days left.
+func (s *Service) Clock() time.Time { return s.now() }
+
 // OpenStatuses are the statuses the queue shows by default, in the order
 // of a request's life.
 func OpenStatuses() []models.RequestStatus { return slices.Clone(open) }

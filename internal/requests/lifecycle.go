@@ -186,6 +186,20 @@ func (s *Service) Deny(ctx context.Context, a actor.Actor, id int64, code, text 
 // Extend moves the deadline to newDue once, before the first deadline has
 // passed, with a reason the requester is sent (see Extension).
 func (s *Service) Extend(ctx context.Context, a actor.Actor, id int64, newDue time.Time, reason string) error {
+	return s.extend(ctx, a, id, func(models.PrivacyRequest) time.Time { return newDue }, reason)
+}
+
+// ExtendToDay is Extend to a calendar day, at the time of day the current
+// deadline falls on: what a date picker means, and the longest extension
+// the law allows is then one of its days.
+func (s *Service) ExtendToDay(ctx context.Context, a actor.Actor, id int64, day time.Time, reason string) error {
+	return s.extend(ctx, a, id, func(r models.PrivacyRequest) time.Time {
+		due := r.DueAt.UTC()
+		return time.Date(day.Year(), day.Month(), day.Day(), due.Hour(), due.Minute(), due.Second(), due.Nanosecond(), time.UTC)
+	}, reason)
+}
+
+func (s *Service) extend(ctx context.Context, a actor.Actor, id int64, newDue func(models.PrivacyRequest) time.Time, reason string) error {
 	reason = clean(reason)
 	return s.act(ctx, a, id, func(tx *gorm.DB, r *models.PrivacyRequest) error {
 		// The status first: a closed request says so, not "too late".
@@ -193,7 +207,7 @@ func (s *Service) Extend(ctx context.Context, a actor.Actor, id int64, newDue ti
 			return err
 		}
 		now := s.now()
-		due, err := Extension(*r, newDue, reason, now)
+		due, err := Extension(*r, newDue(*r), reason, now)
 		if err != nil {
 			return err
 		}
