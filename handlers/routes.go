@@ -57,19 +57,8 @@ func (h *Handler) Routes() []Route {
 		{Method: "POST", Pattern: "/security/sessions/revoke-others", Access: SignedIn, Handle: h.revokeOtherSessions},
 
 		{Method: "GET", Pattern: "/staff", Access: Staff, Handle: h.staffHome},
-
-		{Method: "GET", Pattern: "/admin", Access: Admin, Handle: h.adminHome},
-		{Method: "GET", Pattern: "/admin/outbox", Access: Admin, Handle: h.outbox},
-		{Method: "GET", Pattern: "/admin/outbox/{id}", Access: Admin, Handle: h.outboxMessage},
-		{Method: "POST", Pattern: "/admin/outbox/test", Access: Admin, Handle: h.sendTestMail},
-		{Method: "GET", Pattern: "/admin/audit", Access: Admin, Handle: h.auditLog},
-		{Method: "GET", Pattern: "/admin/jobs", Access: Admin, Handle: h.jobsPage},
-		{Method: "POST", Pattern: "/admin/jobs/{id}/retry", Access: Admin, Handle: h.retryJob},
-		{Method: "GET", Pattern: "/admin/staff", Access: Admin, Handle: h.staff},
-		{Method: "POST", Pattern: "/admin/staff", Access: Admin, Handle: h.createStaff},
-		{Method: "POST", Pattern: "/admin/staff/{id}/reset-2fa", Access: Admin, Handle: h.resetStaffTOTP, Reauth: true},
-
-		// requests: the staff desk (handlers/desk.go).
+		// requests: the staff desk (handlers/desk.go). Before the admin routes: the
+		// matrix test walks them in order, and an admin resets staff 2FA there.
 		{Method: "GET", Pattern: "/staff/requests", Access: Staff, Handle: h.deskQueue},
 		{Method: "GET", Pattern: "/staff/requests/{id}", Access: Staff, Handle: h.deskRequest},
 		{Method: "POST", Pattern: "/staff/requests/{id}/verify", Access: Staff, Handle: h.deskAction("verify")},
@@ -84,5 +73,16 @@ func (h *Handler) Routes() []Route {
 		{Method: "POST", Pattern: "/staff/requests/{id}/assign", Access: Staff, Handle: h.deskAction("assign")},
 		{Method: "POST", Pattern: "/staff/requests/{id}/message", Access: Staff, Handle: h.deskAction("message")},
 		{Method: "POST", Pattern: "/staff/requests/{id}/note", Access: Staff, Handle: h.deskAction("note")},
+
+		{Method: "GET", Pattern: "/admin", Access: Admin, Handle: h.adminHome},
+		{Method: "GET", Pattern: "/admin/outbox", Access: Admin, Handle: h.outbox},
+		{Method: "GET", Pattern: "/admin/outbox/{id}", Access: Admin, Handle: h.outboxMessage},
+		{Method: "POST", Pattern: "/admin/outbox/test", Access: Admin, Handle: h.sendTestMail},
+		{Method: "GET", Pattern: "/admin/audit", Access: Admin, Handle: h.auditLog},
+		{Method: "GET", Pattern: "/admin/jobs", Access: Admin, Handle: h.jobsPage},
+		{Method: "POST", Pattern: "/admin/jobs/{id}/retry", Access: Admin, Handle: h.retryJob},
+		{Method: "GET", Pattern: "/admin/staff", Access: Admin, Handle: h.staff},
+		{Method: "POST", Pattern: "/admin/staff", Access: Admin, Handle: h.createStaff},
+		{Method: "POST", Pattern: "/admin/staff/{id}/reset-2fa", Access: Admin, Handle: h.resetStaffTOTP, Reauth: true},
 	}
 }

@@ -108,7 +108,7 @@ type DeskRequest struct {
 	// DenyCodes are the reasons a denial may give (requests.DenyCodes).
 	DenyCodes []string
 	Now       time.Time
-	MeID    int64
+	MeID      int64
 	// Form is what the last refused action's form held, with its errors
 	// beside the fields; field names are unique on the page.
 	Form DeskForm
