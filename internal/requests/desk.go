@@ -70,9 +70,10 @@ const queueColumns = "id, user_id, kind, status, requester_name, requester_email
 // sort every matching row to find the first page. Instead each status is
 // read in its own branch, which walks one of the queue indexes ((status,
 // due_at), (kind, status, due_at) or (assignee_id, status, due_at)) in
-// due order and stops after offset+limit rows; the branches are merged
-// and the page cut from them. Assignees' names are joined to the page's
-// rows only. A count beside it: two statements, whatever the page holds.
+// due order and stops after offset+limit entries; the branches are
+// merged and the page's ids cut from them, all from the indexes, and only
+// then are the page's rows and their assignees' names read. A count
+// beside it: two statements, whatever the page holds.
 func (s *Service) Queue(ctx context.Context, a actor.Actor, f QueueFilter, limit, offset int) (QueuePage, error) {
 	var page QueuePage
 	if !a.IsStaff() {
@@ -112,14 +113,15 @@ func (s *Service) Queue(ctx context.Context, a actor.Actor, f QueueFilter, limit
 	var branches []string
 	var qargs []any
 	for i, st := range statuses {
-		branches = append(branches, fmt.Sprintf("SELECT * FROM (SELECT %s FROM privacy_requests WHERE status = ?%s ORDER BY due_at, id LIMIT %d) b%d",
-			queueColumns, extra, offset+limit, i))
+		branches = append(branches, fmt.Sprintf("SELECT * FROM (SELECT id, due_at FROM privacy_requests WHERE status = ?%s ORDER BY due_at, id LIMIT %d) b%d",
+			extra, offset+limit, i))
 		qargs = append(qargs, string(st))
 		qargs = append(qargs, args...)
 	}
-	q := "SELECT q.*, COALESCE(u.name, '') AS assignee_name, COALESCE(u.email, '') AS assignee_email FROM (" +
-		strings.Join(branches, " UNION ALL ") + ") q LEFT JOIN users u ON u.id = q.assignee_id ORDER BY q.due_at, q.id LIMIT " +
-		strconv.Itoa(limit) + " OFFSET " + strconv.Itoa(offset)
+	// The page's ids come from the indexes alone; only its rows are read.
+	q := "SELECT r." + strings.ReplaceAll(queueColumns, ", ", ", r.") + ", COALESCE(u.name, '') AS assignee_name, COALESCE(u.email, '') AS assignee_email FROM (" +
+		"SELECT id, due_at FROM (" + strings.Join(branches, " UNION ALL ") + ") m ORDER BY due_at, id LIMIT " + strconv.Itoa(limit) +
+		" OFFSET " + strconv.Itoa(offset) + ") p JOIN privacy_requests r ON r.id = p.id LEFT JOIN users u ON u.id = r.assignee_id ORDER BY r.due_at, r.id"
 	var rows []struct {
 		models.PrivacyRequest
 		AssigneeName  string
