@@ -129,5 +129,22 @@ func TestDeskRequestPage(t *testing.T) {
 			`<option value="other" selected`, "kept &lt;text&gt;", `aria-invalid="true"`, `href="#field-deny_text"`,
 			`<option value="0" selected`, `href="/staff/requests/40"`)
 		assertLacks(t, out, `href="/staff/requests/41/documents/6"`, "style=", "<script")
+		seen := map[string]bool{}
+		for _, m := range idAttr.FindAllStringSubmatch(out, -1) {
+			if seen[m[1]] {
+				t.Errorf("%s: the id %q is used twice", l.Code, m[1])
+			}
+			seen[m[1]] = true
+		}
+		for _, m := range labelFor.FindAllStringSubmatch(out, -1) {
+			if !seen[m[1]] {
+				t.Errorf("%s: a label for %q, which is no element", l.Code, m[1])
+			}
+		}
 	}
 }
+
+var (
+	idAttr   = regexp.MustCompile(` id="([^"]+)"`)
+	labelFor = regexp.MustCompile(`<label for="([^"]+)"`)
+)
