@@ -217,6 +217,14 @@ func TestDeskFormErrorsBesideTheFields(t *testing.T) {
 		t.Errorf("a duplicate of nothing: %d", res.StatusCode)
 	}
 
+	for action, field := range map[string]string{"message": "message_body", "note": "note_body"} {
+		res, body = p.postBody(t, c, deskPath(r.ID, action), url.Values{field: {"  "}}, nil)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, html.EscapeString(i18n.Tl("en", "desk.error.body_required"))) ||
+			!strings.Contains(body, `href="#field-`+field+`"`) {
+			t.Errorf("an empty %s: %d", action, res.StatusCode)
+		}
+	}
+
 	for _, path := range []string{"/staff/requests/987654321", "/staff/requests/abc", "/staff/requests/0", "/staff/requests/-3"} {
 		if res, _ := p.get(t, c, path); res.StatusCode != http.StatusNotFound {
 			t.Errorf("GET %s: %d", path, res.StatusCode)
