@@ -20,10 +20,6 @@ func (h *Handler) customerHome(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, views.CustomerHomePage(h.page(r, i18n.T(r.Context(), "account.title"))))
 }
 
-func (h *Handler) staffHome(w http.ResponseWriter, r *http.Request) {
-	h.render(w, r, http.StatusOK, views.StaffHomePage(h.page(r, i18n.T(r.Context(), "staff.title"))))
-}
-
 func (h *Handler) adminHome(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	stats := views.AdminStats{Users: map[string]int64{}}

@@ -83,6 +83,22 @@ func (h *Handler) Routes() []Route {
 		{Method: "POST", Pattern: "/requests/status/{id}/cancel", Access: Public, Handle: h.publicCancel},
 
 		{Method: "GET", Pattern: "/staff", Access: Staff, Handle: h.staffHome},
+		// requests: the staff desk (handlers/desk.go). Before the admin routes: the
+		// matrix test walks them in order, and an admin resets staff 2FA there.
+		{Method: "GET", Pattern: "/staff/requests", Access: Staff, Handle: h.deskQueue},
+		{Method: "GET", Pattern: "/staff/requests/{id}", Access: Staff, Handle: h.deskRequest},
+		{Method: "POST", Pattern: "/staff/requests/{id}/verify", Access: Staff, Handle: h.deskAction("verify")},
+		{Method: "POST", Pattern: "/staff/requests/{id}/require_document", Access: Staff, Handle: h.deskAction("require_document")},
+		{Method: "POST", Pattern: "/staff/requests/{id}/reject_identity", Access: Staff, Handle: h.deskAction("reject_identity")},
+		{Method: "POST", Pattern: "/staff/requests/{id}/ask", Access: Staff, Handle: h.deskAction("ask")},
+		{Method: "POST", Pattern: "/staff/requests/{id}/approve", Access: Staff, Handle: h.deskAction("approve")},
+		{Method: "POST", Pattern: "/staff/requests/{id}/deny", Access: Staff, Handle: h.deskAction("deny")},
+		{Method: "POST", Pattern: "/staff/requests/{id}/extend", Access: Staff, Handle: h.deskAction("extend")},
+		{Method: "POST", Pattern: "/staff/requests/{id}/mark_duplicate", Access: Staff, Handle: h.deskAction("mark_duplicate")},
+		{Method: "POST", Pattern: "/staff/requests/{id}/complete", Access: Staff, Handle: h.deskAction("complete")},
+		{Method: "POST", Pattern: "/staff/requests/{id}/assign", Access: Staff, Handle: h.deskAction("assign")},
+		{Method: "POST", Pattern: "/staff/requests/{id}/message", Access: Staff, Handle: h.deskAction("message")},
+		{Method: "POST", Pattern: "/staff/requests/{id}/note", Access: Staff, Handle: h.deskAction("note")},
 
 		// Requests: ID documents (docs). The upload pages and the staff viewer
 		// (ahead of the admin routes: the matrix test runs in table order, and

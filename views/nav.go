@@ -27,6 +27,7 @@ var navigation = map[string][]NavItem{
 	},
 	"staff": {
 		{Path: "/staff", Message: "nav.staff_home", Exact: true},
+		{Path: "/staff/requests", Message: "nav.staff_queue"},
 		{Path: "/staff/customers", Message: "nav.staff_customers"},
 		{Path: "/security", Message: "nav.security"},
 	},
@@ -37,6 +38,7 @@ var navigation = map[string][]NavItem{
 		{Path: "/admin/jobs", Message: "nav.jobs"},
 		{Path: "/admin/audit", Message: "nav.audit"},
 		{Path: "/staff", Message: "nav.staff_home", Exact: true},
+		{Path: "/staff/requests", Message: "nav.staff_queue"},
 		{Path: "/staff/customers", Message: "nav.staff_customers"},
 		{Path: "/security", Message: "nav.security"},
 	},

@@ -17,7 +17,7 @@ func TestSectionNavComesFromTheList(t *testing.T) {
 	for _, l := range i18n.Supported {
 		for _, role := range views.NavRoles() {
 			t.Run(l.Code+"/"+role, func(t *testing.T) {
-				out := render(t, l.Code, views.StaffHomePage(views.Page{Locale: l.Code, User: users[role], Path: "/nowhere"}))
+				out := render(t, l.Code, views.StaffHomePage(views.Page{Locale: l.Code, User: users[role], Path: "/nowhere"}, views.DeskDashboard{}))
 				menu := strings.Contains(out, `<details class="nav-menu">`)
 				if menu != (role != "") {
 					t.Errorf("section menu present = %v, want %v", menu, role != "")

@@ -285,7 +285,7 @@ func TestSecurityNavigation(t *testing.T) {
 		{admin, "/admin/staff", []string{`href="/admin/staff" aria-current="page"`, `href="/security">`, `href="/staff">`}, nil},
 	}
 	for _, c := range cases {
-		out := render(t, "en", views.StaffHomePage(views.Page{Title: "x", Locale: "en", User: c.user, Path: c.path}))
+		out := render(t, "en", views.StaffHomePage(views.Page{Title: "x", Locale: "en", User: c.user, Path: c.path}, views.DeskDashboard{}))
 		assertContains(t, out, c.has...)
 		assertLacks(t, out, c.lacks...)
 	}

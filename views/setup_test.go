@@ -71,7 +71,7 @@ func TestLanguageOfferSaysTheRule(t *testing.T) {
 			t.Parallel()
 			p := views.Page{Locale: l.Code, User: customer, Path: "/account",
 				LanguageOffer: &views.LanguageOffer{Code: l.Code, PagesName: "English", MailsName: "Français", ReturnPath: "/account?x=1"}}
-			out := render(t, l.Code, views.StaffHomePage(p))
+			out := render(t, l.Code, views.StaffHomePage(p, views.DeskDashboard{}))
 			assertContains(t, out,
 				html.EscapeString(i18n.Tl(l.Code, "language.offer.now", "Pages", "English")),
 				html.EscapeString(i18n.Tl(l.Code, "language.offer.mails", "Mails", "Français")),
@@ -79,7 +79,7 @@ func TestLanguageOfferSaysTheRule(t *testing.T) {
 				html.EscapeString(i18n.Tl(l.Code, "language.offer.accept", "Pages", "English")))
 		})
 	}
-	out := render(t, "en", views.StaffHomePage(views.Page{Locale: "en", User: customer}))
+	out := render(t, "en", views.StaffHomePage(views.Page{Locale: "en", User: customer}, views.DeskDashboard{}))
 	assertLacks(t, out, `action="/language/preferred"`)
 }
 

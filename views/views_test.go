@@ -56,7 +56,7 @@ func pages(locale string) map[string]templ.Component {
 	m := map[string]templ.Component{
 		"signin":   views.SignInPage(page(locale, "signin.title", nil), views.SignInForm{Next: "/account"}),
 		"customer": views.CustomerHomePage(page(locale, "account.title", customer)),
-		"staff":    views.StaffHomePage(page(locale, "staff.title", staff)),
+		"staff":    views.StaffHomePage(page(locale, "staff.title", staff), views.DeskDashboard{}),
 		"admin": views.AdminHomePage(page(locale, "admin.title", admin),
 			views.AdminStats{Users: map[string]int64{"customer": 12345, "staff": 3, "admin": 1}, OutboxHeld: 2, JobsDead: 1}),
 		"outbox": views.OutboxPage(page(locale, "outbox.title", admin), views.OutboxList{
@@ -172,7 +172,7 @@ func TestNavigationByRole(t *testing.T) {
 	}
 	for _, c := range cases {
 		p := views.Page{Title: "x", Locale: "en", User: c.user, Path: c.path}
-		out := render(t, "en", views.StaffHomePage(p))
+		out := render(t, "en", views.StaffHomePage(p, views.DeskDashboard{}))
 		for _, s := range c.has {
 			if !strings.Contains(out, s) {
 				t.Errorf("%s: missing %s", c.path, s)
