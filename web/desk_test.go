@@ -109,7 +109,7 @@ func TestDeskRefusesCustomers(t *testing.T) {
 		t.Errorf("a customer's POSTs moved the request to %s", got)
 	}
 	var n int64
-	p.DB().Model(&models.RequestNote{}).Count(&n)
+	p.DB().Model(&models.RequestNote{}).Where("request_id = ?", r.ID).Count(&n)
 	if n != 0 {
 		t.Errorf("a customer wrote %d notes", n)
 	}
