@@ -30,9 +30,13 @@ import (
 	"syscall"
 
 	"github.com/photolab/privacyportal/internal/account"
+	"github.com/photolab/privacyportal/internal/actor"
 	"github.com/photolab/privacyportal/internal/audit"
 	"github.com/photolab/privacyportal/internal/config"
+	"github.com/photolab/privacyportal/internal/fault"
+	"github.com/photolab/privacyportal/internal/i18n"
 	"github.com/photolab/privacyportal/internal/password"
+	"github.com/photolab/privacyportal/internal/settings"
 	"github.com/photolab/privacyportal/web"
 )
 
@@ -110,6 +114,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "new server secret secret-%d.key; %d TOTP secrets re-encrypted; keep every secret-*.key file: recovery codes stay keyed with the one they were made under\n", v, n)
 			return nil
 		})
+	case "settings":
+		err = settingsCommand(args, stdout, stderr)
 	case "help":
 		usage(stdout)
 	default:
@@ -128,7 +134,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: portal [serve|migrate|demo|admin create|audit verify|keys rotate|help] [flags]")
+	fmt.Fprintln(w, "usage: portal [serve|migrate|demo|admin create|audit verify|keys rotate|settings list|settings set KEY VALUE|help] [flags]")
 	fmt.Fprintln(w, "\nsettings (environment variable, flag, default):")
 	for _, s := range config.Settings {
 		fmt.Fprintf(w, "  %-34s --%-28s %q\n      %s\n", s.Env, s.Flag, s.Default, s.Help)
@@ -173,6 +179,39 @@ func withServer(args []string, stderr io.Writer, fn func(context.Context, *web.S
 	}
 	defer s.Close()
 	return fn(context.Background(), s)
+}
+
+// settingsCommand lists the business rules with their current values, or
+// sets one as the portal itself (audited like an admin's change), until
+// the admin screens for them exist.
+func settingsCommand(args []string, stdout, stderr io.Writer) error {
+	const use = "usage: portal settings list | portal settings set KEY VALUE"
+	switch {
+	case len(args) >= 1 && args[0] == "list":
+		return withServer(args[1:], stderr, func(ctx context.Context, s *web.Server) error {
+			for _, d := range settings.All() {
+				v, err := s.Settings().Get(d.Key)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(stdout, "%-40s %s\n", d.Key, d.Format(v))
+			}
+			return nil
+		})
+	case len(args) >= 3 && args[0] == "set":
+		key, value := args[1], args[2]
+		return withServer(args[3:], stderr, func(ctx context.Context, s *web.Server) error {
+			if err := s.Settings().SetText(ctx, actor.SystemActor(), key, value); err != nil {
+				if msg := fault.FieldsOf(err)[key]; msg != "" {
+					return fmt.Errorf("%s: %s", key, i18n.Tl(i18n.Default, msg))
+				}
+				return err
+			}
+			fmt.Fprintf(stdout, "%s set\n", key)
+			return nil
+		})
+	}
+	return errors.New(use)
 }
 
 func adminCommand(args []string, stdout, stderr io.Writer) error {

@@ -88,6 +88,33 @@ func TestAdminCreate(t *testing.T) {
 	}
 }
 
+// TestSettingsCommand: an operator sets a business rule from the command
+// line, a bad value is refused with the rule's message, and list shows it.
+func TestSettingsCommand(t *testing.T) {
+	t.Setenv("PORTAL_DATA_DIR", t.TempDir())
+	var out, errb bytes.Buffer
+	if code := run([]string{"settings", "set", "requests.jurisdiction", "ccpa"}, &out, &errb); code != 0 {
+		t.Fatalf("settings set: %s", errb.String())
+	}
+	errb.Reset()
+	if code := run([]string{"settings", "set", "requests.code.max_attempts", "99"}, &out, &errb); code == 0 ||
+		!strings.Contains(errb.String(), "requests.code.max_attempts") {
+		t.Fatalf("an out-of-range value was accepted or not explained: %d %q", code, errb.String())
+	}
+	out.Reset()
+	if code := run([]string{"settings", "list"}, &out, &errb); code != 0 {
+		t.Fatalf("settings list: %s", errb.String())
+	}
+	for _, want := range []string{"requests.jurisdiction", "ccpa", "requests.code.max_attempts", "auth.email_code.ttl"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("settings list lacks %q:\n%s", want, out.String())
+		}
+	}
+	if code := run([]string{"settings", "set", "no.such.rule", "1"}, &out, &errb); code == 0 {
+		t.Error("an unknown setting was accepted")
+	}
+}
+
 // TestTwoInstancesShareOnePostgres runs two real `portal serve` processes
 // on one database: a session made on one is valid on the other, and a mail
 // job enqueued once is delivered once although both run workers.
