@@ -62,7 +62,17 @@ func clean(s string) string {
 func (s *Service) VerifyIdentity(ctx context.Context, a actor.Actor, id int64, note string) error {
 	return s.act(ctx, a, id, func(tx *gorm.DB, r *models.PrivacyRequest) error {
 		now := s.now()
-		if r.VerificationMethod == "" {
+		// Decided on an ID document, the evidence says so, even where an
+		// earlier check (the one staff doubted) recorded its method.
+		var docs int64
+		if err := tx.Model(&models.RequestDocument{}).Where("request_id = ? AND purpose = ? AND destroyed_at IS NULL",
+			r.ID, models.DocumentIdentity).Count(&docs).Error; err != nil {
+			return err
+		}
+		switch {
+		case docs > 0:
+			r.VerificationMethod = settings.VerifyDocument
+		case r.VerificationMethod == "":
 			r.VerificationMethod = "staff"
 		}
 		if note = clean(note); note != "" {
@@ -137,7 +147,9 @@ var handedOff = []models.RequestKind{models.RequestAccess, models.RequestPortabi
 // off to wait for fulfilment.
 func (s *Service) Approve(ctx context.Context, a actor.Actor, id int64) error {
 	return s.act(ctx, a, id, func(tx *gorm.DB, r *models.PrivacyRequest) error {
-		if err := s.move(tx, a, r, step{Action: ActApprove}); err != nil {
+		// Quiet: the completion or hand-off that follows in this
+		// transaction tells the requester, once, that it is approved.
+		if err := s.move(tx, a, r, step{Action: ActApprove, Quiet: true}); err != nil {
 			return err
 		}
 		handled, err := s.fulfil(tx, a, r)
