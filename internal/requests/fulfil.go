@@ -52,9 +52,11 @@ func (s *Service) afterVerified(tx *gorm.DB, a actor.Actor, r *models.PrivacyReq
 	return s.restrict(tx, a, r, groundObjection, "")
 }
 
-// afterDenied runs in a denial's transaction: an objection on legitimate
-// interests that staff reject (compelling grounds) lifts the restriction
-// placed while it was weighed, with the notice Art. 18(3) asks for.
+// afterDenied runs in the transaction of every close without approval
+// (a denial, a rejected identity, a withdrawal, a duplicate): an
+// objection on legitimate interests that is not upheld lifts the
+// restriction placed while it was weighed, with the notice Art. 18(3)
+// asks for.
 func (s *Service) afterDenied(tx *gorm.DB, a actor.Actor, r *models.PrivacyRequest) error {
 	if r.Kind != models.RequestObjection || r.ObjectionGround == models.ObjectMarketing {
 		return nil

@@ -101,6 +101,9 @@ func (s *Service) RejectIdentity(ctx context.Context, a actor.Actor, id int64, t
 		if err := s.move(tx, a, r, step{Action: ActRejectIdentity, Note: text, Audit: map[string]string{"code": r.DenyCode}}); err != nil {
 			return err
 		}
+		if err := s.afterDenied(tx, a, r); err != nil {
+			return err
+		}
 		return s.decideDocuments(tx, r)
 	})
 }
@@ -157,11 +160,16 @@ func (s *Service) Approve(ctx context.Context, a actor.Actor, id int64) error {
 		case err != nil:
 			return err
 		case handled:
-			return s.move(tx, actor.SystemActor(), r, step{Action: ActComplete})
+			err = s.move(tx, actor.SystemActor(), r, step{Action: ActComplete})
 		case slices.Contains(handedOff, r.Kind):
-			return s.move(tx, actor.SystemActor(), r, step{Action: ActHandOff})
+			err = s.move(tx, actor.SystemActor(), r, step{Action: ActHandOff})
 		}
-		return nil
+		if err != nil {
+			return err
+		}
+		// Completed here, the request is closed: an agent's permission
+		// goes with it.
+		return s.decideDocuments(tx, r)
 	})
 }
 
@@ -251,6 +259,9 @@ func (s *Service) MarkDuplicate(ctx context.Context, a actor.Actor, id, ofID int
 		r.DuplicateOfID = &of.ID
 		if err := s.move(tx, a, r, step{Action: ActMarkDuplicate, Note: Number(of.ID),
 			Audit: map[string]string{"of": strconv.FormatInt(of.ID, 10)}}); err != nil {
+			return err
+		}
+		if err := s.afterDenied(tx, a, r); err != nil {
 			return err
 		}
 		return s.decideDocuments(tx, r)

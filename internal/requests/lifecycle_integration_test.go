@@ -13,6 +13,7 @@ import (
 	"github.com/photolab/privacyportal/internal/settings"
 	"github.com/photolab/privacyportal/internal/vault"
 	"github.com/photolab/privacyportal/models"
+	"gorm.io/gorm"
 )
 
 // The whole life of each kind of request, through the service calls the
@@ -393,6 +394,111 @@ func TestLifeOfAnErasureUnderAHold(t *testing.T) {
 		}
 		if !slices.Equal(erase, all) {
 			t.Errorf("erase = %v, want %v", erase, all)
+		}
+	})
+}
+
+// An agent's signed permission stays while the request is open and goes
+// when it closes: an approval that completes the request closes it too.
+func TestApprovalThatCompletesDestroysTheDocuments(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		t.Parallel()
+		e := newLifeEnv(t, db)
+		ctx := context.Background()
+		zoe := e.customer(t, "zoe@example.com")
+		now := e.clock.now()
+		r := models.PrivacyRequest{UserID: &zoe.ID, Kind: models.RequestRestriction, Status: models.StatusInReview,
+			Channel: models.ChannelAgent, Jurisdiction: models.JurisdictionGDPR, RequesterEmail: zoe.Email, Locale: "fr",
+			AgentName: "Agent", AgentEmail: "agent@example.com", ReceivedAt: now, FirstDueAt: FirstDue(models.JurisdictionGDPR, now),
+			DueAt: FirstDue(models.JurisdictionGDPR, now)}
+		if err := db.Create(&r).Error; err != nil {
+			t.Fatal(err)
+		}
+		key, err := e.s.Vault.Put([]byte("%PDF-1.4 permission"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc := models.RequestDocument{RequestID: r.ID, Purpose: models.DocumentAgentPermission, FileKey: key,
+			ContentType: "application/pdf", SizeBytes: 19, UploadedAt: now}
+		if err := db.Create(&doc).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := e.s.Approve(ctx, e.staff, r.ID); err != nil {
+			t.Fatal(err)
+		}
+		e.status(t, r.ID, models.StatusCompleted)
+		var d models.RequestDocument
+		db.Take(&d, doc.ID)
+		if d.DestroyedAt == nil {
+			t.Errorf("the permission outlived the request: %+v", d)
+		}
+	})
+}
+
+// An objection on legitimate interests withdrawn, or found a duplicate,
+// ends the restriction placed while it was weighed, announced first
+// (Art. 18(3)), as a denial does.
+func TestObjectionWithdrawnEndsItsInterimRestriction(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		t.Parallel()
+		e := newLifeEnv(t, db)
+		ctx := context.Background()
+		zoe := e.customer(t, "zoe@example.com")
+		file := func(t *testing.T) models.PrivacyRequest {
+			t.Helper()
+			r, err := e.s.FileAsCustomer(ctx, customerActor(zoe), zoe.ID, Filing{Kind: models.RequestObjection,
+				ObjectionGround: models.ObjectLegitimate, Details: "my situation", Categories: []string{holdings.KeySurveys}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		announced := func(t *testing.T, id int64) {
+			t.Helper()
+			var rows []models.Restriction
+			db.Where("request_id = ?", id).Find(&rows)
+			if len(rows) != 1 || rows[0].LiftNoticeAt == nil {
+				t.Errorf("restriction of %d = %+v, want its lifting announced", id, rows)
+			}
+		}
+		r := file(t)
+		if err := e.s.Cancel(ctx, customerActor(zoe), r.ID); err != nil {
+			t.Fatal(err)
+		}
+		announced(t, r.ID)
+
+		doubted := file(t)
+		if err := e.s.RequireDocument(ctx, e.staff, doubted.ID, "the account's address differs"); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.s.RejectIdentity(ctx, e.staff, doubted.ID, "no document came"); err != nil {
+			t.Fatal(err)
+		}
+		announced(t, doubted.ID)
+
+		first := file(t)
+		// A second one, filed on the public form and linked to her by the
+		// knowledge check, is a duplicate staff close.
+		now := e.clock.now()
+		second := models.PrivacyRequest{UserID: &zoe.ID, Kind: models.RequestObjection, ObjectionGround: models.ObjectLegitimate,
+			Status: models.StatusInReview, Channel: models.ChannelPublic, Jurisdiction: models.JurisdictionGDPR,
+			RequesterEmail: zoe.Email, Locale: "fr", ReceivedAt: now, FirstDueAt: now.AddDate(0, 1, 0), DueAt: now.AddDate(0, 1, 0)}
+		if err := db.Create(&second).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := tx(t, e.s, func(tx *gorm.DB) error { return e.s.restrict(tx, e.staff, &second, groundObjection, "") }); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.s.MarkDuplicate(ctx, e.staff, second.ID, first.ID); err != nil {
+			t.Fatal(err)
+		}
+		announced(t, second.ID)
+		var stays []models.Restriction
+		db.Where("request_id = ? AND lift_notice_at IS NULL", first.ID).Find(&stays)
+		if len(stays) != 1 {
+			t.Errorf("the first objection's restriction = %+v, want it kept", stays)
 		}
 	})
 }
