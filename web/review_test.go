@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/photolab/privacyportal/internal/actor"
+	"github.com/photolab/privacyportal/internal/requests"
 	"github.com/photolab/privacyportal/models"
 )
 
@@ -148,5 +150,39 @@ func TestReviewNotesStayOffThePublicSide(t *testing.T) {
 		if strings.Contains(m.Subject+m.TextBody+m.HTMLBody, secret) {
 			t.Errorf("mail %q to %s carries the note", m.Template, m.ToAddress)
 		}
+	}
+}
+
+// TestReviewApprovalRefusedByAChangedValue: approving a rectification
+// whose value changed since filing is refused on the request's page,
+// saying why, and nothing is applied.
+func TestReviewApprovalRefusedByAChangedValue(t *testing.T) {
+	t.Parallel()
+	p := startPortal(t, "", nil)
+	u := demoUser(t, p, "customer")
+	// The demo's own open rectification would make this one a duplicate.
+	p.DB().Model(&models.PrivacyRequest{}).Where("user_id = ? AND kind = ?", u.ID, models.RequestRectification).
+		Update("status", models.StatusCompleted)
+	r, err := p.Requests().FileAsCustomer(t.Context(), actor.Actor{Kind: actor.Customer, UserID: u.ID}, u.ID,
+		requests.Filing{Kind: models.RequestRectification, Corrections: []models.RequestCorrection{
+			{Category: "profile", Field: "birth_date", ProposedValue: "1991-02-03", Reason: "typo"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The customer changes it themselves meanwhile.
+	p.DB().Model(&models.Profile{}).Where("user_id = ?", u.ID).Update("birth_date", "1980-01-01")
+	staff := p.signedIn(t, "staff")
+	res, body := p.postBody(t, staff, deskPath(r.ID, "approve"), url.Values{}, nil)
+	if res.StatusCode != http.StatusConflict || !strings.Contains(body, "This value has changed since the request was filed") ||
+		!strings.Contains(body, `action="/staff/requests/`+strconv.FormatInt(r.ID, 10)+`/approve"`) {
+		t.Errorf("approval of a changed value: %d, reason or page missing", res.StatusCode)
+	}
+	if st := requestStatus(t, p, r.ID); st != models.StatusInReview {
+		t.Errorf("status %s after the refusal", st)
+	}
+	var prof models.Profile
+	p.DB().Where("user_id = ?", u.ID).Take(&prof)
+	if prof.BirthDate != "1980-01-01" {
+		t.Errorf("birth date %q: something was applied", prof.BirthDate)
 	}
 }
