@@ -162,7 +162,13 @@ func (s *Service) Approve(ctx context.Context, a actor.Actor, id int64) error {
 		case handled:
 			err = s.move(tx, actor.SystemActor(), r, step{Action: ActComplete})
 		case slices.Contains(handedOff, r.Kind):
-			err = s.move(tx, actor.SystemActor(), r, step{Action: ActHandOff})
+			// An erasure goes ahead for everything but what a legal hold
+			// keeps, and the requester is told what that is.
+			var note string
+			if note, err = s.heldNote(tx, r); err != nil {
+				return err
+			}
+			err = s.move(tx, actor.SystemActor(), r, step{Action: ActHandOff, Note: note})
 		}
 		if err != nil {
 			return err

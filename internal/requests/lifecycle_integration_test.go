@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -379,6 +380,21 @@ func TestLifeOfAnErasureUnderAHold(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.status(t, r.ID, models.StatusWaitingFulfilment)
+		// The requester is told what is kept, by category, in their
+		// language, on the timeline and in the mail; never the reason.
+		var ev models.RequestEvent
+		db.Where("request_id = ? AND action = ?", r.ID, string(ActHandOff)).Take(&ev)
+		if !strings.Contains(ev.Note, "orders") && !strings.Contains(ev.Note, "ommandes") {
+			t.Errorf("hand-off note = %q, want the held category", ev.Note)
+		}
+		if strings.Contains(ev.Note, "unsettled debt") || strings.Contains(ev.Note, "photos") {
+			t.Errorf("hand-off note = %q: the reason or a category not held", ev.Note)
+		}
+		var last models.OutboxMessage
+		db.Where("to_address = ?", zoe.Email).Order("id DESC").Take(&last)
+		if !strings.Contains(last.TextBody, ev.Note) {
+			t.Errorf("the hand-off mail does not say what is kept: %q", last.TextBody)
+		}
 		erase, keep, err := e.s.ErasurePlan(ctx, zoe.ID)
 		if err != nil {
 			t.Fatal(err)
