@@ -518,3 +518,37 @@ func TestObjectionWithdrawnEndsItsInterimRestriction(t *testing.T) {
 		}
 	})
 }
+
+// Staff's question reaches the requester's mail (the desk writes it to
+// the thread, the mail reads it there), and their answer brings the
+// request back to review without a mail about their own message.
+func TestAskedQuestionIsInTheMail(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		t.Parallel()
+		e := newLifeEnv(t, db)
+		ctx := context.Background()
+		zoe := e.customer(t, "zoe@example.com")
+		r, err := e.s.FileAsCustomer(ctx, customerActor(zoe), zoe.ID, Filing{Kind: models.RequestAccess})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const q = "Which of your two accounts do you mean?"
+		if err := e.s.Ask(ctx, e.staff, r.ID, q); err != nil {
+			t.Fatal(err)
+		}
+		var m models.OutboxMessage
+		db.Where("to_address = ? AND template = ?", zoe.Email, MailQuestion).Take(&m)
+		if !strings.Contains(m.TextBody, q) || !strings.Contains(m.HTMLBody, "Which of your two accounts") {
+			t.Errorf("the question mail lacks the question: %q", m.TextBody)
+		}
+		before := len(e.mails(t, zoe.Email))
+		if err := e.s.Reply(ctx, customerActor(zoe), r.ID, "The one with the photos."); err != nil {
+			t.Fatal(err)
+		}
+		e.status(t, r.ID, models.StatusInReview)
+		if n := len(e.mails(t, zoe.Email)); n != before {
+			t.Errorf("%d mails about the requester's own answer", n-before)
+		}
+	})
+}
