@@ -15,6 +15,11 @@ import (
 func (s *Service) fulfil(tx *gorm.DB, a actor.Actor, r *models.PrivacyRequest) (handled bool, err error) {
 	switch r.Kind {
 	case models.RequestRectification:
+		// One from the public form names no fields: staff correct by hand
+		// and complete it.
+		if has, err := hasCorrections(tx, r.ID); err != nil || !has {
+			return false, err
+		}
 		return true, s.applyCorrections(tx, a, r)
 	case models.RequestRestriction:
 		return true, s.restrict(tx, a, r, groundRequest, "")
@@ -72,4 +77,11 @@ func (s *Service) afterDenied(tx *gorm.DB, a actor.Actor, r *models.PrivacyReque
 		}
 	}
 	return nil
+}
+
+// hasCorrections reports whether request id names structured corrections.
+func hasCorrections(tx *gorm.DB, id int64) (bool, error) {
+	var n int64
+	err := tx.Model(&models.RequestCorrection{}).Where("request_id = ?", id).Count(&n).Error
+	return n > 0, err
 }

@@ -150,9 +150,19 @@ var handedOff = []models.RequestKind{models.RequestAccess, models.RequestPortabi
 // off to wait for fulfilment.
 func (s *Service) Approve(ctx context.Context, a actor.Actor, id int64) error {
 	return s.act(ctx, a, id, func(tx *gorm.DB, r *models.PrivacyRequest) error {
-		// Quiet: the completion or hand-off that follows in this
-		// transaction tells the requester, once, that it is approved.
-		if err := s.move(tx, a, r, step{Action: ActApprove, Quiet: true}); err != nil {
+		// Quiet when the completion or hand-off that follows in this
+		// transaction tells the requester, once, that it is approved; a
+		// rectification in free text stays approved until staff complete
+		// it, so its approval is mailed.
+		quiet := true
+		if r.Kind == models.RequestRectification {
+			has, err := hasCorrections(tx, r.ID)
+			if err != nil {
+				return err
+			}
+			quiet = has
+		}
+		if err := s.move(tx, a, r, step{Action: ActApprove, Quiet: quiet}); err != nil {
 			return err
 		}
 		handled, err := s.fulfil(tx, a, r)

@@ -552,3 +552,44 @@ func TestAskedQuestionIsInTheMail(t *testing.T) {
 		}
 	})
 }
+
+// A rectification from the public form names no fields: approved, it
+// waits for staff to correct by hand and complete it, and the requester
+// hears of the approval, then of the completion.
+func TestFreeTextRectificationWaitsForStaff(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		t.Parallel()
+		e := newLifeEnv(t, db)
+		ctx := context.Background()
+		zoe := e.customer(t, "zoe@example.com")
+		r, err := e.s.FilePublic(ctx, visitor, PublicFiling{Name: "Zoé", Email: zoe.Email, Kind: models.RequestRectification,
+			Details: "My surname is misspelt on my invoices"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.s.ConfirmEmail(ctx, visitor, r.ID, e.lastCode(t, zoe.Email)); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.s.CheckKnowledge(ctx, visitor, r.ID, Answers{OrderNumber: "PL-zoe", DeliveryPostalCode: "75011",
+			Phone: "0612345678", Declared: true}); err != nil {
+			t.Fatal(err)
+		}
+		e.status(t, r.ID, models.StatusInReview)
+		before := len(e.mails(t, zoe.Email))
+		if err := e.s.Approve(ctx, e.staff, r.ID); err != nil {
+			t.Fatal(err)
+		}
+		e.status(t, r.ID, models.StatusApproved)
+		if m := e.mails(t, zoe.Email); len(m) != before+1 || m[len(m)-1] != MailUpdate {
+			t.Errorf("mails after the approval = %v", m[before:])
+		}
+		if err := e.s.Complete(ctx, e.staff, r.ID, "Corrected on your invoices."); err != nil {
+			t.Fatal(err)
+		}
+		e.status(t, r.ID, models.StatusCompleted)
+		if m := e.mails(t, zoe.Email); m[len(m)-1] != MailCompleted {
+			t.Errorf("mails = %v", m)
+		}
+	})
+}
