@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -76,7 +77,7 @@ func (e *lifeEnv) status(t *testing.T, id int64, want models.RequestStatus) mode
 func (e *lifeEnv) audits(t *testing.T, action string, id int64) int64 {
 	t.Helper()
 	var n int64
-	if err := e.db.Model(&models.AuditEntry{}).Where("action = ? AND target_id = ?", action, id).Count(&n).Error; err != nil {
+	if err := e.db.Model(&models.AuditEntry{}).Where("action = ? AND target_id = ?", action, strconv.FormatInt(id, 10)).Count(&n).Error; err != nil {
 		t.Fatal(err)
 	}
 	return n
