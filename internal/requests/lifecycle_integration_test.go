@@ -3,6 +3,7 @@ package requests
 import (
 	"bytes"
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -591,6 +592,40 @@ func TestFreeTextRectificationWaitsForStaff(t *testing.T) {
 		e.status(t, r.ID, models.StatusCompleted)
 		if m := e.mails(t, zoe.Email); m[len(m)-1] != MailCompleted {
 			t.Errorf("mails = %v", m)
+		}
+	})
+}
+
+// A question cannot carry an unverified request into review: staff ask
+// only once the identity is decided, and before that they write in the
+// thread, which leaves the request where it is.
+func TestAnswerDoesNotSkipVerification(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		t.Parallel()
+		e := newLifeEnv(t, db)
+		ctx := context.Background()
+		e.setting(t, "requests.verify.portal.erasure", settings.VerifyDocument)
+		zoe := e.customer(t, "zoe@example.com")
+		r, err := e.s.FileAsCustomer(ctx, customerActor(zoe), zoe.ID, Filing{Kind: models.RequestErasure})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.status(t, r.ID, models.StatusAwaitingVerification)
+		if err := e.s.Ask(ctx, e.staff, r.ID, "Is this your only account?"); !errors.Is(err, ErrWrongState) {
+			t.Fatalf("a question before verification: %v", err)
+		}
+		if _, err := e.s.StaffMessage(ctx, e.staff, r.ID, "Is this your only account?"); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.s.Reply(ctx, customerActor(zoe), r.ID, "Yes."); err != nil {
+			t.Fatal(err)
+		}
+		if got := e.status(t, r.ID, models.StatusAwaitingVerification); got.VerifiedAt != nil {
+			t.Errorf("verified by an answer: %+v", got)
+		}
+		if err := e.s.Approve(ctx, e.staff, r.ID); !errors.Is(err, ErrWrongState) {
+			t.Errorf("approved without verification: %v", err)
 		}
 	})
 }
