@@ -186,3 +186,47 @@ func TestReviewApprovalRefusedByAChangedValue(t *testing.T) {
 		t.Errorf("birth date %q: something was applied", prof.BirthDate)
 	}
 }
+
+// TestReviewAgentRequestWaitsForStaff: an agent's request whose person
+// passes the knowledge check waits for staff to judge the permission,
+// and the page says so (not "we could not confirm your identity").
+func TestReviewAgentRequestWaitsForStaff(t *testing.T) {
+	t.Parallel()
+	p := startPortal(t, "", nil)
+	customer := p.logins["customer"]
+	u := userByEmail(t, p, customer.Email)
+	var prof models.Profile
+	if err := p.DB().Where("user_id = ?", u.ID).Take(&prof).Error; err != nil {
+		t.Fatal(err)
+	}
+	// The demo's own open restriction would make this one a duplicate.
+	p.DB().Model(&models.PrivacyRequest{}).Where("user_id = ? AND kind = ?", u.ID, models.RequestRestriction).
+		Update("status", models.StatusCompleted)
+	anon := p.client(t)
+	res := p.post(t, anon, "/requests/new", url.Values{"name": {"Someone"}, "email": {customer.Email}, "kind": {"restriction"},
+		"details": {"On behalf of my client"}, "agent_name": {"Agent Smith"}, "agent_email": {"agent@example.com"}})
+	m := verifyLocation.FindStringSubmatch(res.Header.Get("Location"))
+	if m == nil {
+		t.Fatalf("agent filing: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	id := m[1]
+	if res := p.post(t, anon, "/requests/verify/"+id, url.Values{"code": {requestCode(t, p, customer.Email)}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("confirm: %d", res.StatusCode)
+	}
+	res = p.post(t, anon, "/requests/check/"+id, url.Values{"phone": {prof.Phone}, "birth_date": {prof.BirthDate}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/requests/received/"+id {
+		t.Fatalf("check: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	_, body := p.get(t, anon, "/requests/received/"+id)
+	if !strings.Contains(body, "signed permission") || strings.Contains(body, "could not confirm your identity") {
+		t.Error("the received page does not say the permission is checked")
+	}
+	var r models.PrivacyRequest
+	p.DB().Where("id = ?", id).Take(&r)
+	if r.Status != models.StatusAwaitingVerification || r.UserID == nil || *r.UserID != u.ID {
+		t.Errorf("agent's request after the check: %s, user %v", r.Status, r.UserID)
+	}
+	if _, body := p.get(t, anon, "/requests/status/"+id); !strings.Contains(body, `href="/requests/status/`+id+`/permission"`) {
+		t.Error("the status page does not offer the permission upload")
+	}
+}
