@@ -230,3 +230,32 @@ func TestReviewAgentRequestWaitsForStaff(t *testing.T) {
 		t.Error("the status page does not offer the permission upload")
 	}
 }
+
+// TestReviewLookupKeepsTheQueryOutOfTheURL: the lookup form posts, so an
+// email typed to find a customer is in neither the URL nor the page's
+// links, and the look is audited as by the link.
+func TestReviewLookupKeepsTheQueryOutOfTheURL(t *testing.T) {
+	t.Parallel()
+	p := startPortal(t, "", nil)
+	other := otherCustomer(t, p)
+	staff := p.signedIn(t, "staff")
+	_, form := p.get(t, staff, "/staff/customers")
+	if !strings.Contains(form, `method="post" action="/staff/customers"`) {
+		t.Fatal("the lookup form does not post")
+	}
+	res, body := p.postBody(t, staff, "/staff/customers", url.Values{"q": {other.Email}}, nil)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, `href="/staff/customers/`+strconv.FormatInt(other.ID, 10)+`"`) {
+		t.Fatalf("posted lookup: %d, link to the customer missing", res.StatusCode)
+	}
+	if strings.Contains(res.Request.URL.String(), "@") || strings.Contains(body, "q="+url.QueryEscape(other.Email)) {
+		t.Error("the query is in a URL")
+	}
+	if res, _ := p.postBody(t, staff, "/staff/customers", url.Values{"q": {"x"}}, nil); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("one-character lookup: %d", res.StatusCode)
+	}
+	var looks int64
+	p.DB().Model(&models.AuditEntry{}).Where("action = ?", "customer.looked_up").Count(&looks)
+	if looks != 1 {
+		t.Errorf("%d looks audited, want 1", looks)
+	}
+}
