@@ -14,12 +14,19 @@ import (
 	"github.com/photolab/privacyportal/views"
 )
 
-// lookupCustomers is /staff/customers: the form, and with ?q= the matches.
+// lookupCustomers is /staff/customers: the form, and once posted (or
+// with ?q=, for a link) the matches. The form posts, so what staff type
+// (an email, a name) stays out of the URL and the browser's history.
 func (h *Handler) lookupCustomers(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	l := views.CustomerLookup{Query: strings.TrimSpace(r.URL.Query().Get("q")), Errors: views.FieldErrors{}}
+	_, asked := r.URL.Query()["q"]
+	q := r.URL.Query().Get("q")
+	if r.Method == http.MethodPost {
+		asked, q = true, r.PostFormValue("q")
+	}
+	l := views.CustomerLookup{Query: strings.TrimSpace(q), Errors: views.FieldErrors{}}
 	status := http.StatusOK
-	if _, asked := r.URL.Query()["q"]; asked {
+	if asked {
 		l.Searched = true
 		found, err := h.Requests.LookupCustomers(ctx, h.actor(r), l.Query)
 		switch {

@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -207,15 +208,26 @@ func (h *Handler) deskAct(action string, run func(r *http.Request, id int64, for
 		case errors.Is(err, requests.ErrWrongState):
 			addFlash(r, flashError, "desk.flash.conflict")
 			h.redirect(w, r, back)
-		case fault.Is(err, fault.Invalid) && fault.FieldsOf(err) != nil:
+		case (fault.Is(err, fault.Invalid) || fault.Is(err, fault.Conflict)) && fault.FieldsOf(err) != nil:
+			// A conflict with fields (a corrected value changed since
+			// filing) is said on the page too, not on an error page.
+			var general []string
 			for field, msg := range fault.FieldsOf(err) {
-				name := deskFields[action][field]
-				if name == "" {
-					name = "form"
+				if name := deskFields[action][field]; name != "" {
+					form.Errors[name] = i18n.T(ctx, msg)
+				} else if t := i18n.T(ctx, msg); !slices.Contains(general, t) {
+					general = append(general, t)
 				}
-				form.Errors[name] = i18n.T(ctx, msg)
 			}
-			h.renderDeskRequest(w, r, http.StatusUnprocessableEntity, id, form)
+			if len(general) > 0 {
+				slices.Sort(general)
+				form.Errors["form"] = strings.Join(general, " ")
+			}
+			status := http.StatusUnprocessableEntity
+			if fault.Is(err, fault.Conflict) {
+				status = http.StatusConflict
+			}
+			h.renderDeskRequest(w, r, status, id, form)
 		default:
 			h.fail(w, r, err)
 		}

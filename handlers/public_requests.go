@@ -166,6 +166,8 @@ func (h *Handler) publicReceived(w http.ResponseWriter, r *http.Request) {
 		next = "document"
 	case requests.StepStaff:
 		next = "staff"
+	case requests.StepAgent:
+		next = "agent"
 	default:
 		if p.Status == models.StatusDuplicate {
 			next = "duplicate"

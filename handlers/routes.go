@@ -115,6 +115,8 @@ func (h *Handler) Routes() []Route {
 		{Method: "GET", Pattern: "/account/requests/new/rectification", Access: Customer, Handle: h.showRectify, Reauth: true},
 		{Method: "POST", Pattern: "/account/requests/new/rectification", Access: Customer, Handle: h.fileRectification, Reauth: true},
 		{Method: "GET", Pattern: "/staff/customers", Access: Staff, Handle: h.lookupCustomers},
+		// The form posts: an email or a name typed to look up stays out of the URL.
+		{Method: "POST", Pattern: "/staff/customers", Access: Staff, Handle: h.lookupCustomers},
 		{Method: "GET", Pattern: "/staff/customers/{id}", Access: Staff, Handle: h.showCustomer},
 		{Method: "POST", Pattern: "/staff/customers/{id}/holds", Access: Staff, Handle: h.placeHold},
 		{Method: "POST", Pattern: "/staff/customers/{id}/holds/{hold}/release", Access: Staff, Handle: h.releaseHold},

@@ -118,6 +118,7 @@ var matrix = map[string]struct {
 	"POST /account/requests/new/rectification": {"/account/requests/new/rectification",
 		url.Values{"category": {"profile"}, "field": {"phone"}, "proposed": {"not a phone"}}, expect{see, invalid, forbid, forbid}},
 	"GET /staff/customers":                                       {"/staff/customers?q=example", nil, expect{see, forbid, ok, ok}},
+	"POST /staff/customers":                                      {"/staff/customers", url.Values{"q": {"example"}}, expect{see, forbid, ok, ok}},
 	"GET /staff/customers/{id}":                                  {"/staff/customers/{victim}", nil, expect{see, forbid, ok, ok}},
 	"POST /staff/customers/{id}/holds":                           {"/staff/customers/{victim}/holds", url.Values{"reason": {""}}, expect{see, forbid, invalid, invalid}},
 	"POST /staff/customers/{id}/holds/{hold}/release":            {"/staff/customers/{victim}/holds/0/release", url.Values{"reason": {"paid"}}, expect{see, forbid, notFound, notFound}},

@@ -15,6 +15,11 @@ import (
 func (s *Service) fulfil(tx *gorm.DB, a actor.Actor, r *models.PrivacyRequest) (handled bool, err error) {
 	switch r.Kind {
 	case models.RequestRectification:
+		// One from the public form names no fields: staff correct by hand
+		// and complete it.
+		if has, err := hasCorrections(tx, r.ID); err != nil || !has {
+			return false, err
+		}
 		return true, s.applyCorrections(tx, a, r)
 	case models.RequestRestriction:
 		return true, s.restrict(tx, a, r, groundRequest, "")
@@ -52,9 +57,11 @@ func (s *Service) afterVerified(tx *gorm.DB, a actor.Actor, r *models.PrivacyReq
 	return s.restrict(tx, a, r, groundObjection, "")
 }
 
-// afterDenied runs in a denial's transaction: an objection on legitimate
-// interests that staff reject (compelling grounds) lifts the restriction
-// placed while it was weighed, with the notice Art. 18(3) asks for.
+// afterDenied runs in the transaction of every close without approval
+// (a denial, a rejected identity, a withdrawal, a duplicate): an
+// objection on legitimate interests that is not upheld lifts the
+// restriction placed while it was weighed, with the notice Art. 18(3)
+// asks for.
 func (s *Service) afterDenied(tx *gorm.DB, a actor.Actor, r *models.PrivacyRequest) error {
 	if r.Kind != models.RequestObjection || r.ObjectionGround == models.ObjectMarketing {
 		return nil
@@ -70,4 +77,11 @@ func (s *Service) afterDenied(tx *gorm.DB, a actor.Actor, r *models.PrivacyReque
 		}
 	}
 	return nil
+}
+
+// hasCorrections reports whether request id names structured corrections.
+func hasCorrections(tx *gorm.DB, id int64) (bool, error) {
+	var n int64
+	err := tx.Model(&models.RequestCorrection{}).Where("request_id = ?", id).Count(&n).Error
+	return n > 0, err
 }

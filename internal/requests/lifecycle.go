@@ -62,7 +62,17 @@ func clean(s string) string {
 func (s *Service) VerifyIdentity(ctx context.Context, a actor.Actor, id int64, note string) error {
 	return s.act(ctx, a, id, func(tx *gorm.DB, r *models.PrivacyRequest) error {
 		now := s.now()
-		if r.VerificationMethod == "" {
+		// Decided on an ID document, the evidence says so, even where an
+		// earlier check (the one staff doubted) recorded its method.
+		var docs int64
+		if err := tx.Model(&models.RequestDocument{}).Where("request_id = ? AND purpose = ? AND destroyed_at IS NULL",
+			r.ID, models.DocumentIdentity).Count(&docs).Error; err != nil {
+			return err
+		}
+		switch {
+		case docs > 0:
+			r.VerificationMethod = settings.VerifyDocument
+		case r.VerificationMethod == "":
 			r.VerificationMethod = "staff"
 		}
 		if note = clean(note); note != "" {
@@ -89,6 +99,9 @@ func (s *Service) RejectIdentity(ctx context.Context, a actor.Actor, id int64, t
 		r.VerifiedByID = a.ID()
 		Resume(r, s.now())
 		if err := s.move(tx, a, r, step{Action: ActRejectIdentity, Note: text, Audit: map[string]string{"code": r.DenyCode}}); err != nil {
+			return err
+		}
+		if err := s.afterDenied(tx, a, r); err != nil {
 			return err
 		}
 		return s.decideDocuments(tx, r)
@@ -137,7 +150,19 @@ var handedOff = []models.RequestKind{models.RequestAccess, models.RequestPortabi
 // off to wait for fulfilment.
 func (s *Service) Approve(ctx context.Context, a actor.Actor, id int64) error {
 	return s.act(ctx, a, id, func(tx *gorm.DB, r *models.PrivacyRequest) error {
-		if err := s.move(tx, a, r, step{Action: ActApprove}); err != nil {
+		// Quiet when the completion or hand-off that follows in this
+		// transaction tells the requester, once, that it is approved; a
+		// rectification in free text stays approved until staff complete
+		// it, so its approval is mailed.
+		quiet := true
+		if r.Kind == models.RequestRectification {
+			has, err := hasCorrections(tx, r.ID)
+			if err != nil {
+				return err
+			}
+			quiet = has
+		}
+		if err := s.move(tx, a, r, step{Action: ActApprove, Quiet: quiet}); err != nil {
 			return err
 		}
 		handled, err := s.fulfil(tx, a, r)
@@ -145,11 +170,22 @@ func (s *Service) Approve(ctx context.Context, a actor.Actor, id int64) error {
 		case err != nil:
 			return err
 		case handled:
-			return s.move(tx, actor.SystemActor(), r, step{Action: ActComplete})
+			err = s.move(tx, actor.SystemActor(), r, step{Action: ActComplete})
 		case slices.Contains(handedOff, r.Kind):
-			return s.move(tx, actor.SystemActor(), r, step{Action: ActHandOff})
+			// An erasure goes ahead for everything but what a legal hold
+			// keeps, and the requester is told what that is.
+			var note string
+			if note, err = s.heldNote(tx, r); err != nil {
+				return err
+			}
+			err = s.move(tx, actor.SystemActor(), r, step{Action: ActHandOff, Note: note})
 		}
-		return nil
+		if err != nil {
+			return err
+		}
+		// Completed here, the request is closed: an agent's permission
+		// goes with it.
+		return s.decideDocuments(tx, r)
 	})
 }
 
@@ -239,6 +275,9 @@ func (s *Service) MarkDuplicate(ctx context.Context, a actor.Actor, id, ofID int
 		r.DuplicateOfID = &of.ID
 		if err := s.move(tx, a, r, step{Action: ActMarkDuplicate, Note: Number(of.ID),
 			Audit: map[string]string{"of": strconv.FormatInt(of.ID, 10)}}); err != nil {
+			return err
+		}
+		if err := s.afterDenied(tx, a, r); err != nil {
 			return err
 		}
 		return s.decideDocuments(tx, r)

@@ -75,6 +75,10 @@ func (s *Service) cancel(tx *gorm.DB, a actor.Actor, r *models.PrivacyRequest) e
 	if err := s.move(tx, a, r, step{Action: ActCancel}); err != nil {
 		return err
 	}
+	// A withdrawn objection no longer holds its interim restriction.
+	if err := s.afterDenied(tx, a, r); err != nil {
+		return err
+	}
 	return s.decideDocuments(tx, r)
 }
 

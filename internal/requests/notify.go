@@ -76,7 +76,20 @@ func (s *Service) notify(tx *gorm.DB, r *models.PrivacyRequest, ev models.Reques
 		data["FirstDueAt"] = r.FirstDueAt
 		data["Reason"] = firstNonEmpty(ev.Note, r.ExtensionReason)
 	case MailQuestion:
-		data["Question"] = ev.Note
+		// The desk writes the question into the thread just before this
+		// step (Ask); the mail carries it, as the template expects.
+		q := ev.Note
+		if q == "" {
+			var bodies []string
+			if err := tx.Model(&models.RequestMessage{}).Where("request_id = ? AND author_kind = ?", r.ID, "staff").
+				Order("id DESC").Limit(1).Pluck("body", &bodies).Error; err != nil {
+				return fmt.Errorf("requests: question of %d: %w", r.ID, err)
+			}
+			if len(bodies) > 0 {
+				q = bodies[0]
+			}
+		}
+		data["Question"] = q
 	case MailCompleted:
 		data["Note"] = ev.Note
 		data["CompletedAt"] = ev.At

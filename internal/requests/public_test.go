@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/photolab/privacyportal/internal/actor"
 	"github.com/photolab/privacyportal/internal/dbtest"
 	"github.com/photolab/privacyportal/internal/fault"
 	"github.com/photolab/privacyportal/internal/settings"
@@ -68,6 +69,21 @@ func TestPublicFilingAndKnowledgeCheck(t *testing.T) {
 		}
 		e.clock.advance(48 * time.Hour)
 		if err := e.s.CheckKnowledge(ctx, visitor, r.ID, Answers{OrderNumber: "pl-zoe", DeliveryPostalCode: "75 011"}); err != nil {
+			t.Fatal(err)
+		}
+		// Filed by an agent, it waits for staff to judge the permission.
+		got = e.reload(t, r.ID)
+		if got.Status != models.StatusAwaitingVerification || got.UserID == nil || *got.UserID != zoe.ID || got.PausedAt == nil {
+			t.Fatalf("an agent's request after the check: %+v", got)
+		}
+		if p, err := e.s.PublicProgress(ctx, r.ID); err != nil || p.Step != StepAgent {
+			t.Fatalf("progress = %+v, %v", p, err)
+		}
+		staff := models.User{Email: "sam@shop.test", Role: models.RoleStaff, Name: "Sam"}
+		if err := db.Create(&staff).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := e.s.VerifyIdentity(ctx, actor.Actor{Kind: actor.Staff, UserID: staff.ID}, r.ID, ""); err != nil {
 			t.Fatal(err)
 		}
 		got = e.reload(t, r.ID)

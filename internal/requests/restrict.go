@@ -220,18 +220,23 @@ func (s *Service) LiftDue(ctx context.Context) (int, error) {
 	lifted := 0
 	sys := actor.SystemActor()
 	for _, row := range due {
+		done := false
 		err := s.within(ctx, func(tx *gorm.DB) error {
 			res := tx.Model(&models.Restriction{}).Where("id = ? AND lifted_at IS NULL", row.ID).Update("lifted_at", now)
 			if res.Error != nil || res.RowsAffected == 0 {
 				return res.Error
 			}
-			lifted++
 			e := audit.By(sys, "restriction.lifted", "user", strconv.FormatInt(row.UserID, 10))
 			e.Details = map[string]string{"restriction": strconv.FormatInt(row.ID, 10), "category": row.Category}
+			done = true
 			return audit.Append(tx, s.Dialect, e)
 		})
 		if err != nil {
 			return lifted, fmt.Errorf("requests: lift %d: %w", row.ID, err)
+		}
+		// Counted once committed: a rolled-back lifting lifted nothing.
+		if done {
+			lifted++
 		}
 	}
 	return lifted, nil

@@ -120,6 +120,11 @@ func (s *Service) staffNotify(tx *gorm.DB, r *models.PrivacyRequest) error {
 	if s.Mailer == nil || settings.RequestStaffNotify.Get(s.Settings) != notifyEach {
 		return nil
 	}
+	// A request back in review after staff asked for an ID document is
+	// not new: they were told when it first entered review.
+	if r.StaffNotifiedAt != nil {
+		return nil
+	}
 	us, err := staffFor(tx, r)
 	if err != nil {
 		return err

@@ -52,13 +52,16 @@ var (
 	undecided = []models.RequestStatus{models.StatusAwaitingVerification, models.StatusInReview, models.StatusWaitingRequester}
 )
 
-// table is the whole life of a request.
+// table is the whole life of a request. Staff ask a question only in
+// review: the answer leads back to review, so a question asked before the
+// identity is decided would skip the verification (before it, they write
+// in the thread, which moves nothing).
 var table = map[Action]transition{
 	ActFile:            {from: []models.RequestStatus{""}, to: models.StatusAwaitingVerification, by: byRequester | byStaff | bySystem},
 	ActVerify:          {from: []models.RequestStatus{models.StatusAwaitingVerification}, to: models.StatusInReview, by: byStaff | bySystem},
 	ActRejectIdentity:  {from: []models.RequestStatus{models.StatusAwaitingVerification}, to: models.StatusDenied, by: byStaff},
 	ActRequireDocument: {from: []models.RequestStatus{models.StatusAwaitingVerification, models.StatusInReview}, to: models.StatusAwaitingVerification, by: byStaff},
-	ActAsk:             {from: []models.RequestStatus{models.StatusAwaitingVerification, models.StatusInReview}, to: models.StatusWaitingRequester, by: byStaff},
+	ActAsk:             {from: []models.RequestStatus{models.StatusInReview}, to: models.StatusWaitingRequester, by: byStaff},
 	ActAnswer:          {from: []models.RequestStatus{models.StatusWaitingRequester}, to: models.StatusInReview, by: byRequester},
 	ActApprove:         {from: []models.RequestStatus{models.StatusInReview}, to: models.StatusApproved, by: byStaff | bySystem},
 	ActHandOff:         {from: []models.RequestStatus{models.StatusApproved}, to: models.StatusWaitingFulfilment, by: bySystem | byStaff},

@@ -39,7 +39,7 @@ var rules = map[Action]rule{
 	ActVerify:          {[]party{Staff, System}, []models.RequestStatus{sAwait}, sReview},
 	ActRejectIdentity:  {[]party{Staff}, []models.RequestStatus{sAwait}, models.StatusDenied},
 	ActRequireDocument: {[]party{Staff}, []models.RequestStatus{sAwait, sReview}, sAwait},
-	ActAsk:             {[]party{Staff}, []models.RequestStatus{sAwait, sReview}, sWaitReq},
+	ActAsk:             {[]party{Staff}, []models.RequestStatus{sReview}, sWaitReq},
 	ActAnswer:          {[]party{Requester}, []models.RequestStatus{sWaitReq}, sReview},
 	ActApprove:         {[]party{Staff, System}, []models.RequestStatus{sReview}, sApproved},
 	ActHandOff:         {[]party{Staff, System}, []models.RequestStatus{sApproved}, sFulfil},

@@ -312,11 +312,18 @@ func (s *Service) knowledgePassed(tx *gorm.DB, r *models.PrivacyRequest, userID 
 		}
 		return err
 	}
-	if rule == settings.VerifyDocument {
-		r.DocumentRequired = true
+	// An agent's request waits for staff, who judge the signed permission
+	// the agent uploads (CCPA §7063): the person's check is evidence, not
+	// the decision.
+	agent := r.Channel == models.ChannelAgent
+	if rule == settings.VerifyDocument || agent {
+		r.DocumentRequired = r.DocumentRequired || rule == settings.VerifyDocument
+		if agent && rule != settings.VerifyDocument {
+			r.VerificationMethod = level
+		}
 		r.UpdatedAt = now
 		res := tx.Model(&models.PrivacyRequest{}).Where("id = ? AND status = ?", r.ID, r.Status).
-			Select("user_id", "verification_note", "declared_at", "repeat_of_id", "document_required", "updated_at").Updates(r)
+			Select("user_id", "verification_note", "verification_method", "declared_at", "repeat_of_id", "document_required", "updated_at").Updates(r)
 		if res.Error != nil {
 			return fmt.Errorf("requests: knowledge: %w", res.Error)
 		}
@@ -339,6 +346,7 @@ const (
 	StepKnowledge = "knowledge" // the knowledge check
 	StepDocument  = "document"  // an ID document
 	StepStaff     = "staff"     // nothing: staff verify it another way
+	StepAgent     = "agent"     // nothing: staff judge the agent's signed permission
 )
 
 // Progress is where a public request stands for its requester's pages:
@@ -369,6 +377,8 @@ func (s *Service) PublicProgress(ctx context.Context, id int64) (Progress, error
 			p.Step = StepEmail
 		case r.DocumentRequired:
 			p.Step = StepDocument
+		case r.UserID != nil && r.Channel == models.ChannelAgent:
+			p.Step = StepAgent
 		case r.UserID != nil:
 			p.Step = StepStaff
 		default:
