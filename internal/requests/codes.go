@@ -117,8 +117,9 @@ func codeLink(id int64, purpose string) string {
 // comparison with a conditional update committed on its own, so a wrong
 // guess counts even though the caller's work is not done, and parallel
 // guesses cannot pass the limit; the spend is conditional too, so a code
-// works once.
-func (s *Service) spendCode(ctx context.Context, id int64, purpose, code string) error {
+// works once, and it is made in one transaction with then, the change the
+// code proves (nil: none), so a failure leaves the code unspent.
+func (s *Service) spendCode(ctx context.Context, id int64, purpose, code string, then func(tx *gorm.DB) error) error {
 	code = strings.Join(strings.Fields(code), "")
 	if len(code) != 6 || strings.Trim(code, "0123456789") != "" {
 		return ErrCodeInvalid
@@ -145,12 +146,20 @@ func (s *Service) spendCode(ctx context.Context, id int64, purpose, code string)
 	if res.RowsAffected != 1 || !s.Secrets.CheckMAC(codeHashPurpose, codeInput(id, purpose, code), row.CodeHash) {
 		return ErrCodeInvalid
 	}
-	res = db.Model(&models.RequestCode{}).Where("id = ? AND used_at IS NULL", row.ID).Update("used_at", now)
-	if res.Error != nil {
-		return fmt.Errorf("requests: code: %w", res.Error)
-	}
-	if res.RowsAffected != 1 {
-		return ErrCodeInvalid
-	}
-	return nil
+	// The try above is counted on its own, so a wrong code costs one
+	// whatever happens next; the code is spent only together with what it
+	// proves.
+	return s.within(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&models.RequestCode{}).Where("id = ? AND used_at IS NULL", row.ID).Update("used_at", now)
+		if res.Error != nil {
+			return fmt.Errorf("requests: code: %w", res.Error)
+		}
+		if res.RowsAffected != 1 {
+			return ErrCodeInvalid
+		}
+		if then == nil {
+			return nil
+		}
+		return then(tx)
+	})
 }

@@ -146,10 +146,7 @@ func (s *Service) ConfirmEmail(ctx context.Context, a actor.Actor, id int64, cod
 	if !awaitingEmail(r) {
 		return ErrCodeInvalid
 	}
-	if err := s.spendCode(ctx, id, CodeVerify, code); err != nil {
-		return err
-	}
-	return s.within(ctx, func(tx *gorm.DB) error {
+	return s.spendCode(ctx, id, CodeVerify, code, func(tx *gorm.DB) error {
 		now := s.now()
 		res := tx.Model(&models.PrivacyRequest{}).Where("id = ? AND email_verified_at IS NULL", id).
 			Updates(map[string]any{"email_verified_at": now, "updated_at": now})
@@ -184,7 +181,7 @@ func (s *Service) SendStatusCode(ctx context.Context, a actor.Actor, id int64) e
 // CheckStatusCode checks a status code for request id; on nil the
 // handler grants the session a pass for this one request.
 func (s *Service) CheckStatusCode(ctx context.Context, a actor.Actor, id int64, code string) error {
-	return s.spendCode(ctx, id, CodeStatus, code)
+	return s.spendCode(ctx, id, CodeStatus, code, nil)
 }
 
 // PublicOne is request id's page for the public requester holding its
