@@ -54,7 +54,7 @@ func (h *Handler) deskQueue(w http.ResponseWriter, r *http.Request) {
 	}
 	pg.Total = page.Total
 	me := CurrentUser(r).ID
-	q := views.DeskQueue{Pagination: pg, Filter: form, Now: h.Requests.Clock(), Return: r.URL.RequestURI()}
+	q := views.DeskQueue{Pagination: pg, More: page.More, Filter: form, Now: h.Requests.Clock(), Return: r.URL.RequestURI()}
 	for _, row := range page.Rows {
 		q.Rows = append(q.Rows, views.DeskQueueRow{ID: row.ID, Kind: row.Kind, Status: row.Status, RequesterName: row.RequesterName,
 			RequesterEmail: row.RequesterEmail, ReceivedAt: row.ReceivedAt, DueAt: row.DueAt, AssigneeName: row.AssigneeName,

@@ -66,8 +66,10 @@ func (f DeskFilter) Active() bool { return f.Query() != "" }
 type DeskQueue struct {
 	Rows       []DeskQueueRow
 	Pagination Pagination
-	Filter     DeskFilter
-	Now        time.Time
+	// More: more requests match than the count goes to (Pagination.Total).
+	More   bool
+	Filter DeskFilter
+	Now    time.Time
 	// Return is this page's address, where "Assign to me" comes back to.
 	Return string
 }

@@ -56,7 +56,16 @@ type QueueRow struct {
 type QueuePage struct {
 	Rows  []QueueRow
 	Total int64
+	// More is set when more than QueueCountCap requests match: Total is
+	// then the cap, and the desk asks for a narrower filter.
+	More bool
 }
+
+// QueueCountCap bounds the queue's count. An exact count of every
+// request ever received (a view that includes the closed ones) reads
+// the whole index; past ten thousand matches nobody pages through, they
+// filter.
+const QueueCountCap = 10_000
 
 // maxQueuePage bounds a page, so a URL cannot ask for the whole table.
 const maxQueuePage = 200
@@ -73,7 +82,8 @@ const queueColumns = "id, user_id, kind, status, requester_name, requester_email
 // due order and stops after offset+limit entries; the branches are
 // merged and the page's ids cut from them, all from the indexes, and only
 // then are the page's rows and their assignees' names read. A count
-// beside it: two statements, whatever the page holds.
+// beside it, capped at QueueCountCap: two statements, whatever the page
+// holds.
 func (s *Service) Queue(ctx context.Context, a actor.Actor, f QueueFilter, limit, offset int) (QueuePage, error) {
 	var page QueuePage
 	if !a.IsStaff() {
@@ -131,8 +141,13 @@ func (s *Service) Queue(ctx context.Context, a actor.Actor, f QueueFilter, limit
 		return page, fmt.Errorf("requests: queue: %w", err)
 	}
 	countArgs := append([]any{stringsOf(statuses)}, args...)
-	if err := db.Raw("SELECT COUNT(*) FROM privacy_requests WHERE status IN ?"+extra, countArgs...).Scan(&page.Total).Error; err != nil {
+	count := "SELECT COUNT(*) FROM (SELECT 1 FROM privacy_requests WHERE status IN ?" + extra +
+		" LIMIT " + strconv.Itoa(QueueCountCap+1) + ") c"
+	if err := db.Raw(count, countArgs...).Scan(&page.Total).Error; err != nil {
 		return page, fmt.Errorf("requests: queue count: %w", err)
+	}
+	if page.Total > QueueCountCap {
+		page.Total, page.More = QueueCountCap, true
 	}
 	now := s.now()
 	page.Rows = make([]QueueRow, 0, len(rows))
