@@ -499,7 +499,27 @@ func TestRequestPagesAccessible(t *testing.T) {
 				t.Errorf("%s: an empty public form answered %d, want 422", lang, st)
 			}
 			checkA11y(t, ctx, lang+" /requests/new with errors")
+			// A wrong code, here and on the status page's code step.
+			for _, action := range []string{verify, "/requests/status/" + other + "/code"} {
+				open(t, ctx, p.URL, strings.TrimSuffix(action, "/code"))
+				fill(t, ctx, action, "code", "12345x")
+				if st := submitForm(t, ctx, action); st != http.StatusUnprocessableEntity {
+					t.Errorf("%s: a malformed code at %s answered %d, want 422", lang, action, st)
+				}
+				checkA11y(t, ctx, lang+" "+action+" with an error")
+				// The switcher on a page a POST re-rendered goes back to the
+				// page's own address, not to the POST's (no GET there).
+				switchLanguage(t, ctx, lang)
+				wantPath(t, ctx, strings.TrimSuffix(action, "/code"))
+			}
 		}
+		// One wrong answer to the knowledge check (three lock it).
+		open(t, ctx, p.URL, "/requests/check/"+ids)
+		if st := submitForm(t, ctx, "/requests/check/"+ids); st != http.StatusUnprocessableEntity {
+			t.Errorf("an empty knowledge check answered %d, want 422", st)
+		}
+		checkA11y(t, ctx, "en /requests/check/"+ids+" with an error")
+		open(t, ctx, p.URL, "/requests/check/"+ids)
 		if st := answerCheck(t, ctx, id, p.knowledgeOf(t, camilleEmail)); st != http.StatusOK {
 			t.Fatalf("the knowledge check: status %d", st)
 		}
@@ -523,6 +543,11 @@ func TestRequestPagesAccessible(t *testing.T) {
 					screenshotOnSQLite(t, ctx, p, "request.png")
 				}
 			}
+			open(t, ctx, p.URL, "/account/requests/new")
+			if st := submitForm(t, ctx, "/account/requests/new"); st != http.StatusUnprocessableEntity {
+				t.Errorf("%s: an empty request form answered %d, want 422", lang, st)
+			}
+			checkA11y(t, ctx, lang+" /account/requests/new with errors")
 		}
 		signOut(t, ctx)
 
@@ -558,6 +583,14 @@ func TestRequestPagesAccessible(t *testing.T) {
 					}
 				}
 			}
+			// A refusal without its reason is sent back with the errors.
+			open(t, ctx, p.URL, "/staff/requests/"+rect)
+			if st := submitForm(t, ctx, "/staff/requests/"+rect+"/deny"); st != http.StatusUnprocessableEntity {
+				t.Errorf("%s: an empty refusal answered %d, want 422", lang, st)
+			}
+			checkA11y(t, ctx, lang+" /staff/requests/"+rect+" with errors")
+			switchLanguage(t, ctx, lang)
+			wantPath(t, ctx, "/staff/requests/"+rect)
 		}
 	})
 }
