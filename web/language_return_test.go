@@ -25,6 +25,7 @@ func TestLanguageSwitcherAfterRefusedPost(t *testing.T) {
 		form                   url.Values
 	}{
 		{"status code step", "", "/requests/status/" + id + "/code", "/requests/status/" + id, url.Values{"code": {"12"}}},
+		{"customer reply", "customer", "/account/requests/" + id + "/reply", "/account/requests/" + id, url.Values{"body": {" "}}},
 		{"desk refusal", "staff", "/staff/requests/" + id + "/deny", "/staff/requests/" + id, url.Values{}},
 		{"hold", "staff", "/staff/customers/" + strconv.FormatInt(*r.UserID, 10) + "/holds", "/staff/customers/" + strconv.FormatInt(*r.UserID, 10), url.Values{}},
 	} {
