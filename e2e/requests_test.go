@@ -571,6 +571,12 @@ func TestRequestPagesAccessible(t *testing.T) {
 			switchLanguage(t, ctx, lang)
 			for _, path := range []string{"/staff", "/staff/requests", "/staff/requests/" + rect, "/staff/requests/" + ids} {
 				checkPage(t, ctx, p, lang, path)
+				if path == "/staff/requests" {
+					// At 1280 px the filters and "Assign to me" are in view.
+					for _, o := range evalJS[[]string](t, ctx, queueOutOfView) {
+						t.Errorf("%s /staff/requests: %s", lang, o)
+					}
+				}
 				if lang == "en" {
 					switch path {
 					case "/staff":
@@ -594,3 +600,24 @@ func TestRequestPagesAccessible(t *testing.T) {
 		}
 	})
 }
+
+// queueOutOfView lists what the queue at desktop width leaves out of
+// view: a filter control reaching past its fieldset, a row's button past
+// the table's visible box (the table scrolls inside it).
+const queueOutOfView = `(() => {
+  const out = [];
+  const fs = document.querySelector('main form.filters .fieldset').getBoundingClientRect();
+  for (const c of document.querySelectorAll('main form.filters :is(select, input, button)')) {
+    const r = c.getBoundingClientRect();
+    if (r.left < fs.left || r.right > fs.right + 0.5) out.push('filter ' + (c.name || c.textContent.trim()) + ' at ' + Math.round(r.left) + '–' + Math.round(r.right) + ' outside ' + Math.round(fs.left) + '–' + Math.round(fs.right));
+  }
+  const wrap = document.querySelector('main .table-wrap');
+  if (wrap) {
+    const w = wrap.getBoundingClientRect();
+    for (const b of wrap.querySelectorAll('tbody button')) {
+      const r = b.getBoundingClientRect();
+      if (r.right > w.right + 0.5) out.push('button ' + JSON.stringify(b.innerText.replace(/\s+/g, ' ')) + ' ends at ' + Math.round(r.right) + ', the table shows up to ' + Math.round(w.right));
+    }
+  }
+  return out;
+})()`
