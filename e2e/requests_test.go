@@ -323,7 +323,8 @@ func TestPublicRequestJourney(t *testing.T) {
 // TestStaffApprovesRectification: the demo staff member opens the queue
 // from the dashboard, filters it to rectifications, opens Camille's
 // correction of her phone number, records a doubt about her identity,
-// verifies it after all, and approves it; Camille, signed in in another
+// verifies it after all, writes an internal note and approves it;
+// Camille, signed in in another
 // browser, finds the new phone on her profile and the change in its
 // history, "corrected by our staff on request #N".
 func TestStaffApprovesRectification(t *testing.T) {
@@ -393,6 +394,13 @@ func TestStaffApprovesRectification(t *testing.T) {
 		if r := p.request(t, req.ID); r.VerifiedByID == nil || *r.VerifiedByID != staffUser.ID || r.Status != models.StatusInReview {
 			t.Errorf("after verifying: verified by %v, status %s; want the staff member, in review", r.VerifiedByID, r.Status)
 		}
+		// An internal note, which Camille must never read.
+		const note = "Internal: the old number still rings her landline's voicemail."
+		typeIn(t, staff, `form[action="`+base+`/note"] textarea[name="note_body"]`, note)
+		if st := submitForm(t, staff, base+"/note"); st != http.StatusOK {
+			t.Fatalf("add a note: status %d", st)
+		}
+		wantText(t, staff, "the request page after the note", note)
 		if st := submitForm(t, staff, base+"/approve"); st != http.StatusOK {
 			t.Fatalf("approve: status %d", st)
 		}
@@ -411,6 +419,20 @@ func TestStaffApprovesRectification(t *testing.T) {
 		if change.RequestID == nil || *change.RequestID != req.ID || change.ActorKind != "staff" || change.NewValue != corr.ProposedValue {
 			t.Errorf("the phone change: request %v, actor %s, new %q; want request %d, staff, %q",
 				change.RequestID, change.ActorKind, change.NewValue, req.ID, corr.ProposedValue)
+		}
+
+		runJobs(t, p)
+		var mails []models.OutboxMessage
+		if err := p.srv.DB().WithContext(t.Context()).Where("to_address = ?", camilleEmail).Find(&mails).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(mails) == 0 {
+			t.Errorf("Camille was mailed nothing about her request")
+		}
+		for _, m := range mails {
+			if strings.Contains(m.Subject+m.TextBody+m.HTMLBody, "landline") {
+				t.Errorf("the mail %q to Camille carries the internal note", m.Subject)
+			}
 		}
 
 		// Camille, in her own browser.
@@ -440,6 +462,9 @@ func TestStaffApprovesRectification(t *testing.T) {
 		open(t, customer, p.URL, "/account/requests/"+id)
 		if got := strings.TrimSpace(text(t, customer, "main dl.request-facts dd")); got != en("request.status.completed") {
 			t.Errorf("Camille's request page says %q, want %q", got, en("request.status.completed"))
+		}
+		if body := evalJS[string](t, customer, `document.documentElement.outerHTML`); strings.Contains(body, note) || strings.Contains(body, "landline") {
+			t.Errorf("Camille's request page shows the internal note")
 		}
 		timeline := evalJS[[]string](t, customer, `[...document.querySelectorAll('main ol.timeline .timeline__what')].map(e => e.textContent.trim())`)
 		for _, want := range []string{en("request.action.verify"), en("request.action.approve"), en("request.action.complete")} {
