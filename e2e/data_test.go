@@ -162,10 +162,17 @@ func orderNumbers(t *testing.T, ctx context.Context) []string {
 	return evalJS[[]string](t, ctx, `[...document.querySelectorAll('table.record-table tbody th[scope=row]')].map(e => e.textContent.trim())`)
 }
 
-// profileFact is the value shown for a profile field on /account/data/profile.
+// profileFact is the value shown for a profile field on
+// /account/data/profile, without the "something is wrong" link beside it.
 func profileFact(t *testing.T, ctx context.Context, n int) string {
 	t.Helper()
-	return evalJS[string](t, ctx, `(() => { const d = document.querySelectorAll('main dl.facts')[0].querySelectorAll('dd')[`+strconv.Itoa(n)+`]; return d ? d.textContent.trim() : ''; })()`)
+	return evalJS[string](t, ctx, `(() => {
+		const d = document.querySelectorAll('main dl.facts')[0].querySelectorAll('dd')[`+strconv.Itoa(n)+`];
+		if (!d) return '';
+		const c = d.cloneNode(true);
+		c.querySelectorAll('a.dd-link').forEach(a => a.remove());
+		return c.textContent.trim();
+	})()`)
 }
 
 // Positions of the facts on /account/data/profile: email, first name,

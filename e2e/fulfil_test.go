@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"net/http"
 	"strconv"
 	"testing"
 
@@ -11,7 +12,8 @@ import (
 
 // TestFulfilPagesAccessible checks with axe, in every language, the
 // customer's rectification form and the staff customer pages (look-up,
-// results, one customer's file with holds and restrictions).
+// results, one customer's file with holds and restrictions), and that
+// each is in the language chosen.
 func TestFulfilPagesAccessible(t *testing.T) {
 	eachDB(t, func(t *testing.T, p *portal) {
 		customer := p.login(t, "customer")
@@ -25,8 +27,7 @@ func TestFulfilPagesAccessible(t *testing.T) {
 		for _, lang := range []string{"en", "fr", "zh-CN"} {
 			switchLanguage(t, ctx, lang)
 			for _, path := range []string{"/account/requests/new/rectification", "/account/requests/new/rectification?category=profile&field=phone"} {
-				open(t, ctx, p.URL, path)
-				checkA11y(t, ctx, lang+" "+path)
+				checkPage(t, ctx, p, lang, path)
 			}
 		}
 
@@ -36,9 +37,14 @@ func TestFulfilPagesAccessible(t *testing.T) {
 		for _, lang := range []string{"en", "fr", "zh-CN"} {
 			switchLanguage(t, staff, lang)
 			for _, path := range []string{"/staff/customers", "/staff/customers?q=example.com", "/staff/customers/" + strconv.FormatInt(u.ID, 10)} {
-				open(t, staff, p.URL, path)
-				checkA11y(t, staff, lang+" "+path)
+				checkPage(t, staff, p, lang, path)
 			}
+			// A hold without its reason and categories comes back with errors.
+			holds := "/staff/customers/" + strconv.FormatInt(u.ID, 10) + "/holds"
+			if st := submitForm(t, staff, holds); st != http.StatusUnprocessableEntity {
+				t.Errorf("%s: an empty hold answered %d, want 422", lang, st)
+			}
+			checkA11y(t, staff, lang+" "+holds+" with errors")
 		}
 	})
 }

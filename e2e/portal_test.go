@@ -28,7 +28,8 @@ const enrol2FAPath = "/security/2fa"
 type portal struct {
 	URL         string
 	DatabaseURL string
-	logins      map[string]demo.Login // by role
+	logins      map[string]demo.Login // by role: the first demo login of each
+	byEmail     map[string]demo.Login // every demo login, by email
 	srv         *web.Server           // the portal itself: its database and job queue
 }
 
@@ -82,8 +83,9 @@ func startPortal(t *testing.T, databaseURL string) *portal {
 	if err != nil {
 		t.Fatalf("seed demo: %v", err)
 	}
-	p := &portal{URL: srv.URL, DatabaseURL: cfg.DatabaseURL, logins: map[string]demo.Login{}, srv: s}
+	p := &portal{URL: srv.URL, DatabaseURL: cfg.DatabaseURL, logins: map[string]demo.Login{}, byEmail: map[string]demo.Login{}, srv: s}
 	for _, l := range seeded {
+		p.byEmail[strings.ToLower(l.Email)] = l
 		if _, dup := p.logins[l.Role]; !dup {
 			p.logins[l.Role] = l
 		}
@@ -96,6 +98,17 @@ func (p *portal) login(t *testing.T, role string) demo.Login {
 	l, ok := p.logins[role]
 	if !ok {
 		t.Fatalf("the demo has no %s login", role)
+	}
+	return l
+}
+
+// loginOf is the demo login of email (a customer other than the first,
+// say).
+func (p *portal) loginOf(t *testing.T, email string) demo.Login {
+	t.Helper()
+	l, ok := p.byEmail[strings.ToLower(email)]
+	if !ok {
+		t.Fatalf("the demo has no login %s", email)
 	}
 	return l
 }

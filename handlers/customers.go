@@ -106,7 +106,7 @@ func (h *Handler) renderCustomer(w http.ResponseWriter, r *http.Request, id int6
 		v.Objections = append(v.Objections, views.ObjectionView{RecordedAt: o.RecordedAt, RequestID: o.RequestID})
 	}
 	edit(&v)
-	h.render(w, r, status, views.CustomerPage(h.page(r, i18n.T(ctx, "customers.file_title")), v))
+	h.render(w, r, status, views.CustomerPage(h.pageAt(r, i18n.T(ctx, "customers.file_title"), "/staff/customers/"+strconv.FormatInt(id, 10)), v))
 }
 
 func (h *Handler) placeHold(w http.ResponseWriter, r *http.Request) {

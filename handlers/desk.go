@@ -167,7 +167,7 @@ func (h *Handler) renderDeskRequest(w http.ResponseWriter, r *http.Request, stat
 		v.Staff = append(v.Staff, views.DeskPerson{ID: p.ID, Name: p.Name})
 	}
 	title := i18n.T(ctx, "desk.request.title", "Number", views.RequestNumber(id))
-	h.render(w, r, status, views.DeskRequestPage(h.page(r, title), v))
+	h.render(w, r, status, views.DeskRequestPage(h.pageAt(r, title, "/staff/requests/"+strconv.FormatInt(id, 10)), v))
 }
 
 // deskFields maps a service's field names to the page's, per action.

@@ -169,6 +169,20 @@ func (h *Handler) page(r *http.Request, title string) views.Page {
 	return p
 }
 
+// pageAt is page for a page that a POST to a URL without a GET of its
+// own may re-render (with errors): the language switcher and the language
+// offer go back to getPath, the page's own address, not to a 404.
+func (h *Handler) pageAt(r *http.Request, title, getPath string) views.Page {
+	p := h.page(r, title)
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		p.Path = getPath
+		if p.LanguageOffer != nil {
+			p.LanguageOffer.ReturnPath = getPath
+		}
+	}
+	return p
+}
+
 // render saves the session (flashes were consumed) and writes the page.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
 	if err := h.saveSession(w, r); err != nil {

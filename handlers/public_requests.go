@@ -190,7 +190,7 @@ func (h *Handler) showPublicStatus(w http.ResponseWriter, r *http.Request, statu
 	}
 	title := i18n.T(r.Context(), "publicrequest.status.title", "Number", views.RequestNumber(id))
 	if !hasPublicPass(r, id, time.Now()) {
-		h.render(w, r, http.StatusOK, views.StatusGatePage(h.page(r, title), id, r.URL.Query().Get("sent") == "1", ""))
+		h.render(w, r, http.StatusOK, views.StatusGatePage(h.pageAt(r, title, views.StatusURL(id)), id, r.URL.Query().Get("sent") == "1", ""))
 		return
 	}
 	d, err := h.Requests.PublicOne(r.Context(), id)
@@ -215,7 +215,7 @@ func (h *Handler) showPublicStatus(w http.ResponseWriter, r *http.Request, statu
 	}
 	v.ConfirmCancel = r.URL.Query().Get("cancel") == "confirm"
 	v.Reply, v.ReplyError = reply, replyErr
-	h.render(w, r, status, views.PublicStatusPage(h.page(r, title), v))
+	h.render(w, r, status, views.PublicStatusPage(h.pageAt(r, title, views.StatusURL(id)), v))
 }
 
 func (h *Handler) sendStatusCode(w http.ResponseWriter, r *http.Request) {
@@ -240,7 +240,7 @@ func (h *Handler) enterStatusCode(w http.ResponseWriter, r *http.Request) {
 	err := h.Requests.CheckStatusCode(r.Context(), h.publicActor(r), id, r.PostFormValue("code"))
 	if fault.Is(err, fault.Invalid) {
 		title := i18n.T(r.Context(), "publicrequest.status.title", "Number", views.RequestNumber(id))
-		h.render(w, r, http.StatusUnprocessableEntity, views.StatusGatePage(h.page(r, title), id, false, translated(r, err)["code"]))
+		h.render(w, r, http.StatusUnprocessableEntity, views.StatusGatePage(h.pageAt(r, title, views.StatusURL(id)), id, false, translated(r, err)["code"]))
 		return
 	}
 	if err != nil {

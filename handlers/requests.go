@@ -134,7 +134,7 @@ func (h *Handler) showMyRequest(w http.ResponseWriter, r *http.Request, status i
 	v := h.requestView(d, views.RequestURL(id), views.RequestURL(id)+"/document")
 	v.ConfirmCancel = r.URL.Query().Get("cancel") == "confirm"
 	v.Reply, v.ReplyError = reply, replyErr
-	h.render(w, r, status, views.RequestPage(h.page(r, views.RequestNumber(id)), v))
+	h.render(w, r, status, views.RequestPage(h.pageAt(r, views.RequestNumber(id), views.RequestURL(id)), v))
 }
 
 func (h *Handler) cancelMyRequest(w http.ResponseWriter, r *http.Request) {

@@ -250,7 +250,8 @@ func deskQueueTable(ctx context.Context, q DeskQueue) table {
 	t := table{
 		ID: "queue", Caption: i18n.T(ctx, "desk.queue.caption"),
 		Columns: []column{
-			{Label: i18n.T(ctx, "desk.col.number"), RowHeader: true, Class: "nowrap"},
+			// No nowrap: a flag goes under the number rather than widen the table.
+			{Label: i18n.T(ctx, "desk.col.number"), RowHeader: true},
 			{Label: i18n.T(ctx, "desk.col.requester")},
 			{Label: i18n.T(ctx, "desk.col.kind")},
 			{Label: i18n.T(ctx, "desk.col.status")},
