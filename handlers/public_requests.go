@@ -203,7 +203,7 @@ func (h *Handler) showPublicStatus(w http.ResponseWriter, r *http.Request, statu
 		h.fail(w, r, err)
 		return
 	}
-	v := h.requestView(d, views.StatusURL(id), views.StatusURL(id)+"/document")
+	v := h.requestView(r.Context(), d, views.StatusURL(id), views.StatusURL(id)+"/document")
 	if d.Request.Channel == models.ChannelAgent && d.Request.Status.Open() {
 		v.PermissionURL = views.StatusURL(id) + "/permission"
 	}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -108,9 +109,10 @@ func (h *Handler) fileRequest(w http.ResponseWriter, r *http.Request) {
 }
 
 // requestView is what a requester's page shows of d.
-func (h *Handler) requestView(d requests.Detail, base, documentURL string) views.RequestView {
+func (h *Handler) requestView(ctx context.Context, d requests.Detail, base, documentURL string) views.RequestView {
 	st := d.Request.Status
 	return views.RequestView{Request: d.Request, Events: d.Events, Messages: d.Messages, Now: h.requestsNow(), Base: base,
+		Corrections: d.Corrections, FieldLabels: correctionLabels(ctx, d.Corrections),
 		CanCancel:   slices.Contains(requests.Allowed(st, requests.Requester), requests.ActCancel),
 		CanReply:    st.Open(),
 		DocumentURL: documentURL}
@@ -131,7 +133,7 @@ func (h *Handler) showMyRequest(w http.ResponseWriter, r *http.Request, status i
 		h.fail(w, r, err)
 		return
 	}
-	v := h.requestView(d, views.RequestURL(id), views.RequestURL(id)+"/document")
+	v := h.requestView(r.Context(), d, views.RequestURL(id), views.RequestURL(id)+"/document")
 	v.ConfirmCancel = r.URL.Query().Get("cancel") == "confirm"
 	v.Reply, v.ReplyError = reply, replyErr
 	h.render(w, r, status, views.RequestPage(h.pageAt(r, views.RequestNumber(id), views.RequestURL(id)), v))
@@ -178,4 +180,16 @@ func (h *Handler) afterRequesterAction(w http.ResponseWriter, r *http.Request, e
 		return
 	}
 	h.redirect(w, r, back)
+}
+
+// correctionLabels names each correction's field in the reader's language,
+// from the label its category declares.
+func correctionLabels(ctx context.Context, cs []models.RequestCorrection) map[string]string {
+	out := make(map[string]string, len(cs))
+	for _, c := range cs {
+		if f, ok := holdings.CorrectableField(c.Category, c.Field); ok {
+			out[views.CorrectionKey(c)] = i18n.T(ctx, f.Label)
+		}
+	}
+	return out
 }

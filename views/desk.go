@@ -102,6 +102,8 @@ type DeskRequest struct {
 	Events      []models.RequestEvent
 	Messages    []models.RequestMessage
 	Corrections []models.RequestCorrection
+	// FieldLabels names the corrections' fields (see CorrectionKey).
+	FieldLabels map[string]string
 	Documents   []models.RequestDocument
 	Notes       []models.RequestNote
 	// Actions are what staff may do now (requests.Allowed), by name.
@@ -317,11 +319,4 @@ func formatDays(locale string, d float64) string {
 		s = strings.Replace(s, ".", ",", 1)
 	}
 	return s
-}
-
-func deskDateValue(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Format(time.DateOnly)
 }

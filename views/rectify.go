@@ -73,7 +73,7 @@ func (f RectifyForm) proposedInput(ctx context.Context) profileInput {
 func rectifyOptions(ctx context.Context, f RectifyForm) []option {
 	out := []option{{Value: "", Label: i18n.T(ctx, "rectify.choose")}}
 	for _, c := range f.Choices {
-		out = append(out, option{Value: c.Value, Label: c.Label})
+		out = append(out, option(c))
 	}
 	return out
 }

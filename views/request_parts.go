@@ -91,3 +91,15 @@ func messageAuthor(ctx context.Context, kind string, staffView bool) string {
 	}
 	return i18n.T(ctx, "request.who.requester")
 }
+
+// CorrectionKey is how FieldLabels name a correction's field.
+func CorrectionKey(c models.RequestCorrection) string { return c.Category + "." + c.Field }
+
+// correctionField names a correction's field, or shows its code when no
+// label was given.
+func correctionField(labels map[string]string, c models.RequestCorrection) string {
+	if l := labels[CorrectionKey(c)]; l != "" {
+		return l
+	}
+	return CorrectionKey(c)
+}

@@ -2,7 +2,6 @@ package views
 
 import (
 	"context"
-	"slices"
 	"strconv"
 	"time"
 
@@ -39,8 +38,12 @@ type RequestView struct {
 	Request  models.PrivacyRequest
 	Events   []models.RequestEvent
 	Messages []models.RequestMessage
-	Now      time.Time
-	Base     string
+	// Corrections are what a rectification asks for, FieldLabels their
+	// fields' names (see CorrectionKey).
+	Corrections []models.RequestCorrection
+	FieldLabels map[string]string
+	Now         time.Time
+	Base        string
 	// ConfirmCancel shows the cancel confirmation instead of the button.
 	ConfirmCancel bool
 	CanCancel     bool
@@ -82,11 +85,6 @@ func requestsTable(ctx context.Context, l RequestList) table {
 	}
 	return t
 }
-
-// kindsWithCategories may name categories on the form.
-var kindsWithCategories = []models.RequestKind{models.RequestErasure, models.RequestRestriction, models.RequestObjection}
-
-func takesCategories(k models.RequestKind) bool { return slices.Contains(kindsWithCategories, k) }
 
 func requestFormOrder() []string {
 	return []string{"name", "email", "kind", "details", "categories", "objection_ground", "agent_name", "agent_email"}

@@ -18,6 +18,11 @@ func requestPages(locale string) map[string]templ.Component {
 	v := views.RequestView{Request: r, Now: when, Base: "/account/requests/7", CanCancel: true, CanReply: true,
 		Events:   []models.RequestEvent{{At: when, ActorKind: "requester", Action: "file"}},
 		Messages: []models.RequestMessage{{At: when, AuthorKind: "staff", Body: "Which photos?"}}}
+	fix := v
+	fix.Request.Kind = models.RequestRectification
+	fix.Corrections = []models.RequestCorrection{{Category: "profile", Field: "phone", CurrentValue: "+33600000012",
+		ProposedValue: "+33600000034", Reason: "new <number>"}}
+	fix.FieldLabels = map[string]string{"profile.phone": "Phone number"}
 	confirm := v
 	confirm.ConfirmCancel, confirm.ReplyError, confirm.Reply = true, i18n.Tl(locale, "request.error.message_required"), "typed"
 	form := views.RequestForm{Kind: "objection", Details: "kept text", Choices: []views.CategoryChoice{{Key: "photos", Label: "Photos"}},
@@ -29,6 +34,7 @@ func requestPages(locale string) map[string]templ.Component {
 		"new":         views.NewRequestPage(page(locale, "myrequests.new", customer), form),
 		"request":     views.RequestPage(page(locale, "myrequests.title", customer), v),
 		"confirm":     views.RequestPage(page(locale, "myrequests.title", customer), confirm),
+		"correction":  views.RequestPage(page(locale, "myrequests.title", customer), fix),
 		"public form": views.PublicRequestPage(page(locale, "publicrequest.title", nil), form),
 		"code":        views.PublicCodePage(page(locale, "publicrequest.code.title", nil), 7, i18n.Tl(locale, "request.error.code_invalid")),
 		"check":       views.PublicCheckPage(page(locale, "publicrequest.check.title", nil), views.PublicCheck{ID: 7}),
@@ -66,6 +72,11 @@ func TestRequestPagesRender(t *testing.T) {
 	assertContains(t, out, `href="/account/requests/new/rectification"`, "kept text", `value="photos" checked`, `href="#field-objection_ground"`)
 	out = render(t, "en", requestPages("en")["confirm"])
 	assertContains(t, out, `action="/account/requests/7/cancel"`, `name="confirm" value="yes"`, "typed", "Which photos?")
+	// The requester sees what their rectification asks for, by the field's name.
+	out = render(t, "en", requestPages("en")["correction"])
+	assertContains(t, out, "Phone number", "+33600000012", "+33600000034", "new &lt;number&gt;")
+	assertLacks(t, out, "profile.phone")
+	assertLacks(t, render(t, "en", requestPages("en")["request"]), `id="request-corrections"`)
 	out = render(t, "en", requestPages("en")["check strict"])
 	assertContains(t, out, `name="declared"`, `value="0612"`)
 	assertLacks(t, render(t, "en", requestPages("en")["check"]), `name="declared"`)

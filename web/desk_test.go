@@ -131,7 +131,7 @@ func TestDeskJourneyVerifyThenApprove(t *testing.T) {
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/staff/requests" {
 			t.Fatalf("assign to me: %d to %q", res.StatusCode, res.Header.Get("Location"))
 		}
-		res, body = p.get(t, c, "/staff/requests?assignee=me")
+		_, body = p.get(t, c, "/staff/requests?assignee=me")
 		if !strings.Contains(body, `href="`+deskPath(r.ID, "")+`"`) || !strings.Contains(body, html.EscapeString(i18n.Tl("en", "desk.flash.assign"))) {
 			t.Errorf("assigned to me: not in my queue, or no flash")
 		}
