@@ -27,6 +27,7 @@ var Actions = []string{
 	"request.file", "request.verify", "request.reject_identity", "request.require_document", "request.ask",
 	"request.answer", "request.approve", "request.hand_off", "request.complete", "request.deny", "request.cancel",
 	"request.expire", "request.mark_duplicate", "request.extend", "request.assign",
+	"request.jurisdiction",
 	"request.viewed", "request.message", "request.note", "request.email_confirmed", "request.knowledge_checked",
 	"request.document_uploaded", "request.document_viewed", "request.document_destroyed", "request.correction_applied",
 	"customer.looked_up", "customer.viewed",

@@ -43,6 +43,7 @@ var sampleData = map[string]map[string]any{
 		"Name": "Zoé", "Number": "#42", "Kind": "Access", "Action": "mark_duplicate", "Status": "In review",
 		"Note": "We need more time: <many orders>", "DueAt": sampleDue, "ReceivedAt": sampleReceived,
 		"Link": "https://privacy.example.com/account/requests/42", "Public": false, "DuplicateOf": "#41", "Open": true,
+		"Jurisdiction": "CCPA (45 days)",
 	},
 	"request_received": {
 		"Name": "Zoé", "Number": "#42", "Kind": "Access", "Status": "Awaiting verification",

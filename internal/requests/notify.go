@@ -97,6 +97,7 @@ func (s *Service) notify(tx *gorm.DB, r *models.PrivacyRequest, ev models.Reques
 		data["Action"] = ev.Action
 		data["Note"] = ev.Note
 		data["DuplicateOf"] = ""
+		data["Jurisdiction"] = i18n.Tl(i18n.Match(r.Locale), "request.jurisdiction."+r.Jurisdiction)
 		if r.DuplicateOfID != nil {
 			data["DuplicateOf"] = Number(*r.DuplicateOfID)
 		}

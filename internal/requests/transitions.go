@@ -27,6 +27,7 @@ const (
 	ActMarkDuplicate   Action = "mark_duplicate"   // the same as another open request
 	ActExtend          Action = "extend"           // the deadline moves; the status stays
 	ActAssign          Action = "assign"           // the status stays
+	ActJurisdiction    Action = "jurisdiction"     // staff override the jurisdiction; the deadline is counted again, the status stays
 )
 
 // Who may take an action.
@@ -72,6 +73,7 @@ var table = map[Action]transition{
 	ActMarkDuplicate:   {from: undecided, to: models.StatusDuplicate, by: byStaff | bySystem},
 	ActExtend:          {from: open, by: byStaff},
 	ActAssign:          {from: open, by: byStaff},
+	ActJurisdiction:    {from: open, by: byStaff},
 }
 
 // Actions lists every action, for tests that walk the table.
@@ -122,7 +124,7 @@ func Allowed(from models.RequestStatus, by party) []Action {
 
 // actionOrder is the order pages offer actions in.
 var actionOrder = []Action{ActVerify, ActRequireDocument, ActRejectIdentity, ActAsk, ActAnswer, ActApprove, ActComplete,
-	ActExtend, ActAssign, ActMarkDuplicate, ActDeny, ActCancel, ActHandOff, ActExpire, ActFile}
+	ActExtend, ActJurisdiction, ActAssign, ActMarkDuplicate, ActDeny, ActCancel, ActHandOff, ActExpire, ActFile}
 
 // Parties, exported for the pages asking Allowed.
 const (

@@ -50,6 +50,7 @@ var rules = map[Action]rule{
 	ActMarkDuplicate:   {[]party{Staff, System}, undecide, models.StatusDuplicate},
 	ActExtend:          {[]party{Staff}, everyOpen, ""},
 	ActAssign:          {[]party{Staff}, everyOpen, ""},
+	ActJurisdiction:    {[]party{Staff}, everyOpen, ""},
 }
 
 var parties = map[party]string{Requester: "requester", Staff: "staff", System: "system"}
@@ -132,13 +133,15 @@ func staffCall(ctx context.Context, f *deskFixture, a actor.Actor, act Action, r
 		return f.s.MarkDuplicate(ctx, a, r.ID, other)
 	case ActAssign:
 		return f.s.Assign(ctx, a, r.ID, a.UserID)
+	case ActJurisdiction:
+		return f.s.SetJurisdiction(ctx, a, r.ID, models.JurisdictionCCPA)
 	}
 	return fmt.Errorf("no desk method for %s", act)
 }
 
 // deskActions are the actions staff take through the desk's methods.
 var deskActions = []Action{ActVerify, ActRejectIdentity, ActRequireDocument, ActAsk, ActApprove, ActComplete, ActDeny,
-	ActExtend, ActMarkDuplicate, ActAssign}
+	ActExtend, ActMarkDuplicate, ActAssign, ActJurisdiction}
 
 // TestDeskFollowsTheTable takes every staff action through its service
 // method from every status: the allowed ones succeed and leave the
