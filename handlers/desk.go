@@ -181,6 +181,7 @@ var deskFields = map[string]map[string]string{
 	"mark_duplicate":   {"of": "duplicate_of"},
 	"complete":         {},
 	"assign":           {"assignee": "assignee"},
+	"jurisdiction":     {"jurisdiction": "jurisdiction"},
 	"message":          {"body": "message_body"},
 	"note":             {"body": "note_body"},
 }
@@ -299,6 +300,10 @@ func (h *Handler) deskRuns() map[string]func(r *http.Request, id int64, form vie
 				return requests.ErrAssignee
 			}
 			return s.Assign(r.Context(), h.actor(r), id, uid)
+		},
+		"jurisdiction": func(r *http.Request, id int64, _ views.DeskForm) error {
+			s, v := svc(r)
+			return s.SetJurisdiction(r.Context(), h.actor(r), id, v("jurisdiction"))
 		},
 		"message": func(r *http.Request, id int64, _ views.DeskForm) error {
 			s, v := svc(r)

@@ -97,6 +97,8 @@ func (h *Handler) Routes() []Route {
 		{Method: "POST", Pattern: "/staff/requests/{id}/mark_duplicate", Access: Staff, Handle: h.deskAction("mark_duplicate")},
 		{Method: "POST", Pattern: "/staff/requests/{id}/complete", Access: Staff, Handle: h.deskAction("complete")},
 		{Method: "POST", Pattern: "/staff/requests/{id}/assign", Access: Staff, Handle: h.deskAction("assign")},
+		// requests: the jurisdiction's per-request override
+		{Method: "POST", Pattern: "/staff/requests/{id}/jurisdiction", Access: Staff, Handle: h.deskAction("jurisdiction")},
 		{Method: "POST", Pattern: "/staff/requests/{id}/message", Access: Staff, Handle: h.deskAction("message")},
 		{Method: "POST", Pattern: "/staff/requests/{id}/note", Access: Staff, Handle: h.deskAction("note")},
 

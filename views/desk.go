@@ -223,6 +223,12 @@ func deskFilterField(ctx context.Context, f DeskFilter, name, value string) fiel
 	return field{Name: name, Label: i18n.T(ctx, "desk.filter."+name), Value: value, Error: f.Errors[name]}
 }
 
+// deskJurisdictionChoices are the laws a request's deadline may follow.
+func deskJurisdictionChoices(ctx context.Context) []option {
+	return []option{{Value: models.JurisdictionGDPR, Label: i18n.T(ctx, "request.jurisdiction."+models.JurisdictionGDPR)},
+		{Value: models.JurisdictionCCPA, Label: i18n.T(ctx, "request.jurisdiction."+models.JurisdictionCCPA)}}
+}
+
 // deskDenyChoices offer every reason code, after a prompt.
 func deskDenyChoices(ctx context.Context, codes []string) []option {
 	out := []option{{Value: "", Label: i18n.T(ctx, "desk.field.deny_code.choose")}}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/photolab/privacyportal/internal/i18n"
+	"github.com/photolab/privacyportal/internal/requests"
 	"github.com/photolab/privacyportal/models"
 )
 
@@ -50,6 +51,7 @@ var deskForms = map[string]url.Values{
 	"mark_duplicate":   {"duplicate_of": {"1"}},
 	"complete":         {"complete_note": {"done"}},
 	"assign":           {"assignee": {"me"}},
+	"jurisdiction":     {"jurisdiction": {"ccpa"}},
 	"message":          {"message_body": {"We are on it."}},
 	"note":             {"note_body": {"internal"}},
 }
@@ -235,6 +237,60 @@ func TestDeskFormErrorsBesideTheFields(t *testing.T) {
 	}
 	if res, _ := p.get(t, c, "/staff/requests?status=bogus&due=forever"); res.StatusCode != http.StatusOK {
 		t.Errorf("a junk filter: %d", res.StatusCode)
+	}
+}
+
+// TestDeskJurisdiction: staff override a request's jurisdiction from its
+// page and the deadline is counted again; a bad value is said beside the
+// field (422), an extended request offers no form and refuses the POST,
+// a customer gets 403.
+func TestDeskJurisdiction(t *testing.T) {
+	p := startPortal(t, "", nil)
+	staff := p.signedIn(t, "staff")
+	r := deskRequest(t, p, models.RequestAccess, models.StatusInReview)
+	form := `action="` + deskPath(r.ID, "jurisdiction") + `"`
+	res, body := p.get(t, staff, deskPath(r.ID, ""))
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, form) || !strings.Contains(body, `<option value="gdpr" selected`) ||
+		!strings.Contains(body, html.EscapeString(i18n.Tl("en", "request.jurisdiction.gdpr"))) {
+		t.Fatalf("request page: %d, no jurisdiction form with GDPR chosen", res.StatusCode)
+	}
+
+	if res := p.post(t, p.signedIn(t, "customer"), deskPath(r.ID, "jurisdiction"), deskForms["jurisdiction"]); res.StatusCode != http.StatusForbidden {
+		t.Errorf("a customer: %d, want 403", res.StatusCode)
+	}
+	res, body = p.postBody(t, staff, deskPath(r.ID, "jurisdiction"), url.Values{"jurisdiction": {"lgpd"}}, nil)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, html.EscapeString(i18n.Tl("en", "desk.error.jurisdiction"))) ||
+		!strings.Contains(body, `href="#field-jurisdiction"`) {
+		t.Errorf("an unknown jurisdiction: %d, or the error is not beside the field", res.StatusCode)
+	}
+
+	res = p.post(t, staff, deskPath(r.ID, "jurisdiction"), deskForms["jurisdiction"])
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != deskPath(r.ID, "") {
+		t.Fatalf("set CCPA: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	var got models.PrivacyRequest
+	if err := p.DB().Take(&got, r.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if want := requests.FirstDue(models.JurisdictionCCPA, r.ReceivedAt); got.Jurisdiction != models.JurisdictionCCPA ||
+		!got.FirstDueAt.Equal(want) || !got.DueAt.Equal(want) {
+		t.Errorf("after the change: %s due %v, want ccpa %v", got.Jurisdiction, got.DueAt, want)
+	}
+	_, body = p.get(t, staff, deskPath(r.ID, ""))
+	if !strings.Contains(body, html.EscapeString(i18n.Tl("en", "desk.flash.jurisdiction"))) || !strings.Contains(body, `<option value="ccpa" selected`) {
+		t.Error("no flash, or CCPA not chosen after the change")
+	}
+
+	ext := deskRequest(t, p, models.RequestAccess, models.StatusInReview, func(r *models.PrivacyRequest) {
+		at := time.Now().UTC()
+		r.ExtendedAt, r.ExtensionReason = &at, "many records"
+	})
+	if _, body := p.get(t, staff, deskPath(ext.ID, "")); strings.Contains(body, `action="`+deskPath(ext.ID, "jurisdiction")+`"`) {
+		t.Error("an extended request offers the jurisdiction form")
+	}
+	res, body = p.postBody(t, staff, deskPath(ext.ID, "jurisdiction"), deskForms["jurisdiction"], nil)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, html.EscapeString(i18n.Tl("en", "desk.error.jurisdiction_extended"))) {
+		t.Errorf("an extended request: %d", res.StatusCode)
 	}
 }
 
