@@ -72,7 +72,7 @@ func (c *Codes) Issue(tx *gorm.DB, email string, purpose models.CodePurpose, use
 	}
 	email = normEmail(email)
 	now := c.now()
-	code, err = randomDigits()
+	code, err = SixDigits()
 	if err != nil {
 		return "", fmt.Errorf("auth: issue code: %w", err)
 	}
@@ -147,10 +147,10 @@ func (c *Codes) Verify(ctx context.Context, email string, purpose models.CodePur
 	return &row, nil
 }
 
-// randomDigits is a uniform code from 000000 to 999999: 32-bit values at or
+// SixDigits is a uniform one-time code from 000000 to 999999: 32-bit values at or
 // above the largest multiple of a million are drawn again, so no code is
 // likelier than another.
-func randomDigits() (string, error) {
+func SixDigits() (string, error) {
 	const limit = (1 << 32) / 1_000_000 * 1_000_000
 	var b [4]byte
 	for {

@@ -134,10 +134,10 @@ func TestEmailCodeReissueInvalidatesPrevious(t *testing.T) {
 func TestRandomDigitsShape(t *testing.T) {
 	seen := map[string]bool{}
 	for range 200 {
-		d, err := randomDigits()
+		d, err := SixDigits()
 		mustNoErr(t, err)
 		if len(d) != 6 || !allDigits(d) {
-			t.Fatalf("randomDigits() = %q", d)
+			t.Fatalf("SixDigits() = %q", d)
 		}
 		seen[d] = true
 	}

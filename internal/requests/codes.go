@@ -2,13 +2,12 @@ package requests
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/photolab/privacyportal/internal/auth"
 	"github.com/photolab/privacyportal/internal/fault"
 	"github.com/photolab/privacyportal/internal/mail"
 	"github.com/photolab/privacyportal/internal/settings"
@@ -49,20 +48,6 @@ func (s *Service) hashCode(id int64, purpose, code string) string {
 	return s.Secrets.MAC(codeHashPurpose, codeInput(id, purpose, code))
 }
 
-// sixDigits is a uniform code from 000000 to 999999.
-func sixDigits() (string, error) {
-	const limit = (1 << 32) / 1_000_000 * 1_000_000
-	var b [4]byte
-	for {
-		if _, err := rand.Read(b[:]); err != nil {
-			return "", err
-		}
-		if v := binary.BigEndian.Uint32(b[:]); v < limit {
-			return fmt.Sprintf("%06d", v%1_000_000), nil
-		}
-	}
-}
-
 // issueCode mails r's requester a fresh code for purpose, inside tx; an
 // earlier unused code for the same purpose stops working. It mails
 // nothing (and says nothing) once codeMailsPerWindow codes went out
@@ -78,7 +63,7 @@ func (s *Service) issueCode(tx *gorm.DB, r *models.PrivacyRequest, purpose strin
 	if len(recent) == codeMailsPerWindow && now.Sub(recent[len(recent)-1].CreatedAt) < ttl {
 		return nil
 	}
-	code, err := sixDigits()
+	code, err := auth.SixDigits()
 	if err != nil {
 		return fmt.Errorf("requests: code: %w", err)
 	}
