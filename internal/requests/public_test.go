@@ -285,6 +285,11 @@ func TestExpireUnverified(t *testing.T) {
 		zoe := e.customer(t, "zoe@example.com")
 		stale, _ := e.s.FilePublic(ctx, visitor, PublicFiling{Name: "A", Email: "a@example.com", Kind: models.RequestAccess})
 		proven := e.confirmed(t, "b@example.com", models.RequestAccess)
+		// Locked after its tries, the check waits for staff: it does not expire.
+		locked := e.confirmed(t, "d@example.com", models.RequestAccess)
+		for range knowledgeAttempts {
+			e.s.CheckKnowledge(ctx, visitor, locked.ID, Answers{OrderNumber: "nope", DeliveryPostalCode: "00000", Phone: "0", Declared: true})
+		}
 		e.setting(t, "requests.verify.portal.erasure", settings.VerifyDocument)
 		portal, err := e.s.FileAsCustomer(ctx, customerActor(zoe), zoe.ID, Filing{Kind: models.RequestErasure})
 		if err != nil {
@@ -296,14 +301,15 @@ func TestExpireUnverified(t *testing.T) {
 			t.Fatalf("before 14 days: %d %v", n, err)
 		}
 		e.clock.advance(24*time.Hour + time.Second)
-		if n, err := e.s.ExpireUnverified(ctx); err != nil || n != 1 {
+		if n, err := e.s.ExpireUnverified(ctx); err != nil || n != 2 {
 			t.Fatalf("after 14 days: %d %v", n, err)
 		}
 		if n, err := e.s.ExpireUnverified(ctx); err != nil || n != 0 {
 			t.Fatalf("rerun: %d %v", n, err)
 		}
-		for id, want := range map[int64]models.RequestStatus{stale.ID: models.StatusExpired, proven.ID: models.StatusAwaitingVerification,
-			portal.ID: models.StatusAwaitingVerification, fresh.ID: models.StatusAwaitingVerification} {
+		// The email proven but the knowledge check never done: abandoned too.
+		for id, want := range map[int64]models.RequestStatus{stale.ID: models.StatusExpired, proven.ID: models.StatusExpired,
+			locked.ID: models.StatusAwaitingVerification, portal.ID: models.StatusAwaitingVerification, fresh.ID: models.StatusAwaitingVerification} {
 			if got := e.reload(t, id); got.Status != want {
 				t.Errorf("request %d: %s, want %s", id, got.Status, want)
 			}
