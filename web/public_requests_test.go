@@ -165,24 +165,32 @@ func TestPublicRequestClock(t *testing.T) {
 	if res := p.post(t, c, "/requests/verify/"+id, url.Values{"code": {code}}); res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("expired code: %d", res.StatusCode)
 	}
+	// Proven, but its knowledge check never taken: abandoned as well. A
+	// third, whose check is locked after its tries, waits for staff.
 	proven := filePublic(t, p, c, "quick@example.com", "quick")
 	if res := p.post(t, c, "/requests/verify/"+proven, url.Values{"code": {requestCode(t, p, "quick@example.com")}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("proof: %d", res.StatusCode)
 	}
+	locked := filePublic(t, p, c, "stuck@example.com", "stuck")
+	if res := p.post(t, c, "/requests/verify/"+locked, url.Values{"code": {requestCode(t, p, "stuck@example.com")}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("proof: %d", res.StatusCode)
+	}
+	for range 3 {
+		p.post(t, c, "/requests/check/"+locked, url.Values{"order_number": {"LG-0000-0000"}, "delivery_postal_code": {"00000"},
+			"phone": {"0600000000"}, "declared": {"yes"}})
+	}
 	advance(14*24*time.Hour + time.Minute)
 	n, err := p.Requests().ExpireUnverified(t.Context())
-	if err != nil || n != 1 {
+	if err != nil || n != 2 {
 		t.Fatalf("expired %d: %v", n, err)
 	}
-	var r models.PrivacyRequest
-	p.DB().Where("id = ?", id).Take(&r)
-	if r.Status != models.StatusExpired {
-		t.Errorf("unproven request: %s", r.Status)
-	}
-	var kept models.PrivacyRequest
-	p.DB().Where("id = ?", proven).Take(&kept)
-	if kept.Status != models.StatusAwaitingVerification || kept.EmailVerifiedAt == nil {
-		t.Errorf("proven request: %s", kept.Status)
+	for rid, want := range map[string]models.RequestStatus{id: models.StatusExpired, proven: models.StatusExpired,
+		locked: models.StatusAwaitingVerification} {
+		var r models.PrivacyRequest
+		p.DB().Where("id = ?", rid).Take(&r)
+		if r.Status != want {
+			t.Errorf("request %s: %s, want %s", rid, r.Status, want)
+		}
 	}
 }
 
