@@ -141,7 +141,7 @@ func TestNotifyPicksTheMail(t *testing.T) {
 			{name: "identity rejected: the reason it implies", locale: "en", from: models.StatusAwaitingVerification, a: byStaff, action: ActRejectIdentity,
 				template: MailDenied, want: []string{"We could not verify your identity", "lodge a complaint"}},
 			{name: "expired: closed, with the rights", locale: "en", from: models.StatusAwaitingVerification, a: sys, action: ActExpire,
-				template: MailExpired, want: []string{"never confirmed", "/requests/new", "judicial remedy"}},
+				template: MailExpired, want: []string{"not completed in time", "/requests/new", "judicial remedy"}},
 			{name: "completed", customer: true, locale: "en", from: models.StatusApproved, a: byStaff, action: ActComplete,
 				note: "Your copy is on the page", template: MailCompleted, want: []string{"Completed", "Your copy is on the page", "2 March 2026"}},
 			{name: "duplicate names the other request", locale: "en", from: models.StatusInReview, a: byStaff, action: ActMarkDuplicate,
