@@ -47,6 +47,18 @@ func (s RequestStatus) Open() bool {
 	return true
 }
 
+// DaysLeft is how many whole days remain until due at now, negative when
+// overdue (one second late is one day overdue): the one rule the desk's
+// queue and every page's due badge count by.
+func DaysLeft(due, now time.Time) int {
+	d := due.Sub(now)
+	days := int(d / (24 * time.Hour))
+	if d < 0 && d%(24*time.Hour) != 0 {
+		days--
+	}
+	return days
+}
+
 // Request channels: how a request reached the portal.
 const (
 	ChannelPortal = "portal" // a signed-in customer

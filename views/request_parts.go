@@ -45,20 +45,9 @@ func requestBadge(ctx context.Context, s models.RequestStatus) (label, class str
 // RequestNumber is how pages name a request: "#42".
 func RequestNumber(id int64) string { return "#" + strconv.FormatInt(id, 10) }
 
-// daysLeft is whole days until due at now, negative once overdue (the
-// same rule as requests.DaysLeft, kept here so views need no service).
-func daysLeft(due, now time.Time) int {
-	d := due.Sub(now)
-	days := int(d / (24 * time.Hour))
-	if d < 0 && d%(24*time.Hour) != 0 {
-		days--
-	}
-	return days
-}
-
 // dueText says how long is left in words, or how late it is.
 func dueText(ctx context.Context, due, now time.Time) (text, class string) {
-	n := daysLeft(due, now)
+	n := models.DaysLeft(due, now)
 	switch {
 	case n < 0:
 		return i18n.T(ctx, "request.due.overdue", "Count", -n), "badge badge--danger"

@@ -37,7 +37,7 @@ func TestSeedRequests(t *testing.T) {
 		}
 		var dueSoon, overdue, waitingDoc bool
 		for _, r := range rs {
-			left := requests.DaysLeft(r.DueAt, now)
+			left := models.DaysLeft(r.DueAt, now)
 			switch {
 			case r.Status.Open() && left < 0:
 				overdue = true

@@ -105,13 +105,3 @@ func Resume(r *models.PrivacyRequest, now time.Time) {
 	r.PausedAt = nil
 }
 
-// DaysLeft is how many whole days remain until due at now, negative when
-// overdue: the number the queue sorts and colours by.
-func DaysLeft(due, now time.Time) int {
-	d := due.Sub(now)
-	days := int(d / (24 * time.Hour))
-	if d < 0 && d%(24*time.Hour) != 0 {
-		days--
-	}
-	return days
-}

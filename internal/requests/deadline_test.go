@@ -151,7 +151,7 @@ func TestDaysLeft(t *testing.T) {
 		{now.AddDate(0, 1, 0), 31},
 	}
 	for _, c := range cases {
-		if got := DaysLeft(c.due, now); got != c.want {
+		if got := models.DaysLeft(c.due, now); got != c.want {
 			t.Errorf("DaysLeft(%v) = %d, want %d", c.due.Sub(now), got, c.want)
 		}
 	}

@@ -158,7 +158,7 @@ func (s *Service) Queue(ctx context.Context, a actor.Actor, f QueueFilter, limit
 		}
 		page.Rows = append(page.Rows, QueueRow{ID: r.ID, UserID: r.UserID, Kind: r.Kind, Status: r.Status,
 			RequesterName: r.RequesterName, RequesterEmail: r.RequesterEmail, ReceivedAt: r.ReceivedAt, DueAt: r.DueAt,
-			DaysLeft: DaysLeft(r.DueAt, now), AssigneeID: r.AssigneeID, AssigneeName: name,
+			DaysLeft: models.DaysLeft(r.DueAt, now), AssigneeID: r.AssigneeID, AssigneeName: name,
 			Repeat: r.RepeatOfID != nil, Duplicate: r.DuplicateOfID != nil})
 	}
 	return page, nil
