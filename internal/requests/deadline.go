@@ -104,4 +104,3 @@ func Resume(r *models.PrivacyRequest, now time.Time) {
 	}
 	r.PausedAt = nil
 }
-
