@@ -3,6 +3,7 @@ package views
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/photolab/privacyportal/internal/i18n"
@@ -15,6 +16,8 @@ const (
 	FamilyRequestKind   Family = "request_kind"
 	FamilyRequestAction Family = "request_action" // a timeline line: "extend", "verify" …
 	FamilyDenyCode      Family = "deny_code"
+	// FamilyVerificationPoint names a data point a knowledge check matched.
+	FamilyVerificationPoint Family = "verification_point"
 )
 
 func init() {
@@ -22,6 +25,7 @@ func init() {
 	familyPrefixes[FamilyRequestKind] = "request.kind."
 	familyPrefixes[FamilyRequestAction] = "request.action."
 	familyPrefixes[FamilyDenyCode] = "request.deny."
+	familyPrefixes[FamilyVerificationPoint] = "request.point."
 }
 
 // requestBadge gives a request's status its words and colour: open and
@@ -91,4 +95,15 @@ func correctionField(labels map[string]string, c models.RequestCorrection) strin
 		return l
 	}
 	return CorrectionKey(c)
+}
+
+// verificationEvidence is a request's verification note for staff: the
+// points a knowledge check matched (stored as codes, comma-separated) in
+// words; a note staff typed has no such codes and reads as typed.
+func verificationEvidence(ctx context.Context, note string) string {
+	parts := strings.Split(note, ", ")
+	for i, p := range parts {
+		parts[i] = Label(ctx, FamilyVerificationPoint, p)
+	}
+	return strings.Join(parts, ", ")
 }

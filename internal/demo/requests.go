@@ -207,7 +207,7 @@ func SeedRequests(ctx context.Context, db *gorm.DB, now time.Time) error {
 					at := ago(e.daysAgo)
 					r.VerifiedAt, r.VerificationMethod = &at, "session"
 					if p.channel == models.ChannelPublic {
-						r.VerificationMethod, r.VerificationNote = "knowledge", "order number and delivery postal code"
+						r.VerificationMethod, r.VerificationNote = "knowledge", requests.PointOrder
 					}
 				}
 			}
