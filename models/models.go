@@ -244,5 +244,5 @@ func All() []any {
 		&ContactMessage{}, &SurveyAnswer{}, &DataCategory{}, &DataPurpose{}, &PolicyVersion{}, &PolicyAck{},
 		&Setting{}, &Installation{}, &HoldingTally{}, &Revision{},
 		&PrivacyRequest{}, &RequestEvent{}, &RequestMessage{}, &RequestNote{}, &RequestCorrection{}, &RequestCode{},
-		&RequestDocument{}, &LegalHold{}, &Restriction{}, &MarketingObjection{}}
+		&RequestDocument{}, &LegalHold{}, &Restriction{}, &MarketingObjection{}, &Export{}}
 }

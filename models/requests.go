@@ -185,6 +185,11 @@ type RequestNote struct {
 	At        time.Time `gorm:"not null;index:idx_request_notes_request,priority:2"`
 	AuthorID  int64     `gorm:"not null"`
 	Body      string    `gorm:"type:text;not null"`
+	// Withheld is the exemption (WithholdThirdParty, WithholdPrivilege)
+	// under which the note is left out of the customer's export; the
+	// export then says a note was withheld and why, never its text.
+	Withheld   string `gorm:"size:24;not null;default:''"`
+	WithheldAt *time.Time
 }
 
 // RequestCorrection is one structured change a rectification asks for:

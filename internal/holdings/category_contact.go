@@ -39,3 +39,12 @@ func (contactCategory) Correctable() []Correctable {
 		{Field: "body", Label: "rectify.field.contact.body", Record: RecordRow, Table: "contact_messages", Column: "body", MaxLen: 10000},
 	}
 }
+
+// Export: every message with customer service.
+func (contactCategory) Export() []Set {
+	from, args := byUser("contact_messages")
+	return []Set{{Name: "messages", Table: "contact_messages", From: from, Args: args,
+		Fields: []Field{f("id", FieldInt), f("created_at", FieldTime), f("channel", FieldString), f("direction", FieldString),
+			f("subject", FieldString), f("body", FieldString)},
+		Excluded: map[string]string{"user_id": "the account the export is for"}}}
+}

@@ -15,7 +15,7 @@ type loginsCategory struct{}
 
 func (loginsCategory) Key() string      { return KeyLogins }
 func (loginsCategory) Path() string     { return "/account/data/logins" }
-func (loginsCategory) Tables() []string { return []string{"login_events"} }
+func (loginsCategory) Tables() []string { return []string{"login_events", "sessions"} }
 
 func (loginsCategory) Tally() Tally {
 	return counted
@@ -33,3 +33,25 @@ func (s *Store) Logins(ctx context.Context, userID int64, limit, offset int) ([]
 // Correctable: none. The sign-in history is a security log of what the
 // server saw; rewriting it would defeat its purpose.
 func (loginsCategory) Correctable() []Correctable { return nil }
+
+// Export: the sign-in history, and the sessions open now (the Security
+// page lists and ends them).
+func (loginsCategory) Export() []Set {
+	from, args := byUser("login_events")
+	sessions, _ := byUser("sessions")
+	return []Set{
+		{Name: "events", Table: "login_events", From: from, Args: args,
+			Fields: []Field{f("id", FieldInt), f("created_at", FieldTime), f("event", FieldString), f("method", FieldString),
+				f("ip", FieldString), f("user_agent", FieldString)},
+			Excluded: map[string]string{"user_id": "the account the export is for"}},
+		{Name: "sessions", Table: "sessions", From: sessions, Args: args,
+			Fields: []Field{fn("created_at", FieldTime), f("last_seen_at", FieldTime), f("expires_at", FieldTime),
+				f("ip", FieldString), f("user_agent", FieldString)},
+			Excluded: map[string]string{
+				"id":         "the portal's number for the session",
+				"user_id":    "the account the export is for",
+				"token_hash": "the hash of the session's cookie: a credential",
+				"data":       "the session's working state (a sign-in step, a one-time message); read by the portal between two pages, not information about the customer",
+			}},
+	}
+}

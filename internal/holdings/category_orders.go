@@ -111,3 +111,18 @@ LEFT JOIN order_items i ON i.order_id = p.id`
 // they were placed (commercial law); a wrong delivery address is
 // corrected in the profile for the next order.
 func (ordersCategory) Correctable() []Correctable { return nil }
+
+// Export: every order and every line of it.
+func (ordersCategory) Export() []Set {
+	from, args := byUser("orders")
+	return []Set{
+		{Name: "orders", Table: "orders", From: from, Args: args,
+			Fields: []Field{f("id", FieldInt), f("number", FieldString), f("placed_at", FieldTime), f("status", FieldString),
+				f("delivery_status", FieldString), f("total_cents", FieldInt), f("currency", FieldString), fn("paid_at", FieldTime),
+				fn("created_at", FieldTime), fn("updated_at", FieldTime)},
+			Excluded: map[string]string{"user_id": "the account the export is for"}},
+		{Name: "items", Table: "order_items", From: "order_items t JOIN orders o ON o.id = t.order_id WHERE o.user_id = ?", Args: args,
+			Fields: []Field{f("id", FieldInt), f("order_id", FieldInt), f("description", FieldString), f("quantity", FieldInt),
+				f("unit_price_cents", FieldInt)}},
+	}
+}

@@ -52,3 +52,12 @@ func (s *Store) Payments(ctx context.Context, userID int64, limit, offset int) (
 // Correctable: none. Payment references are bookkeeping records written
 // by the payment provider; a wrong one is settled with the provider.
 func (paymentsCategory) Correctable() []Correctable { return nil }
+
+// Export: every payment reference (never a card number: the shop holds none).
+func (paymentsCategory) Export() []Set {
+	from, args := byUser("payments")
+	return []Set{{Name: "payments", Table: "payments", From: from, Args: args,
+		Fields: []Field{f("id", FieldInt), fn("order_id", FieldInt), f("provider", FieldString), f("method", FieldString),
+			f("last4", FieldString), f("amount_cents", FieldInt), f("currency", FieldString), f("paid_at", FieldTime)},
+		Excluded: map[string]string{"user_id": "the account the export is for"}}}
+}

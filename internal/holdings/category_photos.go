@@ -50,3 +50,17 @@ func (s *Store) Photo(ctx context.Context, userID, photoID int64) (models.Photo,
 // Correctable: none. Photos are files the customer uploaded; they delete
 // or replace them, there is no value to correct.
 func (photosCategory) Correctable() []Correctable { return nil }
+
+// Export: every photo's details, and the original file itself in the
+// ZIP's photos/ folder under a name the portal makes (Files).
+func (photosCategory) Export() []Set {
+	from, args := byUser("photos")
+	return []Set{{Name: "photos", Table: "photos", From: from, Args: args, FileColumn: "file_key",
+		Fields: []Field{f("id", FieldInt), fn("order_id", FieldInt), f("filename", FieldString), f("content_type", FieldString),
+			f("size_bytes", FieldInt), f("width", FieldInt), f("height", FieldInt), f("uploaded_at", FieldTime), fn("paid_at", FieldTime)},
+		Excluded: map[string]string{
+			"user_id":   "the account the export is for",
+			"file_key":  "the encrypted store's name for the file; the file itself is in photos/, named in the record's file",
+			"thumb_key": "the store's name for the thumbnail, a smaller copy made by the portal from the original, which is included",
+		}}}
+}

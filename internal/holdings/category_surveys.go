@@ -33,3 +33,12 @@ func (s *Store) Surveys(ctx context.Context, userID int64, limit, offset int) ([
 // Correctable: none. An answer is what the customer said at the time (a
 // competition's entry cannot change after the draw); it can be erased.
 func (surveysCategory) Correctable() []Correctable { return nil }
+
+// Export: every survey and competition answer, with its question.
+func (surveysCategory) Export() []Set {
+	from, args := byUser("survey_answers")
+	return []Set{{Name: "answers", Table: "survey_answers", From: from, Args: args,
+		Fields: []Field{f("id", FieldInt), f("answered_at", FieldTime), f("kind", FieldString), f("title", FieldString),
+			f("question", FieldString), f("answer", FieldString)},
+		Excluded: map[string]string{"user_id": "the account the export is for"}}}
+}

@@ -44,6 +44,12 @@ var Exemptions = []Exemption{
 		Retention: "deleted by the periodic account cleanup once expired (minutes); with the account (ON DELETE CASCADE)",
 	},
 	{
+		Table:     "exports",
+		Reason:    "the customer's download packages: status, times and how often each was downloaded; the file is a copy of the categories themselves, stored encrypted, and the row holds nothing the categories do not",
+		Retention: "the file: until its expiry (export.keep, default 7 days), then the sweep deletes it; the row, as evidence of what was given and when: with the account (ON DELETE CASCADE)",
+		Later:     "erasure issue: delete the customer's packages with their data",
+	},
+	{
 		Table:     "goose_db_version",
 		Reason:    "migration bookkeeping; no personal data, listed so nothing about it is left unsaid",
 		Retention: "kept for good",
@@ -53,7 +59,6 @@ var Exemptions = []Exemption{
 		Reason:    "how many rows each customer has per counted category, kept by triggers on those tables: derived from the categories' own rows, never shown or exported on its own",
 		Retention: "follows the rows it counts; with the account (ON DELETE CASCADE)",
 	},
-
 	{
 		Table:     "job_schedules",
 		Reason:    "names and intervals of the periodic jobs; no personal data",
@@ -66,21 +71,10 @@ var Exemptions = []Exemption{
 		Later:     "retention issue: delete finished jobs after a set time; erasure issue: cancel a subject's pending jobs",
 	},
 	{
-		Table:     "legal_holds",
-		Reason:    "holds staff place on a customer's rows (an unsettled debt, a legal claim): the business's own record, which keeps rows from erasure and retention",
-		Retention: "kept while the account exists, released holds included, as evidence of why rows were kept",
-		Later:     "export issue: list the customer's holds in the download",
-	}, {
-		Table:     "marketing_objections",
-		Reason:    "objections to direct marketing (Art. 21(2)), with the address they protect: must outlive the account, or marketing could start again",
-		Retention: "kept for good; the erasure issue turns the address into a keyed hash in the suppression list",
-		Later:     "preferences issue: read into the consent ledger",
-	},
-	{
 		Table:     "outbox_messages",
-		Reason:    "mail sent to customers and requesters: recipient address, subject and bodies; the delivery log of the portal, shown to admins, not a customer category",
+		Reason:    "mail sent to customers and requesters: recipient address, subject and bodies; the delivery log of the portal, shown to admins. Not part of the download: each mail told the customer of something the export holds itself (a request's step, a sign-in), and the rest are one-time codes and links, credentials that have expired",
 		Retention: "kept for good today: nothing purges delivered mail",
-		Later:     "retention issue: purge delivered mail after a set time; export issue: decide whether sent mail is part of the download",
+		Later:     "retention issue: purge delivered mail after a set time",
 	},
 	{
 		Table:     "policy_acks",
@@ -93,7 +87,6 @@ var Exemptions = []Exemption{
 		Reason:    "the published privacy policy texts, written by the business",
 		Retention: "kept for good: an acknowledgement must show the text that was acknowledged",
 	},
-
 	{
 		Table:     "recovery_codes",
 		Reason:    "hashed single-use second-factor recovery codes: credentials, managed on the Security page",
@@ -103,25 +96,16 @@ var Exemptions = []Exemption{
 		Table:     "request_codes",
 		Reason:    "hashed one-time codes mailed to a requester without an account: short-lived credentials, not data the customer browses",
 		Retention: "15 minutes of use; deleted with their request",
-	}, {
+	},
+	{
 		Table:     "request_documents",
 		Reason:    "ID documents and agents' permissions uploaded for a request: the file is destroyed as soon as identity is decided; the row keeps only its type, size and times as evidence, and documents are never part of an export",
 		Retention: "the file: until the identity decision plus the grace setting (default 0 days), with a periodic sweep; the row: with its request",
-	}, {
-		Table:     "restrictions",
-		Reason:    "restrictions of processing (Art. 18) placed on a customer or a category: the state every feature must respect, shown on the staff customer page",
-		Retention: "kept while the account exists, lifted ones included, as evidence",
-		Later:     "export issue: list the customer's restrictions in the download",
-	}, {
+	},
+	{
 		Table:     "revisions",
 		Reason:    "change counters of what instances cache (the catalog of categories, purposes and policy versions); no personal data",
 		Retention: "one row per cache, kept for good",
-	},
-	{
-		Table:     "sessions",
-		Reason:    "signed-in sessions with IP and user agent; the customer lists and revokes them on the Security page",
-		Retention: "until sign-out, revocation or expiry (a periodic job deletes expired rows); deleted with the account",
-		Later:     "export issue: include the open sessions in the download",
 	},
 	{
 		Table:     "settings",
@@ -132,11 +116,5 @@ var Exemptions = []Exemption{
 		Table:     "sign_in_throttles",
 		Reason:    "failure counts keyed by a hash of an address or IP, to slow guessing; security records, not about a customer's relationship with the shop",
 		Retention: "deleted by the periodic account cleanup once quiet for a day and not locked",
-	},
-	{
-		Table:     "users",
-		Reason:    "the account itself: sign-in email, name, role, password hash and second factor; the profile page shows the email, but ending the account is the last step of an erasure, after every category",
-		Retention: "while the account exists",
-		Later:     "erasure issue: pseudonymize or delete the account once its categories are erased",
 	},
 }

@@ -14,8 +14,6 @@ import (
 // The coming issues add their method here, so that every category must
 // answer it before the portal compiles (a nil func in a struct would
 // compile and forget the category):
-//   - export:    Export(ctx, tx, userID, w) writes the customer's rows for
-//     the download.
 //   - erasure:   Erase(ctx, tx, actor, userID, strategy) deletes or
 //     pseudonymizes them, with what legal holds keep.
 //   - retention: Expire(ctx, tx, rule, now) removes rows past the
@@ -36,6 +34,9 @@ type Entry interface {
 	// request (none: the category's rows are records the shop must keep
 	// as they were, or the customer edits them themselves elsewhere).
 	Correctable() []Correctable
+	// Export declares what the download gives of each of Tables: every
+	// column is exported or excluded with a reason (export.go).
+	Export() []Set
 }
 
 // Tally says how the overview learns a category's count and newest

@@ -178,7 +178,9 @@ func (s *Service) Approve(ctx context.Context, a actor.Actor, id int64) error {
 			if note, err = s.heldNote(tx, r); err != nil {
 				return err
 			}
-			err = s.move(tx, actor.SystemActor(), r, step{Action: ActHandOff, Note: note})
+			if err = s.move(tx, actor.SystemActor(), r, step{Action: ActHandOff, Note: note}); err == nil {
+				err = s.handOff(tx, r)
+			}
 		}
 		if err != nil {
 			return err

@@ -44,6 +44,9 @@ type Service struct {
 	Secrets  *vault.KeyRing    // keys the codes' and tokens' hashes
 	Profiles *profile.Service  // applies approved rectifications
 	BaseURL  string
+	// Handoffs start the fulfilment of the kinds later services answer
+	// (the export for access and portability); the server wires them.
+	Handoffs map[models.RequestKind]Handoff
 	Now      func() time.Time // nil: the wall clock
 	Logger   *slog.Logger
 }

@@ -68,6 +68,11 @@ func TestDefaults(t *testing.T) {
 		{"requests.restriction.lift_notice", func(s *Service) any { return RequestLiftNotice.Get(s) }, 72 * time.Hour},
 		{"requests.authority.name", func(s *Service) any { return RequestAuthorityName.Get(s) }, ""},
 		{"requests.authority.url", func(s *Service) any { return RequestAuthorityURL.Get(s) }, ""},
+		{"export.self_interval", func(s *Service) any { return ExportSelfInterval.Get(s) }, 24 * time.Hour},
+		{"export.keep", func(s *Service) any { return ExportKeep.Get(s) }, 7 * 24 * time.Hour},
+		{"privacy.automated_decisions", func(s *Service) any { return PrivacyAutomatedDecisions.Get(s) }, false},
+		{"privacy.automated_decisions.logic", func(s *Service) any { return PrivacyAutomatedLogic.Get(s) }, ""},
+		{"privacy.transfers", func(s *Service) any { return PrivacyTransfers.Get(s) }, ""},
 	}
 	// The verification rules: proportionate by default (EDPB 01/2022).
 	for kind, want := range map[string]string{"access": "strict", "portability": "strict", "rectification": "knowledge",

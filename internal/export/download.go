@@ -1,0 +1,130 @@
+package export
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/photolab/privacyportal/internal/actor"
+	"github.com/photolab/privacyportal/internal/audit"
+	"github.com/photolab/privacyportal/models"
+	"gorm.io/gorm"
+)
+
+// Download opens the customer's package id for reading, with its audit
+// entry: another customer's, or none, is ErrNotFound; one past its
+// expiry is ErrGone (and its file is deleted now, if the sweep has not
+// yet); one still building is ErrNotReady. The caller closes the reader.
+func (s *Service) Download(ctx context.Context, a actor.Actor, userID, id int64) (models.Export, io.ReadCloser, error) {
+	if err := a.Self(userID); err != nil {
+		return models.Export{}, nil, err
+	}
+	return s.open(ctx, a, func(tx *gorm.DB) *gorm.DB { return tx.Where("id = ? AND user_id = ?", id, userID) })
+}
+
+// DownloadForRequest opens package id made for request requestID, for a
+// requester without an account holding that request's pass (the emailed
+// link and a fresh code; the handler checked it).
+func (s *Service) DownloadForRequest(ctx context.Context, a actor.Actor, requestID, id int64) (models.Export, io.ReadCloser, error) {
+	return s.open(ctx, a, func(tx *gorm.DB) *gorm.DB { return tx.Where("id = ? AND request_id = ?", id, requestID) })
+}
+
+func (s *Service) open(ctx context.Context, a actor.Actor, scope func(*gorm.DB) *gorm.DB) (models.Export, io.ReadCloser, error) {
+	var e models.Export
+	var r io.ReadCloser
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := scope(tx).Take(&e).Error; err != nil {
+			if err == gorm.ErrRecordNotFound {
+				return ErrNotFound
+			}
+			return err
+		}
+		switch {
+		case e.Status == models.ExportExpired:
+			return ErrGone
+		case e.Status == models.ExportReady && e.ExpiresAt != nil && !s.now().Before(*e.ExpiresAt):
+			if err := s.retire(tx, &e); err != nil {
+				return err
+			}
+			return errGoneNow
+		case e.Status != models.ExportReady:
+			return ErrNotReady
+		}
+		var err error
+		if r, err = s.Vault.Open(e.FileKey); err != nil {
+			return fmt.Errorf("export: open %d: %w", e.ID, err)
+		}
+		now := s.now()
+		if err := tx.Model(&models.Export{}).Where("id = ?", e.ID).
+			Updates(map[string]any{"downloads": gorm.Expr("downloads + 1"), "last_download_at": now}).Error; err != nil {
+			return err
+		}
+		entry := audit.By(a, "export.downloaded", "export", strconv.FormatInt(e.ID, 10))
+		entry.Details = map[string]string{"size": strconv.FormatInt(e.SizeBytes, 10)}
+		return audit.Append(tx, s.Dialect, entry)
+	})
+	if err == errGoneNow {
+		return e, nil, ErrGone // the retirement above is committed
+	}
+	if err != nil {
+		if r != nil {
+			r.Close()
+		}
+		return e, nil, err
+	}
+	return e, r, nil
+}
+
+// errGoneNow commits a retirement found on download, then reads as ErrGone.
+var errGoneNow = fmt.Errorf("export: gone now")
+
+// FileName is the name the browser saves a package under.
+func FileName(e models.Export) string {
+	at := e.CreatedAt
+	if e.ReadyAt != nil {
+		at = *e.ReadyAt
+	}
+	return "my-data-" + at.UTC().Format("2006-01-02") + ".zip"
+}
+
+// Sweep deletes the packages past their expiry (file and status), and
+// temporary files a crash left in the vault. It returns how many
+// packages it retired.
+func (s *Service) Sweep(ctx context.Context) (int, error) {
+	var due []models.Export
+	err := s.DB.WithContext(ctx).Where("status = ? AND expires_at <= ?", models.ExportReady, s.now()).
+		Order("id").Limit(500).Find(&due).Error
+	if err != nil {
+		return 0, fmt.Errorf("export: sweep: %w", err)
+	}
+	n := 0
+	for i := range due {
+		err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if err := s.retire(tx, &due[i]); err != nil {
+				return err
+			}
+			return audit.Append(tx, s.Dialect, audit.By(actor.SystemActor(), "export.expired", "export", strconv.FormatInt(due[i].ID, 10)))
+		})
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+	if _, err := s.Vault.CleanTemp(24 * time.Hour); err != nil {
+		return n, err
+	}
+	return n, nil
+}
+
+func splitKeys(s string) []string {
+	var out []string
+	for _, k := range strings.Split(s, ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			out = append(out, k)
+		}
+	}
+	return out
+}
