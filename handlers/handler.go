@@ -21,6 +21,7 @@ import (
 	"github.com/photolab/privacyportal/internal/account"
 	"github.com/photolab/privacyportal/internal/actor"
 	"github.com/photolab/privacyportal/internal/audit"
+	"github.com/photolab/privacyportal/internal/export"
 	"github.com/photolab/privacyportal/internal/fault"
 	"github.com/photolab/privacyportal/internal/holdings"
 	"github.com/photolab/privacyportal/internal/i18n"
@@ -45,6 +46,7 @@ type Handler struct {
 	Holdings *holdings.Store
 	Profiles *profile.Service
 	Requests *requests.Service
+	Exports  *export.Service
 	Vault    *vault.Vault
 	Queue    *jobs.Queue
 	Logger   *slog.Logger

@@ -20,6 +20,7 @@ import (
 	"github.com/photolab/privacyportal/internal/audit"
 	"github.com/photolab/privacyportal/internal/config"
 	"github.com/photolab/privacyportal/internal/demo"
+	"github.com/photolab/privacyportal/internal/export"
 	"github.com/photolab/privacyportal/internal/holdings"
 	"github.com/photolab/privacyportal/internal/i18n"
 	"github.com/photolab/privacyportal/internal/jobs"
@@ -32,6 +33,7 @@ import (
 	"github.com/photolab/privacyportal/internal/settings"
 	"github.com/photolab/privacyportal/internal/vault"
 	"github.com/photolab/privacyportal/models"
+	"github.com/photolab/privacyportal/views"
 	"gorm.io/gorm"
 )
 
@@ -48,6 +50,7 @@ type Server struct {
 	holdings *holdings.Store
 	accounts *account.Service
 	requests *requests.Service
+	exports  *export.Service
 	settings *settings.Service
 	vault    *vault.Vault
 	secrets  *vault.KeyRing
@@ -133,15 +136,20 @@ func New(cfg config.Config, logger *slog.Logger, opts ...Option) (*Server, error
 	profiles := &profile.Service{DB: db, Dialect: dialect, Now: o.now}
 	s.requests = &requests.Service{DB: db, Dialect: dialect, Mailer: mailer, Settings: s.settings, Vault: s.vault,
 		Secrets: s.secrets, Profiles: profiles, BaseURL: cfg.BaseURL, Now: o.now, Logger: logger}
+	s.exports = &export.Service{DB: db, Dialect: dialect, Vault: s.vault, Mailer: mailer, Settings: s.settings,
+		Holdings: s.holdings, Requests: s.requests, Report: views.ExportReport{}, BaseURL: cfg.BaseURL, Now: o.now, Logger: logger}
+	// Approved access and portability requests are answered by a package.
+	s.requests.Handoffs = map[models.RequestKind]requests.Handoff{
+		models.RequestAccess: s.exports.StartForRequest, models.RequestPortability: s.exports.StartForRequest}
 	// Each service declares its job kinds and schedules.
-	if err := s.queue.Install(ctx, mailer.Jobs(db), s.sessions, s.accounts, s.requests); err != nil {
+	if err := s.queue.Install(ctx, mailer.Jobs(db), s.sessions, s.accounts, s.requests, s.exports); err != nil {
 		models.Close(db)
 		return nil, err
 	}
 	s.handlers = &handlers.Handler{
 		Sessions: s.sessions, Audit: audit.New(db, dialect), Outbox: &mail.Outbox{DB: db, Dialect: dialect, Mailer: mailer},
 		Accounts: s.accounts, Logger: logger,
-		Holdings: s.holdings, Profiles: profiles, Requests: s.requests, Vault: s.vault, Queue: s.queue,
+		Holdings: s.holdings, Profiles: profiles, Requests: s.requests, Exports: s.exports, Vault: s.vault, Queue: s.queue,
 		ClientIP: clientIP, SecureCookies: cfg.SecureCookies,
 	}
 	limiter := ratelimit.New(cfg.RateLimit, cfg.RateBurst, time.Now)
@@ -195,6 +203,9 @@ func (s *Server) SeedDemo(ctx context.Context) ([]demo.Login, error) {
 
 // Requests is the privacy requests service.
 func (s *Server) Requests() *requests.Service { return s.requests }
+
+// Exports is the download packages service.
+func (s *Server) Exports() *export.Service { return s.exports }
 
 // Vault is the encrypted file store.
 func (s *Server) Vault() *vault.Vault { return s.vault }
