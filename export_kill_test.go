@@ -118,6 +118,9 @@ func TestExportKillAndResume(t *testing.T) {
 	if v.Exists(after.FileKey) {
 		t.Fatal("a half-written package is under its key after the kill")
 	}
+	if _, temp := vaultFiles(t, dataDir); len(temp) != 1 {
+		t.Errorf("after the kill %d temporary files, want the one being written", len(temp))
+	}
 	if _, _, err := exports.Download(ctx, actor.Actor{Kind: actor.Customer, UserID: u.ID}, u.ID, e.ID); !errors.Is(err, export.ErrNotReady) {
 		t.Fatalf("download after the kill: %v, want not ready", err)
 	}
@@ -148,18 +151,46 @@ func TestExportKillAndResume(t *testing.T) {
 		t.Errorf("build job: %s after %d attempts, want done after 2", job.Status, job.Attempts)
 	}
 
-	// Exactly one package file: the photos and it, nothing else stored.
-	stored := 0
-	filepath.WalkDir(filepath.Join(dataDir, "files"), func(path string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && !strings.HasPrefix(d.Name(), ".tmp-") {
-			stored++
+	// Exactly one package file: the photos and it, nothing else stored;
+	// at most the killed build's temporary file, which the sweep removes
+	// once it is a day old.
+	stored, temp := vaultFiles(t, dataDir)
+	if len(stored) != photos+1 || len(temp) > 1 {
+		t.Errorf("%d files stored, %d temporary; want %d photos and one package, one temporary at most", len(stored), len(temp), photos)
+	}
+	checkZip(t, v, done, photos, photoSize)
+	for _, p := range temp {
+		old := time.Now().Add(-25 * time.Hour)
+		os.Chtimes(p, old, old)
+	}
+	if _, err := exports.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, temp := vaultFiles(t, dataDir); len(temp) != 0 {
+		t.Errorf("the sweep left %v", temp)
+	}
+	if !v.Exists(done.FileKey) {
+		t.Error("the sweep deleted the ready package")
+	}
+}
+
+// vaultFiles lists the vault's stored files and its temporary ones.
+func vaultFiles(t *testing.T, dataDir string) (stored, temp []string) {
+	t.Helper()
+	err := filepath.WalkDir(filepath.Join(dataDir, "files"), func(path string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil || d.IsDir():
+		case strings.HasPrefix(d.Name(), ".tmp-"):
+			temp = append(temp, path)
+		default:
+			stored = append(stored, path)
 		}
 		return err
 	})
-	if stored != photos+1 {
-		t.Errorf("%d files stored, want %d photos and one package", stored, photos)
+	if err != nil {
+		t.Fatal(err)
 	}
-	checkZip(t, v, done, photos, photoSize)
+	return stored, temp
 }
 
 // checkZip opens the package from the vault and reads every entry (the
