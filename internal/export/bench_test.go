@@ -31,6 +31,9 @@ type benchSize struct {
 }
 
 func BenchmarkBuild(b *testing.B) {
+	if testing.Short() {
+		b.Skip("seeds 400 MB of photos; skipped with -short")
+	}
 	sizes := []benchSize{{orders: 10000, items: 5, photos: 2000, photoKB: 200, logins: 5000}}
 	if os.Getenv(envBenchLarge) == "1" {
 		sizes = append(sizes, benchSize{orders: 100000, items: 5, photos: 2000, photoKB: 200, logins: 5000})
