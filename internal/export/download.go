@@ -35,6 +35,7 @@ func (s *Service) DownloadForRequest(ctx context.Context, a actor.Actor, request
 func (s *Service) open(ctx context.Context, a actor.Actor, scope func(*gorm.DB) *gorm.DB) (models.Export, io.ReadCloser, error) {
 	var e models.Export
 	var r io.ReadCloser
+	gone := false
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := scope(tx).Take(&e).Error; err != nil {
 			if err == gorm.ErrRecordNotFound {
@@ -49,7 +50,10 @@ func (s *Service) open(ctx context.Context, a actor.Actor, scope func(*gorm.DB) 
 			if err := s.retire(tx, &e); err != nil {
 				return err
 			}
-			return errGoneNow
+			// Returning an error would roll the retirement back while its
+			// file is already deleted: commit, then answer ErrGone.
+			gone = true
+			return nil
 		case e.Status != models.ExportReady:
 			return ErrNotReady
 		}
@@ -66,7 +70,7 @@ func (s *Service) open(ctx context.Context, a actor.Actor, scope func(*gorm.DB) 
 		entry.Details = map[string]string{"size": strconv.FormatInt(e.SizeBytes, 10)}
 		return audit.Append(tx, s.Dialect, entry)
 	})
-	if err == errGoneNow {
+	if err == nil && gone {
 		return e, nil, ErrGone // the retirement above is committed
 	}
 	if err != nil {
@@ -77,9 +81,6 @@ func (s *Service) open(ctx context.Context, a actor.Actor, scope func(*gorm.DB) 
 	}
 	return e, r, nil
 }
-
-// errGoneNow commits a retirement found on download, then reads as ErrGone.
-var errGoneNow = fmt.Errorf("export: gone now")
 
 // FileName is the name the browser saves a package under.
 func FileName(e models.Export) string {

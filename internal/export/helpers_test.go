@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"io/fs"
 	"log/slog"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -78,10 +81,12 @@ func (plainReport) End(ctx context.Context, w io.Writer, info *ReportInfo) error
 func newService(t testing.TB, db *dbtest.DB) (*Service, *clock) {
 	t.Helper()
 	c := &clock{t: testNow}
-	v, err := vault.Open(t.TempDir())
+	dir := t.TempDir()
+	v, err := vault.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	vaultDirs.Store(v, dir)
 	if err := holdings.SeedCategories(context.Background(), db.DB); err != nil {
 		t.Fatal(err)
 	}
@@ -94,6 +99,35 @@ func newService(t testing.TB, db *dbtest.DB) (*Service, *clock) {
 	s := &Service{DB: db.DB, Dialect: db.Dialect, Vault: v, Mailer: mailer, Holdings: &holdings.Store{DB: db.DB, Dialect: db.Dialect},
 		Requests: req, Report: plainReport{}, BaseURL: "https://portal.example.com", Now: c.Now, Logger: quiet}
 	return s, c
+}
+
+// vaultDirs remembers each test vault's directory, for the tests that
+// look at the files themselves (a crash leaves no package behind).
+var vaultDirs sync.Map // *vault.Vault → dir
+
+// vaultFiles lists the files of s's vault (its files/ folder): stored
+// ones, and separately the temporary ones a build being written leaves.
+func vaultFiles(t testing.TB, s *Service) (stored, temp []string) {
+	t.Helper()
+	dir, ok := vaultDirs.Load(s.Vault)
+	if !ok {
+		t.Fatal("not a test vault")
+	}
+	err := filepath.WalkDir(filepath.Join(dir.(string), "files"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if strings.HasPrefix(d.Name(), ".tmp-") {
+			temp = append(temp, d.Name())
+		} else {
+			stored = append(stored, d.Name())
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return stored, temp
 }
 
 func newCustomer(t testing.TB, db *dbtest.DB, email string) int64 {
