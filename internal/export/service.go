@@ -89,7 +89,9 @@ type buildPayload struct {
 // finds nothing left.
 func (s *Service) Jobs() []jobs.Spec {
 	return []jobs.Spec{
-		{Kind: KindBuild, Handle: s.handleBuild},
+		// A package of a large photo library takes minutes, not the
+		// queue's default minute; its worker keeps it for half an hour.
+		{Kind: KindBuild, Handle: s.handleBuild, Lease: 30 * time.Minute},
 		{Kind: KindSweep, Handle: func(ctx context.Context, _ *models.Job) error {
 			_, err := s.Sweep(ctx)
 			return err

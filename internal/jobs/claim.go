@@ -76,7 +76,7 @@ func (q *Queue) claim(ctx context.Context) (*models.Job, error) {
 				q.log.Error("jobs: lease expired on last attempt", "job", job.ID, "kind", job.Kind)
 				continue
 			}
-			until := now.Add(q.opts.Lease)
+			until := now.Add(q.lease(job.Kind))
 			res := tx.Model(&models.Job{}).
 				Where("id = ? AND attempts = ?", job.ID, job.Attempts).
 				Where(dueCondition, dueArgs(now)...).

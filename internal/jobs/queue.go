@@ -54,6 +54,7 @@ type Queue struct {
 	log      *slog.Logger
 	mu       sync.RWMutex
 	handlers map[string]Handler
+	leases   map[string]time.Duration // per kind, from Spec.Lease
 }
 
 // Outcomes counted in portal_jobs_run_total.
@@ -99,6 +100,7 @@ func New(db *gorm.DB, dialect models.Dialect, opts Options) *Queue {
 		opts:     opts,
 		log:      log.With("component", "jobs", "instance", opts.InstanceID),
 		handlers: map[string]Handler{},
+		leases:   map[string]time.Duration{},
 	}
 }
 
@@ -121,6 +123,16 @@ func (q *Queue) Register(kind string, h Handler) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.handlers[kind] = h
+}
+
+// lease is how long a job of kind belongs to its worker.
+func (q *Queue) lease(kind string) time.Duration {
+	q.mu.RLock()
+	defer q.mu.RUnlock()
+	if d, ok := q.leases[kind]; ok {
+		return d
+	}
+	return q.opts.Lease
 }
 
 // Kinds lists the registered kinds, sorted: what the admin page can show,
@@ -194,7 +206,7 @@ func (q *Queue) loop(ctx context.Context) {
 // not cancelled by shutdown (Run waits for it instead, so a mail is not cut
 // off halfway) but is bounded by the lease.
 func (q *Queue) run(ctx context.Context, job *models.Job) error {
-	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), q.opts.Lease)
+	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), q.lease(job.Kind))
 	defer cancel()
 	start := time.Now()
 	herr := q.call(hctx, job)

@@ -16,6 +16,10 @@ type Spec struct {
 	// for a job that is only enqueued by a change (a mail to deliver).
 	Schedule string
 	Every    time.Duration
+	// Lease overrides the queue's lease (and time limit) for this kind: a
+	// job that may run long (building a download package) gets longer,
+	// so it is not cut off and retried while still working.
+	Lease time.Duration
 }
 
 // Provider is a service with background work.
@@ -50,6 +54,11 @@ func (q *Queue) Install(ctx context.Context, providers ...Provider) error {
 	}
 	for _, s := range specs {
 		q.Register(s.Kind, s.Handle)
+		if s.Lease > 0 {
+			q.mu.Lock()
+			q.leases[s.Kind] = s.Lease
+			q.mu.Unlock()
+		}
 	}
 	for _, s := range specs {
 		if s.Schedule == "" {

@@ -150,3 +150,37 @@ func TestSchedules(t *testing.T) {
 		}
 	})
 }
+
+// TestSpecLease: a kind declaring its own lease is held that long, and
+// its handler may run that long; others keep the queue's lease.
+func TestSpecLease(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		ctx := context.Background()
+		clk := newClock()
+		q := newQueue(db, clk, "a")
+		var deadlines []time.Duration
+		seen := func(ctx context.Context, _ *models.Job) error {
+			d, _ := ctx.Deadline()
+			deadlines = append(deadlines, time.Until(d))
+			return nil
+		}
+		long := jobs.Specs{{Kind: "test.long", Handle: seen, Lease: 30 * time.Minute}, {Kind: "test.short", Handle: seen}}
+		if err := q.Install(ctx, long); err != nil {
+			t.Fatal(err)
+		}
+		for _, kind := range []string{"test.long", "test.short"} {
+			id := enqueue(t, db, kind, nil)
+			if ran, err := q.RunOnce(ctx); err != nil || !ran {
+				t.Fatalf("%s: ran %v, %v", kind, ran, err)
+			}
+			var j models.Job
+			db.Where("id = ?", id).Take(&j)
+			if j.Status != models.JobDone {
+				t.Errorf("%s: status %s", kind, j.Status)
+			}
+		}
+		if len(deadlines) != 2 || deadlines[0] < 29*time.Minute || deadlines[1] > time.Minute {
+			t.Errorf("handler time limits %v, want about 30m then at most 1m", deadlines)
+		}
+	})
+}
