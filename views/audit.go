@@ -123,7 +123,8 @@ func auditTargetName(ctx context.Context, e models.AuditEntry, names map[int64]s
 	switch {
 	case e.TargetType == "" && e.TargetID == "":
 		return "—"
-	case e.TargetType == "job", e.TargetType == "outbox_message", e.TargetType == "setting", e.TargetType == "request":
+	case e.TargetType == "job", e.TargetType == "outbox_message", e.TargetType == "setting", e.TargetType == "request",
+		e.TargetType == "export":
 		return i18n.T(ctx, "audit.target."+e.TargetType, "ID", e.TargetID)
 	case e.TargetType == "" || e.TargetID == "":
 		return e.TargetType + e.TargetID

@@ -34,6 +34,8 @@ var Actions = []string{
 	"hold.placed", "hold.released",
 	"restriction.placed", "restriction.lift_announced", "restriction.lifted",
 	"objection.recorded",
+	// Download packages (internal/export).
+	"export.requested", "export.ready", "export.downloaded", "export.expired",
 }
 
 // ActionPrefixes are the groups of Actions ("auth.", "account." …) in the
