@@ -49,7 +49,8 @@ a:focus-visible,.scroll:focus-visible{outline:3px solid #0a4a9e;outline-offset:2
 dl.facts,dl.record{display:grid;grid-template-columns:minmax(9rem,16rem) 1fr;gap:.35rem 1rem;margin:0 0 1rem}
 dt{font-weight:600}
 dd{margin:0;overflow-wrap:anywhere;white-space:pre-line}
-dd ul{margin:0;padding-left:1.2rem;white-space:normal}
+dd ul,td ul{margin:0;padding-left:1.2rem;white-space:normal}
+.basis{display:block;color:#454545;font-size:.92em}
 .scroll{overflow-x:auto;margin-bottom:1rem}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 caption{text-align:left;font-weight:600;padding:.25rem 0}
@@ -296,15 +297,18 @@ func reportBasis(ctx context.Context, b models.LawfulBasis) string {
 	return string(b)
 }
 
+// reportPurpose is a purpose and its lawful basis in words.
+type reportPurpose struct{ Text, Basis string }
+
 // reportPurposes pairs each purpose with its lawful basis.
-func reportPurposes(ctx context.Context, c *export.ReportCategory) []string {
-	out := make([]string, len(c.Texts.Purposes))
+func reportPurposes(ctx context.Context, c *export.ReportCategory) []reportPurpose {
+	out := make([]reportPurpose, len(c.Texts.Purposes))
 	for i, p := range c.Texts.Purposes {
 		var basis models.LawfulBasis
 		if i < len(c.Bases) {
 			basis = c.Bases[i]
 		}
-		out[i] = i18n.T(ctx, "export.report.purpose_basis", "Purpose", p, "Basis", reportBasis(ctx, basis))
+		out[i] = reportPurpose{Text: p, Basis: i18n.T(ctx, "export.report.lawful_basis", "Basis", reportBasis(ctx, basis))}
 	}
 	return out
 }
