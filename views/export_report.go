@@ -43,6 +43,7 @@ h3{font-size:1.15rem;margin:1.75rem 0 .5rem}
 a{color:#0a4a9e}
 a:focus-visible,.scroll:focus-visible{outline:3px solid #0a4a9e;outline-offset:2px}
 .lead{font-size:1.05rem}
+.text{white-space:pre-line}
 .muted,.count{color:#454545}
 .report-header{border-bottom:1px solid #6b6b6b;padding-bottom:1rem}
 .toc ol{padding-left:1.5rem}
