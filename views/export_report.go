@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/photolab/privacyportal/internal/export"
@@ -29,50 +28,6 @@ import (
 type ExportReport struct{}
 
 var _ export.Reporter = ExportReport{}
-
-// reportCSS is the report's only style sheet, inline: the file is opened
-// from a ZIP, offline, and must make no request. Colours keep at least
-// 7:1 contrast on white; print drops the back-to-contents links and
-// starts each category on a new page.
-const reportCSS = `:root{color-scheme:light}
-*{box-sizing:border-box}
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","PingFang SC","Microsoft YaHei",sans-serif;line-height:1.5;color:#1b1b1b;background:#fff;margin:0 auto;max-width:75rem;padding:1.5rem}
-h1{font-size:1.9rem;margin:0 0 .75rem}
-h2{font-size:1.45rem;margin:2.5rem 0 .75rem;padding-bottom:.25rem;border-bottom:2px solid #1b1b1b}
-h3{font-size:1.15rem;margin:1.75rem 0 .5rem}
-a{color:#0a4a9e}
-a:focus-visible,.scroll:focus-visible{outline:3px solid #0a4a9e;outline-offset:2px}
-.lead{font-size:1.05rem}
-.text{white-space:pre-line}
-.muted,.count{color:#454545}
-.report-header{border-bottom:1px solid #6b6b6b;padding-bottom:1rem}
-.toc ol{padding-left:1.5rem}
-dl.facts,dl.record{display:grid;grid-template-columns:minmax(9rem,16rem) 1fr;gap:.35rem 1rem;margin:0 0 1rem}
-dt{font-weight:600}
-dd{margin:0;overflow-wrap:anywhere;white-space:pre-line}
-dd ul,td ul{margin:0;padding-left:1.2rem;white-space:normal}
-.basis{display:block;color:#454545;font-size:.92em}
-.scroll{overflow-x:auto;margin-bottom:1rem}
-table{border-collapse:collapse;width:100%;font-size:.9rem}
-caption{text-align:left;font-weight:600;padding:.25rem 0}
-th,td{border:1px solid #7a7a7a;padding:.3rem .5rem;text-align:left;vertical-align:top}
-thead th{background:#e8edf3}
-tbody th{font-weight:600}
-td{overflow-wrap:anywhere;white-space:pre-line}
-.top{margin-top:1.5rem}
-footer{margin-top:3rem;border-top:1px solid #6b6b6b;padding-top:1rem}
-code{font-family:ui-monospace,Menlo,Consolas,monospace}
-@media print{
-body{max-width:none;padding:0;font-size:10pt}
-.category,.art15,.withheld,footer{break-before:page}
-.top{display:none}
-.scroll{overflow:visible}
-a{color:inherit}
-thead{display:table-header-group}
-tr,dl.record{break-inside:avoid}
-h2,h3,caption{break-after:avoid}
-}
-`
 
 // Begin opens the document and writes its header and contents.
 func (ExportReport) Begin(ctx context.Context, w io.Writer, info *export.ReportInfo) error {
@@ -332,69 +287,6 @@ func reportTotal(c *export.ReportCategory) int64 {
 		n += s.Count
 	}
 	return n
-}
-
-// reportTime is a time in the customer's language and zone.
-func reportTime(ctx context.Context, t time.Time) string {
-	return i18n.FormatDateTime(i18n.Locale(ctx), t, i18n.Zone(ctx))
-}
-
-func reportWhose(ctx context.Context, info *export.ReportInfo) string {
-	if strings.TrimSpace(info.Name) == "" {
-		return i18n.T(ctx, "export.report.for_email", "Email", info.Email)
-	}
-	return i18n.T(ctx, "export.report.for", "Name", info.Name, "Email", info.Email)
-}
-
-// reportOr is s, or "not stated" when the catalog gives none.
-func reportOr(ctx context.Context, s string) string {
-	if strings.TrimSpace(s) == "" {
-		return i18n.T(ctx, "export.report.not_stated")
-	}
-	return s
-}
-
-// reportAuthorityLink is the authority's address when it is a web
-// address: the one external link the report has, and never a scheme a
-// browser would run.
-func reportAuthorityLink(u string) string {
-	u = strings.TrimSpace(u)
-	if strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") {
-		return u
-	}
-	return ""
-}
-
-// reportAuthorityName is the authority settings name, or a generic one.
-func reportAuthorityName(ctx context.Context, name string) string {
-	if strings.TrimSpace(name) == "" {
-		return i18n.T(ctx, "export.report.complaint.default")
-	}
-	return name
-}
-
-func reportWithheldReason(ctx context.Context, code string) string {
-	if i18n.Has("export.report.withheld.reason." + code) {
-		return i18n.T(ctx, "export.report.withheld.reason."+code)
-	}
-	return i18n.T(ctx, "export.report.withheld.reason.other")
-}
-
-func reportRequestKind(ctx context.Context, k models.RequestKind) string {
-	if i18n.Has("request.kind." + string(k)) {
-		return i18n.T(ctx, "request.kind."+string(k))
-	}
-	return string(k)
-}
-
-// reportRights are the rights the report explains, each a name and a
-// sentence (export.report.rights.<key>.name / .text).
-var reportRights = []string{"rectification", "erasure", "restriction", "objection", "portability", "withdraw"}
-
-// reportFiles are the package's files the footer explains.
-var reportFiles = []struct{ Name, Key string }{
-	{"index.html", "index"}, {"data.json", "data_json"}, {"data.schema.json", "schema"},
-	{"csv/", "csv"}, {"photos/", "photos"},
 }
 
 // reportWriter is what the hand-written parts write to.

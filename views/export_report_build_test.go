@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -145,4 +146,90 @@ func readZip(t *testing.T, v *vault.Vault, key string) map[string][]byte {
 		out[f.Name] = b
 	}
 	return out
+}
+
+// TestExportReportSample writes a report with every registered set, in
+// the language and to the file EXPORT_REPORT_SAMPLE names
+// ("fr:/tmp/report-sample.html"), for a look in a browser or axe.
+func TestExportReportSample(t *testing.T) {
+	spec := os.Getenv("EXPORT_REPORT_SAMPLE")
+	if spec == "" {
+		t.Skip("EXPORT_REPORT_SAMPLE not set")
+	}
+	locale, path, ok := strings.Cut(spec, ":")
+	if !ok {
+		locale, path = "en", spec
+	}
+	info := reportInfo(locale)
+	info.Categories = info.Categories[:0]
+	rows := map[string][][]any{}
+	for _, e := range holdings.Entries() {
+		c := &export.ReportCategory{Key: e.Key(), Included: e.Key() != "surveys", Bases: []models.LawfulBasis{models.BasisContract, models.BasisConsent},
+			Texts: holdings.Texts{Name: strings.ToUpper(e.Key()[:1]) + e.Key()[1:], Description: "What we hold as " + e.Key(),
+				RetentionText: "Kept for the length of your account, then 3 years.", Source: "You", Recipients: "Our photo lab",
+				Purposes: []string{"Run your account", "Send news you asked for"}}}
+		for _, set := range e.Export() {
+			rs := &export.ReportSet{Set: set, FileIndex: -1, Count: 3}
+			if set.One {
+				rs.Count = 1
+			}
+			if set.FileColumn != "" {
+				rs.FileIndex = len(set.Fields)
+			}
+			c.Sets = append(c.Sets, rs)
+			rows[e.Key()+"/"+set.Name] = sampleRows(rs)
+		}
+		info.Categories = append(info.Categories, c)
+	}
+	out := renderSample(t, info, rows)
+	if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func sampleRows(s *export.ReportSet) [][]any {
+	var rows [][]any
+	for i := int64(0); i < s.Count; i++ {
+		rec := make([]any, 0, len(s.Fields)+1)
+		for _, f := range s.Fields {
+			switch f.Type {
+			case holdings.FieldInt:
+				rec = append(rec, 100+i)
+			case holdings.FieldBool:
+				rec = append(rec, i%2 == 0)
+			case holdings.FieldTime:
+				rec = append(rec, generated.Add(-time.Duration(i)*24*time.Hour))
+			default:
+				rec = append(rec, f.Name+" "+strconv.FormatInt(i+1, 10))
+			}
+		}
+		if s.FileIndex >= 0 {
+			rec = append(rec, export.PhotoPath(100+i, "image/jpeg"))
+		}
+		rows = append(rows, rec)
+	}
+	return rows
+}
+
+func renderSample(t *testing.T, info *export.ReportInfo, rows map[string][][]any) string {
+	ctx := i18n.WithZone(i18n.WithLocale(context.Background(), info.Locale), info.Zone)
+	var r views.ExportReport
+	var buf bytes.Buffer
+	_ = r.Begin(ctx, &buf, info)
+	for _, c := range info.Categories {
+		if !c.Included {
+			continue
+		}
+		_ = r.Category(ctx, &buf, c)
+		for _, s := range c.Sets {
+			_ = r.SetStart(ctx, &buf, c, s)
+			_ = r.Rows(ctx, &buf, c, s, rows[c.Key+"/"+s.Name])
+			_ = r.SetEnd(ctx, &buf, c, s)
+		}
+		_ = r.CategoryEnd(ctx, &buf, c)
+	}
+	if err := r.End(ctx, &buf, info); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
 }
