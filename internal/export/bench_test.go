@@ -26,6 +26,11 @@ import (
 //	PORTAL_TEST_POSTGRES_DSN=… PORTAL_BENCH_LARGE=1 go test ./internal/export -run '^$' -bench BenchmarkBuild -benchtime 1x -count 1
 const envBenchLarge = "PORTAL_BENCH_LARGE"
 
+// BenchReporter is the report the benchmark renders: the pages' real one,
+// set by bench_report_test.go (an external test package may import views,
+// which imports this package; this one may not).
+var BenchReporter Reporter = plainReport{}
+
 type benchSize struct {
 	orders, items, photos, photoKB, logins int
 }
@@ -60,6 +65,8 @@ func BenchmarkBuild(b *testing.B) {
 func benchBuild(b *testing.B, db *dbtest.DB, size benchSize) {
 	ctx := context.Background()
 	s, clk := newService(b, db)
+	s.Report = BenchReporter // the pages' real report (bench_report_test.go)
+	b.Logf("report: %T", s.Report)
 	uid := newCustomer(b, db, "heavy@example.com")
 	start := time.Now()
 	seedHeavy(b, s, db, uid, size)
