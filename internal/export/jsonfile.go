@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/photolab/privacyportal/internal/holdings"
@@ -126,7 +125,7 @@ func (b *builder) writeSchema(zw *zip.Writer) error {
 	if err != nil {
 		return err
 	}
-	_, err = io.WriteString(f, string(Schema()))
+	_, err = f.Write(Schema())
 	return err
 }
 
