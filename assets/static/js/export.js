@@ -25,7 +25,12 @@
         var doc = new DOMParser().parseFromString(html, "text/html");
         var next = doc.querySelector("[data-export-progress]");
         if (next) {
-          el.replaceWith(document.importNode(next, true));
+          // Keep the element (a live region screen readers follow) and
+          // swap what it says.
+          el.replaceChildren.apply(el, Array.prototype.map.call(next.childNodes, function (n) {
+            return document.importNode(n, true);
+          }));
+          el.setAttribute("data-done", next.getAttribute("data-done") || "true");
         }
         window.setTimeout(poll, every);
       })
