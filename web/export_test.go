@@ -92,7 +92,10 @@ func getBody(t *testing.T, p *portal, c *http.Client, path string) (*http.Respon
 
 func TestExportCustomerJourney(t *testing.T) {
 	t.Parallel()
-	p := startPortal(t, "", nil)
+	eachDB(t, testExportCustomerJourney)
+}
+
+func testExportCustomerJourney(t *testing.T, p *portal) {
 	c := p.signedIn(t, "customer")
 	me := userByEmail(t, p, p.logins["customer"].Email)
 	// The pages speak the customer's language (the demo's is French).
@@ -234,6 +237,15 @@ func TestExportDesk(t *testing.T) {
 	if e = loadExport(t, p, e.ID); e.Status != models.ExportReady {
 		t.Fatalf("built: %s", e.Status)
 	}
+	// The customer's request page leads to the package answering it.
+	customer := p.signedIn(t, "customer")
+	if res, body := p.get(t, customer, "/account/requests/"+strconv.FormatInt(r.ID, 10)); res.StatusCode != http.StatusOK ||
+		!strings.Contains(body, `href="`+export.PageURL(e.ID)+`"`) {
+		t.Errorf("the request's page does not link to its package: %d", res.StatusCode)
+	}
+	if res, _ := p.get(t, customer, export.PageURL(e.ID)); res.StatusCode != http.StatusOK {
+		t.Errorf("the request's package page: %d", res.StatusCode)
+	}
 	staff := p.signedIn(t, "staff")
 	res := p.post(t, staff, deskPath(r.ID, "note"), url.Values{"note_body": {"Her neighbour called about this order."}})
 	if res.StatusCode != http.StatusSeeOther {
@@ -253,7 +265,6 @@ func TestExportDesk(t *testing.T) {
 	withholdPath := deskPath(r.ID, "notes/"+strconv.FormatInt(note.ID, 10)+"/withhold")
 
 	// Customers are refused every desk action, on a real package and note.
-	customer := p.signedIn(t, "customer")
 	for _, path := range []string{exportPath(e.ID, "rebuild"), exportPath(e.ID, "resend"), withholdPath} {
 		if res := p.post(t, customer, path, url.Values{"reason": {models.WithholdThirdParty}}); res.StatusCode != http.StatusForbidden {
 			t.Errorf("customer POST %s: %d", path, res.StatusCode)
