@@ -198,6 +198,14 @@ func testExportCustomerJourney(t *testing.T, p *portal) {
 
 	// Asking needs a recent re-authentication.
 	staleReauth(t, p, c)
+	if res, _ := p.get(t, c, "/account/export"); res.StatusCode != http.StatusSeeOther ||
+		!strings.HasPrefix(res.Header.Get("Location"), "/security/confirm") {
+		t.Fatalf("stale session, the form: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	// The package's page and its download stay open to the signed-in owner.
+	if res, _ := p.get(t, c, m[0]); res.StatusCode != http.StatusOK {
+		t.Fatalf("stale session, the package's page: %d", res.StatusCode)
+	}
 	res = p.post(t, c, "/account/export", url.Values{"categories": {holdings.KeyProfile}})
 	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/security/confirm") {
 		t.Fatalf("stale session: %d to %q", res.StatusCode, res.Header.Get("Location"))
