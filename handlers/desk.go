@@ -160,6 +160,10 @@ func (h *Handler) renderDeskRequest(w http.ResponseWriter, r *http.Request, stat
 	}
 	v := views.DeskRequest{Request: d.Request, Events: d.Events, Messages: d.Messages, Corrections: d.Corrections, FieldLabels: correctionLabels(r.Context(), d.Corrections),
 		Documents: d.Documents, Notes: d.Notes, DenyCodes: requests.DenyCodes, Now: h.Requests.Clock(), MeID: a.UserID, Form: form}
+	if v.Exports, err = h.requestExports(r, d.Request.Kind, id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	for _, act := range requests.Allowed(d.Request.Status, requests.Staff) {
 		v.Actions = append(v.Actions, string(act))
 	}

@@ -204,6 +204,11 @@ func (h *Handler) showPublicStatus(w http.ResponseWriter, r *http.Request, statu
 		return
 	}
 	v := h.requestView(r.Context(), d, views.StatusURL(id), views.StatusURL(id)+"/document")
+	if v.Exports, err = h.requestExports(r, d.Request.Kind, id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v.PublicExports = true
 	if d.Request.Channel == models.ChannelAgent && d.Request.Status.Open() {
 		v.PermissionURL = views.StatusURL(id) + "/permission"
 	}

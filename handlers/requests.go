@@ -134,6 +134,10 @@ func (h *Handler) showMyRequest(w http.ResponseWriter, r *http.Request, status i
 		return
 	}
 	v := h.requestView(r.Context(), d, views.RequestURL(id), views.RequestURL(id)+"/document")
+	if v.Exports, err = h.requestExports(r, d.Request.Kind, id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	v.ConfirmCancel = r.URL.Query().Get("cancel") == "confirm"
 	v.Reply, v.ReplyError = reply, replyErr
 	h.render(w, r, status, views.RequestPage(h.pageAt(r, views.RequestNumber(id), views.RequestURL(id)), v))

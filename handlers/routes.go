@@ -124,6 +124,22 @@ func (h *Handler) Routes() []Route {
 		{Method: "POST", Pattern: "/staff/customers/{id}/holds/{hold}/release", Access: Staff, Handle: h.releaseHold},
 		{Method: "POST", Pattern: "/staff/customers/{id}/restrictions/{restriction}/lift", Access: Staff, Handle: h.liftRestriction},
 
+		// Export: "Download my data" (its form, like a request's, needs a
+		// recent confirmation, asked before the choices are made),
+		// a package's page, its progress fragment and its download; the
+		// public requester's download behind the status page's pass; the
+		// desk's rebuild, resend and a note withheld from the export.
+		// Ahead of the admin routes, like the desk's (the matrix test).
+		{Method: "GET", Pattern: "/account/export", Access: Customer, Handle: h.showExports, Reauth: true},
+		{Method: "POST", Pattern: "/account/export", Access: Customer, Handle: h.askExport, Reauth: true},
+		{Method: "GET", Pattern: "/account/export/{id}", Access: Customer, Handle: h.showExport},
+		{Method: "GET", Pattern: "/account/export/{id}/progress", Access: Customer, Handle: h.exportProgress},
+		{Method: "GET", Pattern: "/account/export/{id}/download", Access: Customer, Handle: h.downloadExport},
+		{Method: "GET", Pattern: "/requests/status/{id}/export/{eid}", Access: Public, Handle: h.publicExport},
+		{Method: "POST", Pattern: "/staff/requests/{id}/exports/{eid}/rebuild", Access: Staff, Handle: h.deskExport("rebuild")},
+		{Method: "POST", Pattern: "/staff/requests/{id}/exports/{eid}/resend", Access: Staff, Handle: h.deskExport("resend")},
+		{Method: "POST", Pattern: "/staff/requests/{id}/notes/{note}/withhold", Access: Staff, Handle: h.withholdNote},
+
 		{Method: "GET", Pattern: "/admin", Access: Admin, Handle: h.adminHome},
 		{Method: "GET", Pattern: "/admin/outbox", Access: Admin, Handle: h.outbox},
 		{Method: "GET", Pattern: "/admin/outbox/{id}", Access: Admin, Handle: h.outboxMessage},

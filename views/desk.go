@@ -116,6 +116,8 @@ type DeskRequest struct {
 	// Form is what the last refused action's form held, with its errors
 	// beside the fields; field names are unique on the page.
 	Form DeskForm
+	// Exports are the request's download packages (access, portability).
+	Exports []models.Export
 }
 
 // DeskForm is an action form as typed.

@@ -167,8 +167,10 @@ func TestHomes(t *testing.T) {
 	// Only the pages that exist are links; the others stay "coming soon".
 	main := out[strings.Index(out, "<main"):]
 	links := regexp.MustCompile(`<a [^>]*href="([^"]*)"`).FindAllStringSubmatch(main, -1)
-	if len(links) != 3 || links[0][1] != "/account/data" || links[1][1] != "/account/requests" || links[2][1] != "/account/policy" {
-		t.Errorf("customer home links = %v, want /account/data, /account/requests and /account/policy only", links)
+	// The data card keeps its promise of a copy with a link to it.
+	if len(links) != 4 || links[0][1] != "/account/data" || links[1][1] != "/account/export" || links[2][1] != "/account/requests" ||
+		links[3][1] != "/account/policy" {
+		t.Errorf("customer home links = %v, want /account/data, /account/export, /account/requests and /account/policy only", links)
 	}
 	assertContains(t, render(t, "fr", pages("fr")["staff"]), i18n.Tl("fr", "staff.queue.empty.title"))
 	adminOut := render(t, "fr", pages("fr")["admin"])

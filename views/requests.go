@@ -59,6 +59,11 @@ type RequestView struct {
 	// PermissionURL is where an authorized agent uploads the person's
 	// signed permission (agent requests only).
 	PermissionURL string
+	// Exports are the download packages answering the request (access,
+	// portability), newest first; PublicExports links them for a
+	// requester holding the status page's pass.
+	Exports       []models.Export
+	PublicExports bool
 }
 
 // RequestURL is the customer's page of request id.

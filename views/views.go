@@ -34,6 +34,11 @@ type Page struct {
 	// LanguageOffer, when set, asks whether mails should follow the
 	// language just chosen in the header.
 	LanguageOffer *LanguageOffer
+	// Refresh reloads the page every so many seconds when JavaScript is
+	// off (a <noscript> meta refresh); 0: never. Script is an asset that
+	// enhances the page where it is on (its "js/…" name).
+	Refresh int
+	Script  string
 }
 
 // LanguageOffer is the one-time notice after the header's language choice

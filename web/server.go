@@ -198,7 +198,11 @@ func (s *Server) SeedDemo(ctx context.Context) ([]demo.Login, error) {
 	}
 	// The categories and the policy were just written: this instance shows
 	// them at once rather than at its next refresh.
-	return logins, s.holdings.Refresh(ctx)
+	if err := s.holdings.Refresh(ctx); err != nil {
+		return nil, err
+	}
+	// Packages last: the report reads the categories' texts just loaded.
+	return logins, demo.SeedExports(ctx, s.db, s.exports)
 }
 
 // Requests is the privacy requests service.

@@ -34,8 +34,9 @@ var Actions = []string{
 	"hold.placed", "hold.released",
 	"restriction.placed", "restriction.lift_announced", "restriction.lifted",
 	"objection.recorded",
-	// Download packages (internal/export).
-	"export.requested", "export.ready", "export.downloaded", "export.expired",
+	// Download packages (internal/export), and a note withheld from one.
+	"export.requested", "export.ready", "export.downloaded", "export.expired", "export.resent",
+	"request.note_withheld",
 }
 
 // ActionPrefixes are the groups of Actions ("auth.", "account." …) in the

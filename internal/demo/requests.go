@@ -146,6 +146,17 @@ var requestPlans = []reqPlan{
 			{49, "staff", requests.ActDeny, models.StatusDenied, "@deny"},
 		},
 	},
+	{ // 8: Li Na's access request, approved: its package is being built
+		// (SeedExports queues it; a running portal finishes it in seconds).
+		email: "lina.chen@example.com", locale: "zh-CN", kind: models.RequestAccess, channel: models.ChannelPortal,
+		details: "请把你们保存的关于我的全部数据发给我一份。", received: 2, assigned: true,
+		events: []reqEvent{
+			{2, "requester", requests.ActFile, models.StatusAwaitingVerification, ""},
+			{2, "system", requests.ActVerify, models.StatusInReview, ""},
+			{1, "staff", requests.ActApprove, models.StatusApproved, ""},
+			{1, "system", requests.ActHandOff, models.StatusWaitingFulfilment, ""},
+		},
+	},
 }
 
 // SeedRequests gives the demo shop its privacy requests, a legal hold

@@ -1,14 +1,111 @@
 package export
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/photolab/privacyportal/internal/actor"
+	"github.com/photolab/privacyportal/internal/audit"
+	"github.com/photolab/privacyportal/internal/i18n"
+	"github.com/photolab/privacyportal/internal/mail"
+	"github.com/photolab/privacyportal/internal/requests"
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
 )
 
+// MailReady is the "your data is ready" mail.
+const MailReady = "export_ready"
+
+// PageURL is the customer's page of package id.
+func PageURL(id int64) string { return "/account/export/" + strconv.FormatInt(id, 10) }
+
 // notifyReady mails "your data is ready" with the link and the expiry,
 // in the package's language: to the account's email, or for a request
 // without an account to the requester, with the request's status link.
-// TODO(helper): mail templates export_ready in en/fr/zh-CN.
+// The expiry is shown in the recipient's zone (their profile's, else the
+// shop's). The mail carries no data from the package: only where to get
+// it, behind a sign-in or a fresh code.
 func (s *Service) notifyReady(tx *gorm.DB, e *models.Export) error {
-	return nil
+	if s.Mailer == nil || e.ExpiresAt == nil {
+		return nil
+	}
+	to, name, zone := "", "", i18n.ShopZone()
+	link, public, number := s.BaseURL+PageURL(e.ID), false, ""
+	if e.UserID != nil {
+		var u models.User
+		if err := tx.Where("id = ?", *e.UserID).Take(&u).Error; err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+			return fmt.Errorf("export: notify %d: %w", e.ID, err)
+		}
+		to, name = u.Email, u.Name
+		if u.TimeZone != "" {
+			zone = i18n.LoadZone(u.TimeZone)
+		}
+	}
+	if e.RequestID != nil {
+		var r models.PrivacyRequest
+		if err := tx.Where("id = ?", *e.RequestID).Take(&r).Error; err != nil {
+			return fmt.Errorf("export: notify %d: request: %w", e.ID, err)
+		}
+		number = requests.Number(r.ID)
+		// A request filed without an account (or matched to one later)
+		// is followed on its public page, which asks for a fresh code:
+		// the requester may have no password to sign in with.
+		if r.UserID == nil || r.Channel != models.ChannelPortal {
+			to, name, public = r.RequesterEmail, r.RequesterName, true
+			link = s.BaseURL + "/requests/status/" + strconv.FormatInt(r.ID, 10)
+		}
+		if to == "" {
+			to, name = r.RequesterEmail, r.RequesterName
+		}
+	}
+	if to == "" {
+		return nil // an account erased meanwhile: nobody to tell
+	}
+	data := map[string]any{"Name": name, "Link": link, "Public": public, "Number": number,
+		"ExpiresAt": e.ExpiresAt.In(zone)}
+	if _, err := s.Mailer.Queue(tx, mail.Message{To: to, Template: MailReady, Locale: e.Locale, Data: data}); err != nil {
+		return fmt.Errorf("export: notify %d: %w", e.ID, err)
+	}
+	now := s.now()
+	e.NotifiedAt = &now
+	return tx.Model(&models.Export{}).Where("id = ?", e.ID).Update("notified_at", now).Error
 }
+
+// Resend mails "your data is ready" again for a ready package (staff: the
+// customer lost the mail). A package past its expiry is ErrGone, one not
+// ready ErrNotReady.
+func (s *Service) Resend(ctx context.Context, a actor.Actor, exportID int64) error {
+	if !a.IsStaff() {
+		return requests.ErrStaffOnly
+	}
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		e, err := s.load(tx, exportID)
+		if err != nil {
+			return err
+		}
+		switch {
+		case e.Status == models.ExportExpired:
+			return ErrGone
+		case e.Status != models.ExportReady:
+			return ErrNotReady
+		case e.ExpiresAt != nil && !s.now().Before(*e.ExpiresAt):
+			return ErrGone
+		}
+		if err := audit.Append(tx, s.Dialect, audit.By(a, "export.resent", "export", strconv.FormatInt(e.ID, 10))); err != nil {
+			return err
+		}
+		return s.notifyReady(tx, &e)
+	})
+}
+
+// Expired reports whether e can no longer be downloaded at now (the
+// sweep may not have run yet).
+func Expired(e models.Export, now time.Time) bool {
+	return e.Status == models.ExportExpired || (e.Status == models.ExportReady && e.ExpiresAt != nil && !now.Before(*e.ExpiresAt))
+}
+
+// Clock is the service's now, so pages agree with its expiries.
+func (s *Service) Clock() time.Time { return s.now() }

@@ -109,6 +109,8 @@ var sampleData = map[string]map[string]any{
 	},
 	"request_code": {"Code": "482913", "Minutes": 15, "Number": "#42", "Purpose": "verify", "Name": "Zoé",
 		"Link": "https://privacy.example.com/requests/verify/42"},
+	"export_ready": {"Name": "Zoé", "Number": "#42", "Public": true, "Link": "https://privacy.example.com/requests/status/42",
+		"ExpiresAt": time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC)},
 }
 
 // sampleWants is what each template's text and HTML must show of its data,
@@ -136,6 +138,7 @@ var sampleWants = map[string][]string{
 	"request_staff_digest":   {"Sam", "2", "#42", "#43", "/staff/requests/43", "/staff/requests"},
 	"restriction_lift":       {"Zoé", "#42", "Photos", "17:05", "/account/requests"},
 	"request_code":           {"482913", "15", "#42", "Zoé", "/requests/verify/42"},
+	"export_ready":           {"Zoé", "#42", "17:05", "/requests/status/42"},
 }
 
 func TestEmbeddedTemplatesHaveEveryPart(t *testing.T) {

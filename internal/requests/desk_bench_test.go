@@ -1,4 +1,4 @@
-package requests
+package requests_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"github.com/photolab/privacyportal/internal/actor"
 	"github.com/photolab/privacyportal/internal/dbtest"
 	"github.com/photolab/privacyportal/internal/i18n"
+	"github.com/photolab/privacyportal/internal/requests"
 	"github.com/photolab/privacyportal/models"
 	"github.com/photolab/privacyportal/views"
 )
@@ -31,26 +32,29 @@ func BenchmarkQueue(b *testing.B) {
 	b.Run("postgres", func(b *testing.B) { benchQueue(b, dbtest.Postgres(b)) })
 }
 
+// openStatuses are the statuses the queue shows by default.
+var openStatuses = requests.OpenStatuses()
+
 func benchQueue(b *testing.B, db *dbtest.DB) {
 	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	s := &Service{DB: db.DB, Dialect: db.Dialect, Now: func() time.Time { return now }, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	s := &requests.Service{DB: db.DB, Dialect: db.Dialect, Now: func() time.Time { return now }, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	staffIDs := seedQueue(b, db, now)
 	a := actor.Actor{Kind: actor.Staff, UserID: staffIDs[0]}
 	week := now.Add(7 * 24 * time.Hour)
 	filters := []struct {
 		name   string
-		f      QueueFilter
+		f      requests.QueueFilter
 		offset int
 	}{
-		{"open", QueueFilter{}, 0},
-		{"open_page_40", QueueFilter{}, 39 * 25},
-		{"status", QueueFilter{Statuses: []models.RequestStatus{models.StatusInReview}}, 0},
-		{"kind", QueueFilter{Kind: models.RequestErasure}, 0},
-		{"assignee_me", QueueFilter{Assignee: staffIDs[0]}, 0},
-		{"unassigned", QueueFilter{Assignee: Unassigned}, 0},
-		{"due_7_days", QueueFilter{DueBefore: &week}, 0},
-		{"kind_me_week", QueueFilter{Kind: models.RequestAccess, Assignee: staffIDs[1], DueBefore: &week}, 0},
-		{"all_statuses", QueueFilter{Statuses: models.RequestStatuses}, 0},
+		{"open", requests.QueueFilter{}, 0},
+		{"open_page_40", requests.QueueFilter{}, 39 * 25},
+		{"status", requests.QueueFilter{Statuses: []models.RequestStatus{models.StatusInReview}}, 0},
+		{"kind", requests.QueueFilter{Kind: models.RequestErasure}, 0},
+		{"assignee_me", requests.QueueFilter{Assignee: staffIDs[0]}, 0},
+		{"unassigned", requests.QueueFilter{Assignee: requests.Unassigned}, 0},
+		{"due_7_days", requests.QueueFilter{DueBefore: &week}, 0},
+		{"kind_me_week", requests.QueueFilter{Kind: models.RequestAccess, Assignee: staffIDs[1], DueBefore: &week}, 0},
+		{"all_statuses", requests.QueueFilter{Statuses: models.RequestStatuses}, 0},
 	}
 	ctx := context.Background()
 	if testing.Verbose() {
@@ -70,7 +74,7 @@ func benchQueue(b *testing.B, db *dbtest.DB) {
 	rctx := i18n.WithLocale(ctx, "en")
 	b.Run("rendered_open", func(b *testing.B) {
 		for b.Loop() {
-			p, err := s.Queue(ctx, a, QueueFilter{}, 25, 0)
+			p, err := s.Queue(ctx, a, requests.QueueFilter{}, 25, 0)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -116,7 +120,7 @@ func seedQueue(b *testing.B, db *dbtest.DB, now time.Time) []int64 {
 			Jurisdiction: models.JurisdictionGDPR, RequesterEmail: fmt.Sprintf("person%d@example.com", i), RequesterName: fmt.Sprintf("Person %d", i),
 			ReceivedAt: received, FirstDueAt: due, DueAt: due}
 		if rng.IntN(3) == 0 {
-			r.Status = open[rng.IntN(len(open))]
+			r.Status = openStatuses[rng.IntN(len(openStatuses))]
 		} else {
 			r.Status = closed[rng.IntN(len(closed))]
 			c := received.Add(time.Duration(rng.IntN(30*24)) * time.Hour)
@@ -160,10 +164,10 @@ func explainQueue(b *testing.B, db *dbtest.DB) {
 		sql  string
 		args []any
 	}{
-		{"SELECT " + queueColumns + " FROM privacy_requests WHERE status = ? ORDER BY due_at, id LIMIT 25", []any{"in_review"}},
-		{"SELECT " + queueColumns + " FROM privacy_requests WHERE status = ? AND kind = ? ORDER BY due_at, id LIMIT 25", []any{"in_review", "access"}},
-		{"SELECT " + queueColumns + " FROM privacy_requests WHERE status = ? AND assignee_id IS NULL ORDER BY due_at, id LIMIT 25", []any{"in_review"}},
-		{"SELECT COUNT(*) FROM privacy_requests WHERE status IN ?", []any{stringsOf(open)}},
+		{"SELECT " + requests.QueueColumns + " FROM privacy_requests WHERE status = ? ORDER BY due_at, id LIMIT 25", []any{"in_review"}},
+		{"SELECT " + requests.QueueColumns + " FROM privacy_requests WHERE status = ? AND kind = ? ORDER BY due_at, id LIMIT 25", []any{"in_review", "access"}},
+		{"SELECT " + requests.QueueColumns + " FROM privacy_requests WHERE status = ? AND assignee_id IS NULL ORDER BY due_at, id LIMIT 25", []any{"in_review"}},
+		{"SELECT COUNT(*) FROM privacy_requests WHERE status IN ?", []any{requests.StringsOf(openStatuses)}},
 	} {
 		rows, err := db.Raw(prefix+q.sql, q.args...).Rows()
 		if err != nil {
