@@ -5,13 +5,18 @@ package e2e
 import (
 	"archive/zip"
 	"bytes"
-	"encoding/base64"
+	"context"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/chromedp"
 	"github.com/photolab/privacyportal/internal/actor"
 	"github.com/photolab/privacyportal/models"
@@ -37,7 +42,7 @@ func waitFor(t *testing.T, poll func() bool, what string) {
 // downloaded ZIP, opened and checked: the form (axe-clean in every
 // language, and with its error), the package's page while it waits, the
 // page's script swapping in the ready state without a reload when the
-// job has run, and the download, fetched as the page's link would.
+// job has run, and the download, clicked and saved by the browser.
 func TestExportJourney(t *testing.T) {
 	eachDB(t, func(t *testing.T, p *portal) {
 		ctx := newTab(t)
@@ -49,6 +54,11 @@ func TestExportJourney(t *testing.T) {
 		for _, lang := range requestLangs {
 			switchLanguage(t, ctx, lang)
 			checkPage(t, ctx, p, lang, "/account/export")
+		}
+		if p.srv.Dialect() == models.SQLite {
+			switchLanguage(t, ctx, "en")
+			open(t, ctx, p.URL, "/account/export")
+			saveScreenshot(t, ctx, "export-form.png")
 		}
 		// Everything unticked: refused beside the field.
 		evalJS[bool](t, ctx, `(document.querySelectorAll('input[name="categories"]').forEach(c => c.checked = false), true)`)
@@ -77,14 +87,11 @@ func TestExportJourney(t *testing.T) {
 			t.Error("the page reloaded instead of updating in place")
 		}
 		checkA11y(t, ctx, "a ready package")
-
-		b64 := evalJS[string](t, ctx, `fetch(document.querySelector('#export-status a[href$="/download"]').href)
-			.then(r => { if (!r.ok || r.headers.get('Content-Type') !== 'application/zip') throw new Error('status ' + r.status); return r.arrayBuffer(); })
-			.then(b => { const u = new Uint8Array(b); let s = ''; for (let i = 0; i < u.length; i++) s += String.fromCharCode(u[i]); return btoa(s); })`)
-		raw, err := base64.StdEncoding.DecodeString(b64)
-		if err != nil {
-			t.Fatal(err)
+		if p.srv.Dialect() == models.SQLite {
+			saveScreenshot(t, ctx, "export-ready.png")
 		}
+
+		raw := download(t, ctx, `#export-status a[href$="/download"]`)
 		zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
 		if err != nil {
 			t.Fatalf("the download is not a ZIP: %v", err)
@@ -127,6 +134,42 @@ func TestExportJourney(t *testing.T) {
 			}
 		}
 	})
+}
+
+// download clicks the link sel as a person would and returns the file
+// the browser saved: the tab's browser context saves downloads into a
+// folder of the test's, and the file is read once the browser has
+// finished writing it (it renames the partial file at the end).
+func download(t *testing.T, ctx context.Context, sel string) []byte {
+	t.Helper()
+	dir := t.TempDir()
+	c := chromedp.FromContext(ctx)
+	events := true
+	if _, err := cdp.Call(ctx, c.Browser, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior: browser.SetDownloadBehaviorBehaviorAllow, BrowserContextID: c.BrowserContextID,
+		DownloadPath: dir, EventsEnabled: &events}); err != nil {
+		t.Fatalf("allow downloads: %v", err)
+	}
+	click(t, ctx, sel)
+	var saved string
+	waitFor(t, func() bool {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if strings.HasSuffix(e.Name(), ".zip") {
+				saved = filepath.Join(dir, e.Name())
+				return true
+			}
+		}
+		return false
+	}, "the browser saved the download")
+	if !strings.HasPrefix(filepath.Base(saved), "my-data-") {
+		t.Errorf("saved as %q, want the package's name", filepath.Base(saved))
+	}
+	raw, err := os.ReadFile(saved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
 }
 
 func (p *portal) export(t *testing.T, id int64) models.Export {

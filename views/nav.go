@@ -12,7 +12,7 @@ type NavItem struct {
 // navigation is every role's sections, in the order shown. It lists only
 // sections that have a route today (a test in web checks each path is a
 // GET route the role may open), so there are no dead links: a new
-// section (Preferences, Requests, Downloads; the staff Queue, Customers,
+// section (Preferences; the staff Queue, Customers,
 // Dashboard; the admin's Templates, Policy, Settings…) is one item here.
 // The key "" is the signed-out visitor.
 var navigation = map[string][]NavItem{
@@ -23,6 +23,7 @@ var navigation = map[string][]NavItem{
 		{Path: "/account", Message: "nav.account", Exact: true},
 		{Path: "/account/data", Message: "nav.your_data"},
 		{Path: "/account/requests", Message: "nav.your_requests"},
+		{Path: "/account/export", Message: "nav.downloads"},
 		{Path: "/security", Message: "nav.security"},
 	},
 	"staff": {
