@@ -139,6 +139,9 @@ func (h *Handler) exportProgress(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) downloadExport(w http.ResponseWriter, r *http.Request) {
+	if h.headRefused(w, r) {
+		return
+	}
 	id, ok := requestID(r)
 	if !ok {
 		h.fail(w, r, export.ErrNotFound)
@@ -156,6 +159,9 @@ func (h *Handler) downloadExport(w http.ResponseWriter, r *http.Request) {
 // page: it needs the session's pass for that request (a fresh mailed
 // code), and the package must be one made for it.
 func (h *Handler) publicExport(w http.ResponseWriter, r *http.Request) {
+	if h.headRefused(w, r) {
+		return
+	}
 	h.withPass(w, r, func(id int64) {
 		eid, err := strconv.ParseInt(r.PathValue("eid"), 10, 64)
 		if err != nil || eid <= 0 {
@@ -169,6 +175,18 @@ func (h *Handler) publicExport(w http.ResponseWriter, r *http.Request) {
 		}
 		h.sendExport(w, r, e, rc, err)
 	})
+}
+
+// headRefused answers a HEAD on a download with 405: the router sends
+// HEAD to GET routes, and a HEAD would count, and audit, a download
+// that never happened.
+func (h *Handler) headRefused(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method != http.MethodHead {
+		return false
+	}
+	w.Header().Set("Allow", http.MethodGet)
+	h.RenderError(w, r, http.StatusMethodNotAllowed)
+	return true
 }
 
 // sendExport streams an opened package: never cached, saved as a file.
@@ -247,6 +265,28 @@ func (h *Handler) deskExport(action string) http.HandlerFunc {
 		}
 		h.redirect(w, r, "/staff/requests/"+strconv.FormatInt(id, 10)+"#desk-exports")
 	}
+}
+
+// deskStartExport starts a package for request {id}, waiting for one.
+func (h *Handler) deskStartExport(w http.ResponseWriter, r *http.Request) {
+	id := deskID(r)
+	if id == 0 {
+		h.RenderError(w, r, http.StatusNotFound)
+		return
+	}
+	_, err := h.Exports.StartByStaff(r.Context(), h.actor(r), id)
+	switch {
+	case err == nil:
+		addFlash(r, flashSuccess, "export.desk.flash.started")
+	case errors.Is(err, export.ErrNotReady):
+		addFlash(r, flashError, "export.desk.flash.not_ready")
+	case errors.Is(err, requests.ErrWrongState):
+		addFlash(r, flashError, "export.desk.flash.not_waiting")
+	default:
+		h.fail(w, r, err)
+		return
+	}
+	h.redirect(w, r, "/staff/requests/"+strconv.FormatInt(id, 10)+"#desk-exports")
 }
 
 // withholdNote marks a staff note withheld from the customer's export

@@ -136,6 +136,7 @@ func (h *Handler) Routes() []Route {
 		{Method: "GET", Pattern: "/account/export/{id}/progress", Access: Customer, Handle: h.exportProgress},
 		{Method: "GET", Pattern: "/account/export/{id}/download", Access: Customer, Handle: h.downloadExport},
 		{Method: "GET", Pattern: "/requests/status/{id}/export/{eid}", Access: Public, Handle: h.publicExport},
+		{Method: "POST", Pattern: "/staff/requests/{id}/exports", Access: Staff, Handle: h.deskStartExport},
 		{Method: "POST", Pattern: "/staff/requests/{id}/exports/{eid}/rebuild", Access: Staff, Handle: h.deskExport("rebuild")},
 		{Method: "POST", Pattern: "/staff/requests/{id}/exports/{eid}/resend", Access: Staff, Handle: h.deskExport("resend")},
 		{Method: "POST", Pattern: "/staff/requests/{id}/notes/{note}/withhold", Access: Staff, Handle: h.withholdNote},

@@ -31,9 +31,15 @@ type Export struct {
 	// Step and Progress are what the page shows while it builds.
 	Step     string `gorm:"size:16;not null;default:''"`
 	Progress int    `gorm:"not null;default:0"`
-	// FileKey is chosen when a build starts, so a rerun after a crash
-	// replaces the same file instead of leaving a second one.
-	FileKey   string `gorm:"size:100;not null;default:''"`
+	// FileKey is chosen afresh by each build attempt: an attempt
+	// offers its file only if the row still names its key, and deletes
+	// the file of the attempt before it, so two overlapping attempts
+	// (a lease lost to a slow worker) never leave two files or a row
+	// describing the other's file.
+	FileKey string `gorm:"size:100;not null;default:''"`
+	// JobID is the build job, so the sweep can tell a package whose job
+	// died for good (failed) from one still waiting its turn.
+	JobID     *int64
 	SizeBytes int64  `gorm:"not null;default:0"`
 	SHA256    string `gorm:"column:sha256;size:64;not null;default:''"`
 	// Failure is a short code (never personal data) when the build failed.

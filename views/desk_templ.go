@@ -1502,7 +1502,7 @@ func DeskRequestPage(p Page, d DeskRequest) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if len(d.Exports) > 0 {
+			if len(d.Exports) > 0 || AwaitsPackage(d.Request) {
 				templ_7745c5c3_Err = deskExports(d).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

@@ -129,6 +129,22 @@ func exportsTable(ctx context.Context, items []models.Export, now time.Time) tab
 	return t
 }
 
+// AwaitsPackage reports whether request r waits for a download package
+// to answer it (approved, handed off, access or portability).
+func AwaitsPackage(r models.PrivacyRequest) bool {
+	return r.Status == models.StatusWaitingFulfilment && (r.Kind == models.RequestAccess || r.Kind == models.RequestPortability)
+}
+
+// deskExportsBuilding reports whether one of the packages is on its way.
+func deskExportsBuilding(list []models.Export) bool {
+	for _, e := range list {
+		if ExportInProgress(e) {
+			return true
+		}
+	}
+	return false
+}
+
 // deskExportURL is a desk action on package exportID of request requestID.
 func deskExportURL(requestID, exportID int64, action string) string {
 	return deskRequestURL(requestID) + "/exports/" + strconv.FormatInt(exportID, 10) + "/" + action

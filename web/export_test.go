@@ -34,6 +34,7 @@ func init() {
 	matrix["GET /account/export/{id}/progress"] = matrixRow("/account/export/"+none+"/progress", nil, expect{see, notFound, forbid, forbid})
 	matrix["GET /account/export/{id}/download"] = matrixRow("/account/export/"+none+"/download", nil, expect{see, notFound, forbid, forbid})
 	matrix["GET /requests/status/{id}/export/{eid}"] = matrixRow("/requests/status/"+none+"/export/1", nil, expect{see, see, see, see})
+	matrix["POST /staff/requests/{id}/exports"] = matrixRow("/staff/requests/"+none+"/exports", nil, expect{see, forbid, notFound, notFound})
 	matrix["POST /staff/requests/{id}/exports/{eid}/rebuild"] = matrixRow("/staff/requests/"+none+"/exports/1/rebuild", nil, expect{see, forbid, notFound, notFound})
 	matrix["POST /staff/requests/{id}/exports/{eid}/resend"] = matrixRow("/staff/requests/"+none+"/exports/1/resend", nil, expect{see, forbid, notFound, notFound})
 	matrix["POST /staff/requests/{id}/notes/{note}/withhold"] = matrixRow("/staff/requests/"+none+"/notes/1/withhold",
@@ -378,6 +379,14 @@ func TestExportPublicRequester(t *testing.T) {
 	if res, body := p.get(t, anon, status); res.StatusCode != http.StatusOK || !strings.Contains(body, `href="`+download+`"`) {
 		t.Fatalf("status page with the pass: %d, no download link", res.StatusCode)
 	}
+	// A HEAD is refused, and counts no download.
+	head, _ := http.NewRequest(http.MethodHead, p.URL+download, nil)
+	if res, err := anon.Do(head); err != nil || res.StatusCode != http.StatusMethodNotAllowed {
+		t.Fatalf("HEAD on the download: %v %v", res, err)
+	}
+	if got := loadExport(t, p, e.ID); got.Downloads != 0 {
+		t.Errorf("a HEAD counted %d downloads", got.Downloads)
+	}
 	res, body := getBody(t, p, anon, download)
 	checkZip(t, res, body)
 	// The pass opens this request's packages only.
@@ -387,5 +396,85 @@ func TestExportPublicRequester(t *testing.T) {
 	}
 	if res, _ := p.get(t, anon, status+"/export/"+strconv.FormatInt(demoPkg.ID, 10)); res.StatusCode != http.StatusNotFound {
 		t.Errorf("another package with this pass: %d", res.StatusCode)
+	}
+}
+
+// TestExportPublicRequestOfAnAccount: a public request matched to an
+// account is answered in the account. The package holds the whole
+// account, so the mailed code that opens the request's status page does
+// not download it: its mail points to the account's page, the status
+// page says to sign in, and the public download is not found.
+func TestExportPublicRequestOfAnAccount(t *testing.T) {
+	t.Parallel()
+	p := startPortal(t, "", nil)
+	me := userByEmail(t, p, p.logins["customer"].Email)
+	r, e := requestWithExport(t, p, models.PrivacyRequest{UserID: &me.ID, Channel: models.ChannelPublic,
+		RequesterEmail: me.Email, RequesterName: me.Name})
+	runJobs(t, p)
+	if e = loadExport(t, p, e.ID); e.Status != models.ExportReady {
+		t.Fatalf("built: %s", e.Status)
+	}
+	if mail := lastMail(t, p, me.Email, export.MailReady); mail == nil || !strings.Contains(mail.TextBody, export.PageURL(e.ID)) {
+		t.Fatal("the ready mail does not lead to the account's package page")
+	}
+	status := "/requests/status/" + strconv.FormatInt(r.ID, 10)
+	anon := p.client(t)
+	if res := p.post(t, anon, status+"/send", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("send: %d", res.StatusCode)
+	}
+	if res := p.post(t, anon, status+"/code", url.Values{"code": {requestCode(t, p, me.Email)}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("code: %d", res.StatusCode)
+	}
+	download := status + "/export/" + strconv.FormatInt(e.ID, 10)
+	if res, body := p.get(t, anon, status); res.StatusCode != http.StatusOK || strings.Contains(body, `href="`+download+`"`) {
+		t.Errorf("status page with the pass: %d, or it offers the account's package", res.StatusCode)
+	}
+	if res, _ := p.get(t, anon, download); res.StatusCode != http.StatusNotFound {
+		t.Errorf("the account's package with the mailed code alone: %d, want 404", res.StatusCode)
+	}
+	if got := loadExport(t, p, e.ID); got.Downloads != 0 {
+		t.Errorf("%d downloads", got.Downloads)
+	}
+	res, body := getBody(t, p, p.signedIn(t, "customer"), export.PageURL(e.ID)+"/download")
+	checkZip(t, res, body)
+}
+
+// TestExportDeskStart: staff start the package of an approved access
+// request that has none (approved before packages existed); a second
+// start while it is on its way is refused; customers are refused.
+func TestExportDeskStart(t *testing.T) {
+	t.Parallel()
+	p := startPortal(t, "", nil)
+	me := userByEmail(t, p, p.logins["customer"].Email)
+	now := time.Now().UTC()
+	r := models.PrivacyRequest{UserID: &me.ID, Channel: models.ChannelPortal, RequesterEmail: me.Email, Kind: models.RequestAccess,
+		Status: models.StatusWaitingFulfilment, Jurisdiction: models.JurisdictionGDPR, Locale: "en",
+		ReceivedAt: now, FirstDueAt: now.AddDate(0, 1, 0), DueAt: now.AddDate(0, 1, 0)}
+	if err := p.DB().Create(&r).Error; err != nil {
+		t.Fatal(err)
+	}
+	start := deskPath(r.ID, "exports")
+	staff := p.signedIn(t, "staff")
+	if res, body := p.get(t, staff, deskPath(r.ID, "")); res.StatusCode != http.StatusOK || !strings.Contains(body, `action="`+start+`"`) {
+		t.Fatalf("desk page: %d, no button to build the package", res.StatusCode)
+	}
+	if res := p.post(t, p.signedIn(t, "customer"), start, nil); res.StatusCode != http.StatusForbidden {
+		t.Errorf("a customer starting a package: %d", res.StatusCode)
+	}
+	for range 2 {
+		if res := p.post(t, staff, start, nil); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("start: %d", res.StatusCode)
+		}
+	}
+	var n int64
+	p.DB().Model(&models.Export{}).Where("request_id = ?", r.ID).Count(&n)
+	if n != 1 {
+		t.Fatalf("%d packages after two starts, want 1", n)
+	}
+	runJobs(t, p)
+	var done models.PrivacyRequest
+	p.DB().Take(&done, r.ID)
+	if done.Status != models.StatusCompleted {
+		t.Errorf("the request is %s once its package is built", done.Status)
 	}
 }

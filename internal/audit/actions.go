@@ -35,7 +35,7 @@ var Actions = []string{
 	"restriction.placed", "restriction.lift_announced", "restriction.lifted",
 	"objection.recorded",
 	// Download packages (internal/export), and a note withheld from one.
-	"export.requested", "export.ready", "export.downloaded", "export.expired", "export.resent",
+	"export.requested", "export.ready", "export.downloaded", "export.expired", "export.resent", "export.failed",
 	"request.note_withheld",
 }
 

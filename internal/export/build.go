@@ -52,16 +52,39 @@ func (s *Service) handleBuild(ctx context.Context, job *models.Job) error {
 	return err
 }
 
+// fail gives a package up (its build job's last attempt failed, or the
+// job died): the page says so and staff can rebuild; its file, if an
+// attempt left one, is deleted.
 func (s *Service) fail(ctx context.Context, id int64, code string) error {
-	return s.DB.WithContext(ctx).Model(&models.Export{}).Where("id = ? AND status IN ?", id,
-		[]models.ExportStatus{models.ExportQueued, models.ExportBuilding}).
-		Updates(map[string]any{"status": models.ExportFailed, "failure": code}).Error
+	var e models.Export
+	failed := false
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if e, err = s.load(tx, id); err != nil {
+			return err
+		}
+		res := tx.Model(&models.Export{}).Where("id = ? AND status IN ?", id,
+			[]models.ExportStatus{models.ExportQueued, models.ExportBuilding}).
+			Updates(map[string]any{"status": models.ExportFailed, "failure": code})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		failed = true
+		entry := audit.By(actor.SystemActor(), "export.failed", "export", strconv.FormatInt(id, 10))
+		entry.Details = map[string]string{"failure": code}
+		return audit.Append(tx, s.Dialect, entry)
+	})
+	if err == nil && failed {
+		s.dropFile(ctx, e)
+	}
+	return err
 }
 
-// Build writes package id. Run again after a crash, it starts over into
-// the same vault key, which the finished file replaces in one rename:
-// a half-written package is never under its key, and there is only one.
-// A package already ready, expired or failed is left as it is.
+// Build writes package id. Each attempt writes under a key of its own,
+// and the finished file appears under it in one rename, so a
+// half-written package is never offered; an attempt offers its file only
+// if the row still names its key, so two attempts never leave two
+// packages. A package already ready, expired or failed is left as it is.
 func (s *Service) Build(ctx context.Context, id int64) error {
 	e, err := s.begin(ctx, id)
 	if err != nil || e == nil {
@@ -84,13 +107,25 @@ func (s *Service) Build(ctx context.Context, id int64) error {
 	if err := w.Commit(); err != nil {
 		return err
 	}
-	return s.finish(ctx, e, size, sum)
+	offered, err := s.finish(ctx, e, size, sum)
+	if err != nil || !offered {
+		// Not offered (another attempt took over, or the package was
+		// retired meanwhile), or not recorded: this attempt's file must
+		// not stay behind. A failed finish is retried by the job, which
+		// writes a new file.
+		if derr := s.Vault.Delete(e.FileKey); derr != nil {
+			s.log().Warn("export: an unoffered file was not deleted", "export", e.ID, "err", derr)
+		}
+	}
+	return err
 }
 
-// begin marks the package building and chooses its file key once; nil
-// when there is nothing to do.
+// begin marks the package building under a new file key, and deletes
+// the file of the attempt before (a crash after its file was stored but
+// before it was offered); nil when there is nothing to do.
 func (s *Service) begin(ctx context.Context, id int64) (*models.Export, error) {
 	var e models.Export
+	prev := ""
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
 		if e, err = s.load(tx, id); err != nil {
@@ -99,14 +134,12 @@ func (s *Service) begin(ctx context.Context, id int64) (*models.Export, error) {
 		if e.Status != models.ExportQueued && e.Status != models.ExportBuilding {
 			return nil
 		}
-		set := map[string]any{"status": models.ExportBuilding, "step": StepData, "progress": 0}
-		if e.FileKey == "" {
-			key, err := vault.NewKey()
-			if err != nil {
-				return err
-			}
-			e.FileKey, set["file_key"] = key, key
+		key, err := vault.NewKey()
+		if err != nil {
+			return err
 		}
+		prev, e.FileKey = e.FileKey, key
+		set := map[string]any{"status": models.ExportBuilding, "step": StepData, "progress": 0, "file_key": key}
 		if e.StartedAt == nil {
 			now := s.now()
 			e.StartedAt, set["started_at"] = &now, now
@@ -120,13 +153,19 @@ func (s *Service) begin(ctx context.Context, id int64) (*models.Export, error) {
 	if e.Status != models.ExportBuilding {
 		return nil, nil
 	}
+	if prev != "" {
+		if err := s.Vault.Delete(prev); err != nil {
+			return nil, err
+		}
+	}
 	return &e, nil
 }
 
 // finish offers the package: ready until now + export.keep, the request
-// it answers completed, the customer told, in one transaction.
-func (s *Service) finish(ctx context.Context, e *models.Export, size int64, sum string) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+// it answers completed, the customer told, in one transaction. offered
+// is false when the row no longer names this attempt's file.
+func (s *Service) finish(ctx context.Context, e *models.Export, size int64, sum string) (offered bool, err error) {
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		now := s.now()
 		expires := now.Add(settings.ExportKeep.Get(s.Settings))
 		res := tx.Model(&models.Export{}).Where("id = ? AND status = ? AND file_key = ?", e.ID, models.ExportBuilding, e.FileKey).
@@ -136,7 +175,7 @@ func (s *Service) finish(ctx context.Context, e *models.Export, size int64, sum 
 			return fmt.Errorf("export: finish: %w", res.Error)
 		}
 		if res.RowsAffected == 0 {
-			return nil // retired meanwhile (a rebuild): nothing to offer
+			return nil // another attempt, or a rebuild, took over
 		}
 		e.Status, e.SizeBytes, e.SHA256, e.ReadyAt, e.ExpiresAt = models.ExportReady, size, sum, &now, &expires
 		entry := audit.By(actor.SystemActor(), "export.ready", "export", strconv.FormatInt(e.ID, 10))
@@ -149,8 +188,16 @@ func (s *Service) finish(ctx context.Context, e *models.Export, size int64, sum 
 				return err
 			}
 		}
-		return s.notifyReady(tx, e)
+		if err := s.notifyReady(tx, e); err != nil {
+			return err
+		}
+		offered = true
+		return nil
 	})
+	if err != nil {
+		offered = false
+	}
+	return offered, err
 }
 
 // builder holds one build's state.
@@ -195,6 +242,9 @@ func (b *builder) write(ctx context.Context, w io.Writer) (int64, string, error)
 	ctx = i18n.WithLocale(ctx, b.e.Locale)
 	err := b.s.snapshot(ctx, func(db *gorm.DB) error {
 		if err := b.count(ctx, db); err != nil {
+			return err
+		}
+		if err := b.withheld(ctx, db); err != nil {
 			return err
 		}
 		for _, pass := range []func(context.Context, *gorm.DB, *zip.Writer) error{b.writeJSON, b.writeCSV, b.writePhotos, b.writeReport} {
@@ -243,7 +293,10 @@ func (s *Service) snapshot(ctx context.Context, fn func(db *gorm.DB) error) erro
 			return err
 		}
 		err := fn(conn)
-		if rb := conn.Exec("ROLLBACK").Error; err == nil && rb != nil {
+		// Rolled back even when ctx is cancelled (a shutdown, the lease
+		// running out): the connection goes back to the pool, and must
+		// not go back inside a transaction.
+		if rb := conn.WithContext(context.WithoutCancel(ctx)).Exec("ROLLBACK").Error; err == nil && rb != nil {
 			err = rb
 		}
 		return err

@@ -22,6 +22,11 @@ func TestCellNeutralizesFormulas(t *testing.T) {
 		"\t=1":              "'\t=1",
 		"\r=1":              "'\r=1",
 		"=HYPERLINK(\"x\")": "'=HYPERLINK(\"x\")",
+		"  =1+1":            "'  =1+1", // leading spaces are skipped by spreadsheets
+		"\u3000＝SUM(A1)":    "'\u3000＝SUM(A1)",
+		"＋33":               "'＋33", // full-width signs, read as formulas in CJK locales
+		"＠cmd":              "'＠cmd",
+		" plain":            " plain",
 		"plain text":        "plain text",
 		"a=b":               "a=b",
 		"":                  "",

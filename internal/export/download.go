@@ -27,9 +27,14 @@ func (s *Service) Download(ctx context.Context, a actor.Actor, userID, id int64)
 
 // DownloadForRequest opens package id made for request requestID, for a
 // requester without an account holding that request's pass (the emailed
-// link and a fresh code; the handler checked it).
+// link and a fresh code; the handler checked it). A package of an
+// account (a public request matched to one) is not found here: it holds
+// the whole account, so it needs the account's own sign-in, second
+// factor included, not a mailed code alone.
 func (s *Service) DownloadForRequest(ctx context.Context, a actor.Actor, requestID, id int64) (models.Export, io.ReadCloser, error) {
-	return s.open(ctx, a, func(tx *gorm.DB) *gorm.DB { return tx.Where("id = ? AND request_id = ?", id, requestID) })
+	return s.open(ctx, a, func(tx *gorm.DB) *gorm.DB {
+		return tx.Where("id = ? AND request_id = ? AND user_id IS NULL", id, requestID)
+	})
 }
 
 func (s *Service) open(ctx context.Context, a actor.Actor, scope func(*gorm.DB) *gorm.DB) (models.Export, io.ReadCloser, error) {
@@ -71,7 +76,8 @@ func (s *Service) open(ctx context.Context, a actor.Actor, scope func(*gorm.DB) 
 		return audit.Append(tx, s.Dialect, entry)
 	})
 	if err == nil && gone {
-		return e, nil, ErrGone // the retirement above is committed
+		s.dropFile(ctx, e) // the retirement above is committed
+		return e, nil, ErrGone
 	}
 	if err != nil {
 		if r != nil {
@@ -91,19 +97,22 @@ func FileName(e models.Export) string {
 	return "my-data-" + at.UTC().Format("2006-01-02") + ".zip"
 }
 
-// Sweep deletes the packages past their expiry (file and status), and
-// temporary files a crash left in the vault. It returns how many
-// packages it retired.
+// Sweep retires the packages past their expiry, gives up the packages
+// whose build job died for good (its worker killed on its last attempt:
+// no handler ran to say so), deletes the files of expired and failed
+// packages not yet deleted (a deletion that failed, or a restored
+// backup), and removes temporary files a crash left in the vault. It
+// returns how many packages it retired or gave up.
 func (s *Service) Sweep(ctx context.Context) (int, error) {
+	db := s.DB.WithContext(ctx)
 	var due []models.Export
-	err := s.DB.WithContext(ctx).Where("status = ? AND expires_at <= ?", models.ExportReady, s.now()).
-		Order("id").Limit(500).Find(&due).Error
-	if err != nil {
+	if err := db.Where("status = ? AND expires_at <= ?", models.ExportReady, s.now()).
+		Order("id").Limit(500).Find(&due).Error; err != nil {
 		return 0, fmt.Errorf("export: sweep: %w", err)
 	}
 	n := 0
 	for i := range due {
-		err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := db.Transaction(func(tx *gorm.DB) error {
 			if err := s.retire(tx, &due[i]); err != nil {
 				return err
 			}
@@ -113,6 +122,27 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 			return n, err
 		}
 		n++
+	}
+	var dead []int64
+	if err := db.Model(&models.Export{}).Where("status IN ? AND job_id IN (?)",
+		[]models.ExportStatus{models.ExportQueued, models.ExportBuilding},
+		db.Model(&models.Job{}).Select("id").Where("kind = ? AND status = ?", KindBuild, models.JobDead)).
+		Order("id").Limit(500).Pluck("id", &dead).Error; err != nil {
+		return n, fmt.Errorf("export: sweep: %w", err)
+	}
+	for _, id := range dead {
+		if err := s.fail(ctx, id, "build_died"); err != nil {
+			return n, err
+		}
+		n++
+	}
+	var stale []models.Export
+	if err := db.Where("status IN ? AND deleted_at IS NULL", []models.ExportStatus{models.ExportExpired, models.ExportFailed}).
+		Order("id").Limit(500).Find(&stale).Error; err != nil {
+		return n, fmt.Errorf("export: sweep: %w", err)
+	}
+	for _, e := range stale {
+		s.dropFile(ctx, e)
 	}
 	if _, err := s.Vault.CleanTemp(24 * time.Hour); err != nil {
 		return n, err

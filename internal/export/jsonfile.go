@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/photolab/privacyportal/internal/holdings"
+	"github.com/photolab/privacyportal/internal/i18n"
 	"gorm.io/gorm"
 )
 
@@ -151,6 +152,9 @@ func Schema() []byte {
 				req = append(req, "file")
 			}
 			rec := map[string]any{"type": "object", "additionalProperties": false, "properties": props, "required": req}
+			if title, ok := english("export.report.set." + set.Name); ok {
+				rec["title"] = title
+			}
 			if set.One {
 				sets[set.Name] = map[string]any{"oneOf": []any{rec, map[string]any{"type": "null"}}}
 			} else {
@@ -158,7 +162,8 @@ func Schema() []byte {
 			}
 			required = append(required, set.Name)
 		}
-		cats[e.Key()] = map[string]any{"type": "object", "additionalProperties": false, "properties": sets, "required": required}
+		cats[e.Key()] = map[string]any{"type": "object", "additionalProperties": false, "properties": sets, "required": required,
+			"description": "the records of the category \"" + e.Key() + "\"; index.html states its purposes, lawful bases, retention, source and recipients"}
 	}
 	schema := map[string]any{
 		"$schema":              "https://json-schema.org/draft/2020-12/schema",
@@ -182,9 +187,21 @@ func Schema() []byte {
 	return append(out, '\n')
 }
 
+// english is a message in English, for the schema's titles (the same
+// labels the report's tables use).
+func english(id string) (string, bool) {
+	if !i18n.Has(id) {
+		return "", false
+	}
+	return i18n.Tl("en", id), true
+}
+
 func fieldSchema(fl holdings.Field) map[string]any {
 	typ := string(fl.Type)
 	m := map[string]any{}
+	if title, ok := english("export.report.field." + fl.Name); ok {
+		m["title"] = title
+	}
 	if fl.Type == holdings.FieldTime {
 		typ = "string"
 		m["format"] = "date-time"

@@ -50,10 +50,13 @@ func (s *Service) notifyReady(tx *gorm.DB, e *models.Export) error {
 			return fmt.Errorf("export: notify %d: request: %w", e.ID, err)
 		}
 		number = requests.Number(r.ID)
-		// A request filed without an account (or matched to one later)
-		// is followed on its public page, which asks for a fresh code:
-		// the requester may have no password to sign in with.
-		if r.UserID == nil || r.Channel != models.ChannelPortal {
+		// A request without an account is followed on its public page,
+		// which asks for a fresh code. One matched to an account (the
+		// public form's knowledge check) is answered in the account: the
+		// package holds all of it, so it is behind the account's sign-in
+		// (an emailed sign-in code works for a customer without a
+		// password), never behind the mailed code alone.
+		if r.UserID == nil {
 			to, name, public = r.RequesterEmail, r.RequesterName, true
 			link = s.BaseURL + "/requests/status/" + strconv.FormatInt(r.ID, 10)
 		}

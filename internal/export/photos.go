@@ -43,7 +43,9 @@ func (b *builder) writePhotos(ctx context.Context, db *gorm.DB, zw *zip.Writer) 
 				}
 				defer r.Close()
 				h := &zip.FileHeader{Name: PhotoPath(id, ct), Method: zip.Store}
-				if t, ok := rec[at].(time.Time); ok && at >= 0 {
+				if at < 0 {
+					// no time to give the entry
+				} else if t, ok := rec[at].(time.Time); ok {
 					h.Modified = t
 				}
 				f, err := zw.CreateHeader(h)

@@ -70,7 +70,8 @@ func TestRebuildReplacesThePackage(t *testing.T) {
 }
 
 // TestDownloadForRequest: the requester's link opens its request's
-// package only.
+// package only, and never an account's: a public request matched to an
+// account is answered in the account, behind its sign-in.
 func TestDownloadForRequest(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
@@ -78,8 +79,23 @@ func TestDownloadForRequest(t *testing.T) {
 		ctx := context.Background()
 		s, _ := newService(t, db)
 		r := richCustomer(t, s, db)
-		e := requestPackage(t, s, db, &r.Request)
 		pass := actor.Actor{Kind: actor.Requester}
+		mine := requestPackage(t, s, db, &r.Request)
+		if _, _, err := s.DownloadForRequest(ctx, pass, r.Request.ID, mine.ID); !errors.Is(err, ErrNotFound) {
+			t.Errorf("an account's package through the request's code: %v, want not found", err)
+		}
+		if _, rc, err := s.Download(ctx, customer(r.UserID), r.UserID, mine.ID); err != nil {
+			t.Errorf("the account's owner cannot download its request's package: %v", err)
+		} else {
+			rc.Close()
+		}
+		anon := r.Request
+		anon.ID, anon.UserID, anon.Channel, anon.RequesterEmail = 0, nil, models.ChannelPublic, "margaux@example.com"
+		if err := db.Create(&anon).Error; err != nil {
+			t.Fatal(err)
+		}
+		r.Request = anon
+		e := requestPackage(t, s, db, &anon)
 		if _, _, err := s.DownloadForRequest(ctx, pass, r.Request.ID+1, e.ID); !errors.Is(err, ErrNotFound) {
 			t.Errorf("another request's package: %v", err)
 		}

@@ -5,6 +5,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/photolab/privacyportal/internal/holdings"
 	"github.com/photolab/privacyportal/internal/i18n"
@@ -130,14 +131,18 @@ func (s *Service) reportInfo(ctx context.Context, e *models.Export) (*ReportInfo
 		}
 		info.Categories = append(info.Categories, rc)
 	}
-	if err := s.withheld(ctx, info, e); err != nil {
-		return nil, err
-	}
 	return info, nil
 }
 
-// withheld lists the subject's staff notes withheld under an exemption.
-func (s *Service) withheld(ctx context.Context, info *ReportInfo, e *models.Export) error {
+// withheld lists the subject's staff notes withheld under an exemption,
+// read in the build's snapshot (db) so the report's list matches the
+// notes data.json leaves without a body. Notes are the requests
+// category's: a package without it withholds nothing.
+func (b *builder) withheld(ctx context.Context, db *gorm.DB) error {
+	if !slices.ContainsFunc(b.cats, func(c *ReportCategory) bool { return c.Key == holdings.KeyRequests }) {
+		return nil
+	}
+	info, e := b.info, b.e
 	var uid, rid int64
 	if e.UserID != nil {
 		uid = *e.UserID
@@ -146,7 +151,7 @@ func (s *Service) withheld(ctx context.Context, info *ReportInfo, e *models.Expo
 		rid = *e.RequestID
 	}
 	var notes []models.RequestNote
-	err := s.DB.WithContext(ctx).Table("request_notes t").Select("t.*").
+	err := db.WithContext(ctx).Table("request_notes t").Select("t.*").
 		Joins("JOIN privacy_requests r ON r.id = t.request_id").
 		Where("(r.user_id = ? OR r.id = ?) AND t.withheld <> ''", uid, rid).Order("t.at, t.id").Find(&notes).Error
 	if err != nil {

@@ -77,6 +77,10 @@ var (
 // Kind of the job that builds one package.
 const KindBuild = "export.build"
 
+// BuildLease is how long a build may run, and how long a killed one
+// waits before another worker takes it over.
+const BuildLease = 10 * time.Minute
+
 // KindSweep is the periodic job deleting expired packages.
 const KindSweep = "export.sweep"
 
@@ -90,8 +94,10 @@ type buildPayload struct {
 func (s *Service) Jobs() []jobs.Spec {
 	return []jobs.Spec{
 		// A package of a large photo library takes minutes, not the
-		// queue's default minute; its worker keeps it for half an hour.
-		{Kind: KindBuild, Handle: s.handleBuild, Lease: 30 * time.Minute},
+		// queue's default minute (10,000 orders and 400 MB of photos take
+		// about 2 s); a build killed with its process resumes once this
+		// lease has run out.
+		{Kind: KindBuild, Handle: s.handleBuild, Lease: BuildLease},
 		{Kind: KindSweep, Handle: func(ctx context.Context, _ *models.Job) error {
 			_, err := s.Sweep(ctx)
 			return err
@@ -162,8 +168,13 @@ func (s *Service) queue(tx *gorm.DB, a actor.Actor, e *models.Export) error {
 	if err := tx.Create(e).Error; err != nil {
 		return fmt.Errorf("export: create: %w", err)
 	}
-	if _, err := jobs.Enqueue(tx, KindBuild, buildPayload{ExportID: e.ID}, jobs.MaxAttempts(5)); err != nil {
+	jobID, err := jobs.Enqueue(tx, KindBuild, buildPayload{ExportID: e.ID}, jobs.MaxAttempts(5))
+	if err != nil {
 		return err
+	}
+	e.JobID = &jobID
+	if err := tx.Model(&models.Export{}).Where("id = ?", e.ID).Update("job_id", jobID).Error; err != nil {
+		return fmt.Errorf("export: create: %w", err)
 	}
 	entry := audit.By(a, "export.requested", "export", strconv.FormatInt(e.ID, 10))
 	entry.Details = map[string]string{"categories": e.Categories}
@@ -182,17 +193,53 @@ func (s *Service) StartForRequest(tx *gorm.DB, r *models.PrivacyRequest) error {
 	return s.queue(tx, actor.SystemActor(), &e)
 }
 
-// Rebuild replaces a request's package with a fresh one (staff: the
-// customer lost the mail, the package expired, a build failed). The old
-// file is deleted at once.
-func (s *Service) Rebuild(ctx context.Context, a actor.Actor, exportID int64) (models.Export, error) {
+// StartByStaff queues a package for request requestID, approved and
+// waiting for one (an access or portability request approved before
+// packages were built, or whose packages all ended): staff only. A
+// package already on its way is ErrNotReady; another kind or status is
+// requests.ErrWrongState.
+func (s *Service) StartByStaff(ctx context.Context, a actor.Actor, requestID int64) (models.Export, error) {
 	if !a.IsStaff() {
 		return models.Export{}, requests.ErrStaffOnly
 	}
 	var e models.Export
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		old, err := s.load(tx, exportID)
-		if err != nil {
+		var r models.PrivacyRequest
+		if err := tx.Where("id = ?", requestID).Take(&r).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return requests.ErrNotFound
+			}
+			return err
+		}
+		if r.Status != models.StatusWaitingFulfilment || (r.Kind != models.RequestAccess && r.Kind != models.RequestPortability) {
+			return requests.ErrWrongState
+		}
+		var n int64
+		if err := tx.Model(&models.Export{}).Where("request_id = ? AND status IN ?", requestID,
+			[]models.ExportStatus{models.ExportQueued, models.ExportBuilding}).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return ErrNotReady
+		}
+		e = models.Export{UserID: r.UserID, RequestID: &r.ID, Status: models.ExportQueued, Locale: r.Locale,
+			RequestedByKind: string(a.Kind), RequestedByID: a.ID(), CreatedAt: s.now()}
+		return s.queue(tx, a, &e)
+	})
+	return e, err
+}
+
+// Rebuild replaces a package with a fresh one (staff: the customer lost
+// the mail, the package expired, a build failed). The old file is
+// deleted as soon as the replacement is committed.
+func (s *Service) Rebuild(ctx context.Context, a actor.Actor, exportID int64) (models.Export, error) {
+	if !a.IsStaff() {
+		return models.Export{}, requests.ErrStaffOnly
+	}
+	var e, old models.Export
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if old, err = s.load(tx, exportID); err != nil {
 			return err
 		}
 		if old.Status == models.ExportQueued || old.Status == models.ExportBuilding {
@@ -205,23 +252,43 @@ func (s *Service) Rebuild(ctx context.Context, a actor.Actor, exportID int64) (m
 			Locale: old.Locale, RequestedByKind: string(a.Kind), RequestedByID: a.ID(), CreatedAt: s.now()}
 		return s.queue(tx, a, &e)
 	})
+	if err == nil {
+		s.dropFile(ctx, old)
+	}
 	return e, err
 }
 
-// retire marks a package expired and deletes its file.
+// retire marks a package expired, in tx. Its file is deleted by dropFile
+// once tx has committed: deleted first, a rollback would leave a row
+// offering a file that is gone.
 func (s *Service) retire(tx *gorm.DB, e *models.Export) error {
-	now := s.now()
-	if err := tx.Model(&models.Export{}).Where("id = ?", e.ID).
-		Updates(map[string]any{"status": models.ExportExpired, "deleted_at": now}).Error; err != nil {
+	if e.Status == models.ExportExpired {
+		return nil
+	}
+	if err := tx.Model(&models.Export{}).Where("id = ?", e.ID).Update("status", models.ExportExpired).Error; err != nil {
 		return fmt.Errorf("export: retire: %w", err)
+	}
+	e.Status = models.ExportExpired
+	return nil
+}
+
+// dropFile deletes the file of an expired or failed package and records
+// when. A failure is logged and left to the sweep, which deletes the
+// file of every such package not yet marked deleted.
+func (s *Service) dropFile(ctx context.Context, e models.Export) {
+	if e.DeletedAt != nil {
+		return
 	}
 	if e.FileKey != "" {
 		if err := s.Vault.Delete(e.FileKey); err != nil {
-			return err
+			s.log().Warn("export: file not deleted; the sweep retries", "export", e.ID, "err", err)
+			return
 		}
 	}
-	e.Status, e.DeletedAt = models.ExportExpired, &now
-	return nil
+	if err := s.DB.WithContext(ctx).Model(&models.Export{}).Where("id = ? AND deleted_at IS NULL", e.ID).
+		Update("deleted_at", s.now()).Error; err != nil {
+		s.log().Warn("export: deletion not recorded; the sweep retries", "export", e.ID, "err", err)
+	}
 }
 
 func (s *Service) load(tx *gorm.DB, id int64) (models.Export, error) {

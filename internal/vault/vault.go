@@ -205,24 +205,39 @@ func (v *Vault) Delete(key string) error {
 }
 
 // Reencrypt rewrites every file to the newest key, after which older keys
-// can be retired. It returns how many files it rewrote.
+// can be retired. It returns how many files it rewrote. Each file is
+// streamed (a download package is hundreds of megabytes) and replaced in
+// one rename, so a crash mid-way leaves every file readable.
 func (v *Vault) Reencrypt() (int, error) {
 	n := 0
 	err := filepath.WalkDir(v.filesDir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") {
 			return err
 		}
-		data, err := v.Get(d.Name())
-		if err != nil {
-			return err
-		}
-		if err := v.write(d.Name(), data); err != nil {
+		if err := v.reencrypt(d.Name()); err != nil {
 			return err
 		}
 		n++
 		return nil
 	})
 	return n, err
+}
+
+func (v *Vault) reencrypt(key string) error {
+	r, err := v.Open(key)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	w, err := v.Create(key)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(w, r); err != nil {
+		w.Abort()
+		return fmt.Errorf("vault: re-encrypt %s: %w", key, err)
+	}
+	return w.Commit()
 }
 
 // path maps a key to its file, refusing anything that is not a key this

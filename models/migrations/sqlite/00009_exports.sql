@@ -1,8 +1,8 @@
 -- +goose Up
 -- Download packages (issue 11): one row per ZIP of a customer's data, the
 -- file itself encrypted in the vault under file_key. A build that dies
--- leaves the row "building" with its file_key chosen, so the rerun
--- replaces that one file: never two packages for one ask.
+-- leaves the row "building"; the rerun takes a new file_key and deletes
+-- the file of the attempt before it: never two packages for one ask.
 CREATE TABLE exports (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     user_id INTEGER REFERENCES users (id) ON DELETE CASCADE,
@@ -13,6 +13,7 @@ CREATE TABLE exports (
     step TEXT NOT NULL DEFAULT '',
     progress INTEGER NOT NULL DEFAULT 0,
     file_key TEXT NOT NULL DEFAULT '',
+    job_id INTEGER,
     size_bytes INTEGER NOT NULL DEFAULT 0,
     sha256 TEXT NOT NULL DEFAULT '',
     failure TEXT NOT NULL DEFAULT '',
