@@ -252,19 +252,28 @@ func (h *Handler) deskExport(action string) http.HandlerFunc {
 		} else {
 			err = h.Exports.Resend(ctx, a, eid)
 		}
-		switch {
-		case err == nil:
-			addFlash(r, flashSuccess, "export.desk.flash."+action)
-		case errors.Is(err, export.ErrNotReady):
-			addFlash(r, flashError, "export.desk.flash.not_ready")
-		case errors.Is(err, export.ErrGone):
-			addFlash(r, flashError, "export.desk.flash.gone")
-		default:
-			h.fail(w, r, err)
-			return
-		}
-		h.redirect(w, r, "/staff/requests/"+strconv.FormatInt(id, 10)+"#desk-exports")
+		h.deskExportDone(w, r, id, err, "export.desk.flash."+action)
 	}
+}
+
+// deskExportDone says how a desk action on request id's packages went
+// (done: the success message) and returns to its panel; a refusal the
+// page can explain is a flash, anything else the error page.
+func (h *Handler) deskExportDone(w http.ResponseWriter, r *http.Request, id int64, err error, done string) {
+	switch {
+	case err == nil:
+		addFlash(r, flashSuccess, done)
+	case errors.Is(err, export.ErrNotReady):
+		addFlash(r, flashError, "export.desk.flash.not_ready")
+	case errors.Is(err, export.ErrGone):
+		addFlash(r, flashError, "export.desk.flash.gone")
+	case errors.Is(err, requests.ErrWrongState):
+		addFlash(r, flashError, "export.desk.flash.not_waiting")
+	default:
+		h.fail(w, r, err)
+		return
+	}
+	h.redirect(w, r, "/staff/requests/"+strconv.FormatInt(id, 10)+"#desk-exports")
 }
 
 // deskStartExport starts a package for request {id}, waiting for one.
@@ -275,18 +284,7 @@ func (h *Handler) deskStartExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, err := h.Exports.StartByStaff(r.Context(), h.actor(r), id)
-	switch {
-	case err == nil:
-		addFlash(r, flashSuccess, "export.desk.flash.started")
-	case errors.Is(err, export.ErrNotReady):
-		addFlash(r, flashError, "export.desk.flash.not_ready")
-	case errors.Is(err, requests.ErrWrongState):
-		addFlash(r, flashError, "export.desk.flash.not_waiting")
-	default:
-		h.fail(w, r, err)
-		return
-	}
-	h.redirect(w, r, "/staff/requests/"+strconv.FormatInt(id, 10)+"#desk-exports")
+	h.deskExportDone(w, r, id, err, "export.desk.flash.started")
 }
 
 // withholdNote marks a staff note withheld from the customer's export

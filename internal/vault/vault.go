@@ -163,27 +163,14 @@ func (v *Vault) write(key string, data []byte) error {
 	return writeAtomic(path, buf.Bytes())
 }
 
-// Get decrypts the file stored under key.
+// Get decrypts the file stored under key, whole (small files: ID
+// documents, photos; a package is read with Open).
 func (v *Vault) Get(key string) ([]byte, error) {
-	path, err := v.path(key)
+	r, err := v.Open(key)
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("vault: %w", err)
-	}
-	defer f.Close()
-	v.mu.RLock()
-	ids := v.identities
-	v.mu.RUnlock()
-	r, err := age.Decrypt(f, ids...)
-	if err != nil {
-		return nil, fmt.Errorf("vault: decrypt: %w", err)
-	}
+	defer r.Close()
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("vault: decrypt: %w", err)
