@@ -244,5 +244,6 @@ func All() []any {
 		&ContactMessage{}, &SurveyAnswer{}, &DataCategory{}, &DataPurpose{}, &PolicyVersion{}, &PolicyAck{},
 		&Setting{}, &Installation{}, &HoldingTally{}, &Revision{},
 		&PrivacyRequest{}, &RequestEvent{}, &RequestMessage{}, &RequestNote{}, &RequestCorrection{}, &RequestCode{},
-		&RequestDocument{}, &LegalHold{}, &Restriction{}, &MarketingObjection{}, &Export{}}
+		&RequestDocument{}, &LegalHold{}, &Restriction{}, &MarketingObjection{}, &Export{},
+		&ConsentTopic{}, &ConsentSubject{}, &ConsentEvent{}, &ConsentEvidence{}, &ConsentState{}}
 }

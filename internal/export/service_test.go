@@ -140,7 +140,7 @@ func TestChosenCategoriesOnly(t *testing.T) {
 		if err := s.Build(ctx, pkg.ID); err != nil {
 			t.Fatal(err)
 		}
-		all := []string{"contact", "logins", "orders", "payments", "photos", "profile", "requests", "surveys"}
+		all := []string{"consents", "contact", "logins", "orders", "payments", "photos", "profile", "requests", "surveys"}
 		if j, c := categoriesIn(t, unzip(t, s, reload(t, s, pkg.ID))); !slices.Equal(j, all) || !slices.Equal(c, all) {
 			t.Errorf("request package: data.json %v, csv/ %v; want all %v", j, c, all)
 		}

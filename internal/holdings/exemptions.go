@@ -29,6 +29,11 @@ var Exemptions = []Exemption{
 		Later:     "retention issue: pseudonymize IPs of old entries if the chain allows it",
 	},
 	{
+		Table:     "consent_topics",
+		Reason:    "the marketing topics' names and channels, written by the business about everyone, not about one customer",
+		Retention: "kept while the topic exists; admins will manage them",
+	},
+	{
 		Table:     "data_categories",
 		Reason:    "the categories' own texts (names, descriptions, retention, recipients), written by the business about everyone, not about one customer",
 		Retention: "kept while the category exists; admins edit them",
@@ -75,12 +80,6 @@ var Exemptions = []Exemption{
 		Reason:    "mail sent to customers and requesters: recipient address, subject and bodies; the delivery log of the portal, shown to admins. Not part of the download: each mail told the customer of something the export holds itself (a request's step, a sign-in), and the rest are one-time codes and links, credentials that have expired",
 		Retention: "kept for good today: nothing purges delivered mail",
 		Later:     "retention issue: purge delivered mail after a set time",
-	},
-	{
-		Table:     "policy_acks",
-		Reason:    "which privacy policy versions the customer acknowledged; shown on the overview's policy panel, not as a category list",
-		Retention: "kept while the account exists; deleted with it (ON DELETE CASCADE)",
-		Later:     "consents issue: part of the consents category and its history",
 	},
 	{
 		Table:     "policy_versions",

@@ -65,7 +65,7 @@ func TestSeedCategories(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantKeys := []string{"profile", "orders", "payments", "photos", "contact", "surveys", "logins", "requests"}
+		wantKeys := []string{"profile", "orders", "payments", "photos", "contact", "surveys", "logins", "requests", "consents"}
 		if len(cats) != len(wantKeys) {
 			t.Fatalf("%d categories", len(cats))
 		}
@@ -195,6 +195,7 @@ func TestOverview(t *testing.T) {
 			"surveys":  {0, nil, "/account/data/surveys"},
 			"logins":   {1, ts(5 * time.Hour), "/account/data/logins"},
 			"requests": {0, nil, "/account/requests"},
+			"consents": {0, nil, "/account/preferences/history"},
 			"loyalty":  {0, nil, ""},
 		}
 		if len(got) != len(want) {

@@ -64,6 +64,7 @@ var registry = []Entry{
 	surveysCategory{},
 	loginsCategory{},
 	requestsCategory{},
+	consentsCategory{},
 }
 
 // Entries returns every registered category.

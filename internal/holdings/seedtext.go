@@ -303,4 +303,38 @@ var categorySeeds = []categorySeed{
 				"在法定期限内答复您关于个人数据的请求，并保留已答复的证明。"}},
 		},
 	},
+	{
+		key:  "consents",
+		name: tr{"Your marketing choices", "Vos choix marketing", "您的营销偏好"},
+		desc: tr{
+			"Which newsletters and offers you agreed to receive, on which channel, and every change: when, how, and the wording you were shown.",
+			"Les lettres d’information et offres que vous avez acceptées, sur quel canal, et chaque changement : quand, comment, et le texte qui vous était présenté.",
+			"您同意接收哪些资讯和优惠、通过哪个渠道，以及每次更改的时间、方式和当时向您展示的文字。",
+		},
+		retention: tr{
+			"As long as your account exists. The record that you withdrew a consent is kept after, without your name or address, to prove it was respected.",
+			"Tant que votre compte existe. La trace d’un retrait de consentement est gardée ensuite, sans votre nom ni votre adresse, pour prouver qu’il a été respecté.",
+			"在您的账户存续期间保留。撤回同意的记录此后仍会保留，但不含您的姓名或地址，以证明我们遵守了您的选择。",
+		},
+		source: tr{
+			"You, on your preferences page, through a link in our mails, or your browser’s privacy signal.",
+			"Vous, sur votre page de préférences, par un lien de nos e-mails, ou le signal de confidentialité de votre navigateur.",
+			"您本人：在偏好设置页面、通过我们邮件中的链接，或浏览器发出的隐私信号。",
+		},
+		recipients: tr{
+			"Our mailing tool receives only the list of people who agreed, per topic and channel.",
+			"Notre outil d’envoi reçoit seulement la liste des personnes qui ont accepté, par sujet et par canal.",
+			"我们的邮件发送工具只接收按主题和渠道同意接收的人员名单。",
+		},
+		purposes: []purposeSeed{
+			{models.BasisConsent, tr{
+				"Send you the newsletters and offers you chose, on the channels you chose.",
+				"Vous envoyer les lettres d’information et offres choisies, sur les canaux choisis.",
+				"通过您选择的渠道向您发送您选择的资讯和优惠。"}},
+			{models.BasisLegalObligation, tr{
+				"Prove that you agreed, and that we stopped when you withdrew (GDPR Art. 7(1)).",
+				"Prouver que vous avez accepté, et que nous avons cessé quand vous avez retiré votre accord (RGPD art. 7, par. 1).",
+				"证明您曾同意，以及在您撤回后我们已停止（GDPR 第 7 条第 1 款）。"}},
+		},
+	},
 }
