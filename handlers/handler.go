@@ -21,6 +21,7 @@ import (
 	"github.com/photolab/privacyportal/internal/account"
 	"github.com/photolab/privacyportal/internal/actor"
 	"github.com/photolab/privacyportal/internal/audit"
+	"github.com/photolab/privacyportal/internal/consent"
 	"github.com/photolab/privacyportal/internal/export"
 	"github.com/photolab/privacyportal/internal/fault"
 	"github.com/photolab/privacyportal/internal/holdings"
@@ -47,6 +48,7 @@ type Handler struct {
 	Profiles *profile.Service
 	Requests *requests.Service
 	Exports  *export.Service
+	Consent  *consent.Service
 	Vault    *vault.Vault
 	Queue    *jobs.Queue
 	Logger   *slog.Logger

@@ -19,6 +19,7 @@ import (
 	"github.com/photolab/privacyportal/internal/actor"
 	"github.com/photolab/privacyportal/internal/audit"
 	"github.com/photolab/privacyportal/internal/config"
+	"github.com/photolab/privacyportal/internal/consent"
 	"github.com/photolab/privacyportal/internal/demo"
 	"github.com/photolab/privacyportal/internal/export"
 	"github.com/photolab/privacyportal/internal/holdings"
@@ -51,6 +52,7 @@ type Server struct {
 	accounts *account.Service
 	requests *requests.Service
 	exports  *export.Service
+	consent  *consent.Service
 	settings *settings.Service
 	vault    *vault.Vault
 	secrets  *vault.KeyRing
@@ -141,6 +143,14 @@ func New(cfg config.Config, logger *slog.Logger, opts ...Option) (*Server, error
 	// Approved access and portability requests are answered by a package.
 	s.requests.Handoffs = map[models.RequestKind]requests.Handoff{
 		models.RequestAccess: s.exports.StartForRequest, models.RequestPortability: s.exports.StartForRequest}
+	s.consent = &consent.Service{DB: db, Dialect: dialect, Secrets: s.secrets, Settings: s.settings, Mailer: mailer,
+		BaseURL: cfg.BaseURL, Now: o.now, Logger: logger}
+	// The standard marketing topics exist on every installation, demo or
+	// not; admins' edits are kept.
+	if err := consent.SeedTopics(ctx, db); err != nil {
+		models.Close(db)
+		return nil, err
+	}
 	// Each service declares its job kinds and schedules.
 	if err := s.queue.Install(ctx, mailer.Jobs(db), s.sessions, s.accounts, s.requests, s.exports); err != nil {
 		models.Close(db)
@@ -149,7 +159,7 @@ func New(cfg config.Config, logger *slog.Logger, opts ...Option) (*Server, error
 	s.handlers = &handlers.Handler{
 		Sessions: s.sessions, Audit: audit.New(db, dialect), Outbox: &mail.Outbox{DB: db, Dialect: dialect, Mailer: mailer},
 		Accounts: s.accounts, Logger: logger,
-		Holdings: s.holdings, Profiles: profiles, Requests: s.requests, Exports: s.exports, Vault: s.vault, Queue: s.queue,
+		Holdings: s.holdings, Profiles: profiles, Requests: s.requests, Exports: s.exports, Consent: s.consent, Vault: s.vault, Queue: s.queue,
 		ClientIP: clientIP, SecureCookies: cfg.SecureCookies,
 	}
 	limiter := ratelimit.New(cfg.RateLimit, cfg.RateBurst, time.Now)
@@ -207,6 +217,9 @@ func (s *Server) SeedDemo(ctx context.Context) ([]demo.Login, error) {
 
 // Requests is the privacy requests service.
 func (s *Server) Requests() *requests.Service { return s.requests }
+
+// Consent is the marketing preferences service.
+func (s *Server) Consent() *consent.Service { return s.consent }
 
 // Exports is the download packages service.
 func (s *Server) Exports() *export.Service { return s.exports }

@@ -73,6 +73,11 @@ func TestDefaults(t *testing.T) {
 		{"privacy.automated_decisions", func(s *Service) any { return PrivacyAutomatedDecisions.Get(s) }, false},
 		{"privacy.automated_decisions.logic", func(s *Service) any { return PrivacyAutomatedLogic.Get(s) }, ""},
 		{"privacy.transfers", func(s *Service) any { return PrivacyTransfers.Get(s) }, ""},
+		{"consent.age.gdpr", func(s *Service) any { return ConsentAgeGDPR.Get(s) }, 16},
+		{"consent.age.ccpa", func(s *Service) any { return ConsentAgeCCPA.Get(s) }, 16},
+		{"consent.serves_minors", func(s *Service) any { return ConsentServesMinors.Get(s) }, false},
+		{"consent.confirm_within", func(s *Service) any { return ConsentConfirmWithin.Get(s) }, 7 * 24 * time.Hour},
+		{"consent.unsubscribe_mailto", func(s *Service) any { return ConsentUnsubscribeMailto.Get(s) }, ""},
 	}
 	// The verification rules: proportionate by default (EDPB 01/2022).
 	for kind, want := range map[string]string{"access": "strict", "portability": "strict", "rectification": "knowledge",
