@@ -211,7 +211,11 @@ func (s *Server) SeedDemo(ctx context.Context) ([]demo.Login, error) {
 	if err := s.holdings.Refresh(ctx); err != nil {
 		return nil, err
 	}
-	// Packages last: the report reads the categories' texts just loaded.
+	if err := demo.SeedConsents(ctx, s.db, s.consent, time.Now()); err != nil {
+		return nil, err
+	}
+	// Packages last: the report reads the categories' texts just loaded,
+	// and the consent history just written.
 	return logins, demo.SeedExports(ctx, s.db, s.exports)
 }
 
