@@ -65,7 +65,7 @@ func (s *Service) RequestConfirmation(tx *gorm.DB, subjectID int64, email, topic
 	link, listUnsub, listPost := s.UnsubscribeLinks(subjectID, topic)
 	_, err = s.Mailer.Queue(tx, mail.Message{To: email, Template: "consent_confirm", Locale: locale,
 		Data: map[string]any{"Name": name, "Topic": topicText(t.Name, locale), "ExpiresAt": until,
-			"ConfirmLink": strings.TrimRight(s.BaseURL, "/") + "/confirm/" + s.confirmToken(subjectID, topic, events[0].ID),
+			"ConfirmLink":     strings.TrimRight(s.BaseURL, "/") + "/confirm/" + s.confirmToken(subjectID, topic, events[0].ID),
 			"UnsubscribeLink": link},
 		Headers: mail.ListHeaders(listUnsub, listPost)})
 	return err
