@@ -60,8 +60,10 @@ func (s *Service) RequestConfirmation(tx *gorm.DB, subjectID int64, email, topic
 		return nil
 	}
 	var name string
-	tx.Model(&models.User{}).Select("users.name").
-		Joins("JOIN consent_subjects cs ON cs.user_id = users.id").Where("cs.id = ?", subjectID).Limit(1).Scan(&name)
+	if err := tx.Model(&models.User{}).Select("users.name").
+		Joins("JOIN consent_subjects cs ON cs.user_id = users.id").Where("cs.id = ?", subjectID).Limit(1).Scan(&name).Error; err != nil {
+		return fmt.Errorf("consent: confirmation mail: %w", err)
+	}
 	link, listUnsub, listPost := s.UnsubscribeLinks(subjectID, topic)
 	_, err = s.Mailer.Queue(tx, mail.Message{To: email, Template: "consent_confirm", Locale: locale,
 		Data: map[string]any{"Name": name, "Topic": topicText(t.Name, locale), "ExpiresAt": until,
@@ -153,6 +155,7 @@ func (s *Service) Confirm(ctx context.Context, raw string, ev Evidence) error {
 // rerun finds only what is left.
 func (s *Service) ExpirePending(ctx context.Context) (int, error) {
 	var due []models.ConsentState
+	// Bounded so one run stays short; the next hour's run takes the rest.
 	if err := s.DB.WithContext(ctx).Where("status = ? AND pending_until <= ?", models.ConsentPending, s.now()).
 		Order("subject_id").Limit(10000).Find(&due).Error; err != nil {
 		return 0, fmt.Errorf("consent: expire: %w", err)
