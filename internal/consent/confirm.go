@@ -144,9 +144,41 @@ func (s *Service) Confirm(ctx context.Context, raw string, ev Evidence) error {
 		if _, _, err := s.pendingOf(tx, raw); err != nil {
 			return err
 		}
-		_, err = s.Apply(tx, t.Subject, []Change{{Choice: Marketing(t.Topic, models.ChannelEmail), Status: models.ConsentGranted}}, ev)
-		return err
+		if _, err = s.Apply(tx, t.Subject, []Change{{Choice: Marketing(t.Topic, models.ChannelEmail), Status: models.ConsentGranted}}, ev); err != nil {
+			return err
+		}
+		return s.queueWelcome(tx, t.Subject, t.Topic, ev.Locale)
 	})
+}
+
+// queueWelcome sends the topic's welcome mail, with both List-Unsubscribe
+// headers, to the account of subject. A subject without an account is
+// known by a hash of its address alone, so it gets none: the portal does
+// not keep the address to write to.
+func (s *Service) queueWelcome(tx *gorm.DB, subjectID int64, topic, locale string) error {
+	if s.Mailer == nil {
+		return nil
+	}
+	var u models.User
+	if err := tx.Model(&models.User{}).Select("users.email, users.name, users.locale").
+		Joins("JOIN consent_subjects cs ON cs.user_id = users.id").Where("cs.id = ?", subjectID).Limit(1).Scan(&u).Error; err != nil {
+		return fmt.Errorf("consent: welcome mail: %w", err)
+	}
+	if u.Email == "" {
+		return nil
+	}
+	var tp models.ConsentTopic
+	if err := tx.Where("key = ?", topic).Take(&tp).Error; err != nil {
+		return fmt.Errorf("consent: welcome mail: %w", err)
+	}
+	if locale == "" {
+		locale = u.Locale
+	}
+	link, listUnsub, listPost := s.UnsubscribeLinks(subjectID, topic)
+	_, err := s.Mailer.Queue(tx, mail.Message{To: u.Email, Template: "consent_welcome", Locale: locale,
+		Data:    map[string]any{"Name": u.Name, "Topic": topicText(tp.Name, locale), "UnsubscribeLink": link},
+		Headers: mail.ListHeaders(listUnsub, listPost)})
+	return err
 }
 
 // ExpirePending withdraws every email opt-in still pending past its

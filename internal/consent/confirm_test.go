@@ -121,6 +121,11 @@ func TestDoubleOptIn(t *testing.T) {
 		if err := s.Confirm(ctx, tok, Evidence{}); !errors.Is(err, ErrBadToken) {
 			t.Errorf("a second confirmation: %v, want ErrBadToken", err)
 		}
+		var welcome models.OutboxMessage
+		if err := db.Where("template = ?", "consent_welcome").Take(&welcome).Error; err != nil ||
+			welcome.ToAddress != "ada@example.com" || !strings.Contains(welcome.Headers, "List-Unsubscribe=One-Click") {
+			t.Errorf("welcome mail %+v, %v", welcome, err)
+		}
 		if err := db.Transaction(func(tx *gorm.DB) error { return s.RequestConfirmation(tx, sub, "ada@example.com", "newsletter", "fr") }); err != nil {
 			t.Fatal(err)
 		}

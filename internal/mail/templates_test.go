@@ -113,6 +113,7 @@ var sampleData = map[string]map[string]any{
 		"ExpiresAt": time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC)},
 	"consent_confirm": {"Name": "Zoé", "Topic": "Newsletter", "ConfirmLink": "https://privacy.example.com/confirm/abc",
 		"UnsubscribeLink": "https://privacy.example.com/u/def", "ExpiresAt": time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC)},
+	"consent_welcome": {"Name": "Zoé", "Topic": "Newsletter", "UnsubscribeLink": "https://privacy.example.com/u/def"},
 }
 
 // sampleWants is what each template's text and HTML must show of its data,
@@ -142,6 +143,7 @@ var sampleWants = map[string][]string{
 	"request_code":           {"482913", "15", "#42", "Zoé", "/requests/verify/42"},
 	"export_ready":           {"Zoé", "#42", "17:05", "/requests/status/42"},
 	"consent_confirm":        {"Zoé", "Newsletter", "/confirm/abc", "/u/def", "17:05"},
+	"consent_welcome":        {"Zoé", "Newsletter", "/u/def"},
 }
 
 func TestEmbeddedTemplatesHaveEveryPart(t *testing.T) {
