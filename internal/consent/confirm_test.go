@@ -35,7 +35,7 @@ func withMailer(t *testing.T, s *Service) *clock {
 	return c
 }
 
-var confirmLink = regexp.MustCompile(`https://privacy\.lab\.example/confirm/([A-Za-z0-9_-]+)`)
+var confirmLink = regexp.MustCompile(`https://privacy\.lab\.example/confirm/([A-Za-z0-9_.-]+)`)
 
 // optIn starts a double opt-in and returns the subject and the mailed
 // confirmation token.
