@@ -318,3 +318,21 @@ func TestUnsubscribeTokensRefused(t *testing.T) {
 		}
 	})
 }
+
+// TestPlainHTTPBaseURLWarns: a public http:// base URL is warned about at
+// start (one-click unsubscribe needs HTTPS); localhost is not.
+func TestPlainHTTPBaseURLWarns(t *testing.T) {
+	warned := func(base string) bool {
+		logs := &logLines{}
+		startPortalLogging(t, "", map[string]string{"PORTAL_BASE_URL": base}, logs)
+		logs.mu.Lock()
+		defer logs.mu.Unlock()
+		return strings.Contains(strings.Join(logs.lines, ""), "RFC 8058")
+	}
+	if !warned("http://privacy.example.com") {
+		t.Error("no start-up warning for a public http:// base URL")
+	}
+	if warned("http://localhost:8080") {
+		t.Error("a warning for localhost")
+	}
+}
