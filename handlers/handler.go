@@ -104,6 +104,10 @@ type Route struct {
 	// MaxBody caps the request body in bytes; 0 means DefaultMaxBody,
 	// enough for any form. A route taking uploads sets its own limit.
 	MaxBody int64
+	// CrossOrigin exempts the route from the cross-origin check: only the
+	// one-click unsubscribe POST (RFC 8058), which mail providers send
+	// from their own origin, without cookies. Its token is its authority.
+	CrossOrigin bool
 }
 
 // DefaultMaxBody is the body limit of a route that states none: forms

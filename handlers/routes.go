@@ -141,6 +141,15 @@ func (h *Handler) Routes() []Route {
 		{Method: "POST", Pattern: "/staff/requests/{id}/exports/{eid}/resend", Access: Staff, Handle: h.deskExport("resend")},
 		{Method: "POST", Pattern: "/staff/requests/{id}/notes/{note}/withhold", Access: Staff, Handle: h.withholdNote},
 
+		// Consent: the links of mails about a subscription, reached by their
+		// token without signing in (handlers/unsubscribe.go).
+		{Method: "GET", Pattern: "/u/{token}", Access: Public, Handle: h.showUnsubscribe},
+		{Method: "POST", Pattern: "/u/{token}", Access: Public, Handle: h.unsubscribe, CrossOrigin: true},
+		{Method: "GET", Pattern: "/u/{token}/prefs", Access: Public, Handle: h.showUnsubscribePrefs},
+		{Method: "POST", Pattern: "/u/{token}/prefs", Access: Public, Handle: h.saveUnsubscribePrefs},
+		{Method: "GET", Pattern: "/confirm/{token}", Access: Public, Handle: h.showConsentConfirm},
+		{Method: "POST", Pattern: "/confirm/{token}", Access: Public, Handle: h.consentConfirm},
+
 		{Method: "GET", Pattern: "/admin", Access: Admin, Handle: h.adminHome},
 		{Method: "GET", Pattern: "/admin/outbox", Access: Admin, Handle: h.outbox},
 		{Method: "GET", Pattern: "/admin/outbox/{id}", Access: Admin, Handle: h.outboxMessage},

@@ -218,6 +218,9 @@ type OutboxMessage struct {
 	// so staff reading the outbox never see it; delivery puts it back and
 	// then clears this column.
 	SealedCode string `gorm:"type:text;not null;default:''"`
+	// Headers are extra mail headers as a JSON object (empty: none): the
+	// List-Unsubscribe pair of a mail about a subscription, set on send.
+	Headers string `gorm:"type:text;not null;default:''"`
 }
 
 // AuditEntry is one row of the append-only audit log. Hash covers this

@@ -121,7 +121,19 @@ func New(cfg config.Config, logger *slog.Logger, opts ...Option) (*Server, error
 		models.Close(db)
 		return nil, err
 	}
-	mailer, err := mail.New(mail.Config{SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, BaseURL: cfg.BaseURL, Keys: s.secrets}, logger)
+	mailCfg := mail.Config{SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, BaseURL: cfg.BaseURL, Keys: s.secrets}
+	if cfg.DKIMKeyFile != "" {
+		key, err := mail.LoadDKIMKey(cfg.DKIMKeyFile)
+		if err != nil {
+			models.Close(db)
+			return nil, err
+		}
+		mailCfg.DKIM = &mail.DKIM{Domain: cfg.DKIMDomain, Selector: cfg.DKIMSelector, Signer: key}
+	}
+	if w := cfg.PlainHTTPWarning(); w != "" {
+		logger.Warn(w, "base_url", cfg.BaseURL)
+	}
+	mailer, err := mail.New(mailCfg, logger)
 	if err != nil {
 		models.Close(db)
 		return nil, err
@@ -152,7 +164,7 @@ func New(cfg config.Config, logger *slog.Logger, opts ...Option) (*Server, error
 		return nil, err
 	}
 	// Each service declares its job kinds and schedules.
-	if err := s.queue.Install(ctx, mailer.Jobs(db), s.sessions, s.accounts, s.requests, s.exports); err != nil {
+	if err := s.queue.Install(ctx, mailer.Jobs(db), s.sessions, s.accounts, s.requests, s.exports, s.consent); err != nil {
 		models.Close(db)
 		return nil, err
 	}

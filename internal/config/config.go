@@ -50,6 +50,9 @@ type Config struct {
 	TimeZone         *time.Location // the shop's zone, for times shown to people who chose none
 	MemoryLimit      int64          // soft limit for the Go runtime in bytes; 0 means none
 	PprofAddr        string         // where net/http/pprof listens; empty means nowhere
+	DKIMKeyFile      string         // PEM private key signing outgoing mail; empty: no DKIM
+	DKIMSelector     string
+	DKIMDomain       string
 }
 
 // Setting describes one configuration variable.
@@ -88,6 +91,9 @@ var Settings = []Setting{
 	{"PORTAL_TIMEZONE", "timezone", "UTC", "the shop's time zone (IANA name, e.g. Europe/Paris): times are shown in it unless the customer chose their own", setZone(func(c *Config) **time.Location { return &c.TimeZone })},
 	{"PORTAL_HASH_CONCURRENCY", "hash-concurrency", "4", "password hashes computed at once (each takes 19 MiB); more wait", setPositiveInt(func(c *Config) *int { return &c.HashConcurrency })},
 	{"PORTAL_PPROF_ADDR", "pprof-addr", "", "if set (e.g. 127.0.0.1:6060), Go's profiler (net/http/pprof) listens there, apart from the portal; for measuring, never on a public interface", setOptionalAddr(func(c *Config) *string { return &c.PprofAddr })},
+	{"PORTAL_DKIM_KEY_FILE", "dkim-key-file", "", "PEM private key (RSA or Ed25519) to sign outgoing mail with DKIM; with PORTAL_DKIM_SELECTOR and PORTAL_DKIM_DOMAIN; one-click unsubscribe (RFC 8058) needs a signature covering List-Unsubscribe, so without it the relay must sign", func(c *Config, v string) error { c.DKIMKeyFile = v; return nil }},
+	{"PORTAL_DKIM_SELECTOR", "dkim-selector", "", "DKIM selector: the public key is published at <selector>._domainkey.<domain>", func(c *Config, v string) error { c.DKIMSelector = v; return nil }},
+	{"PORTAL_DKIM_DOMAIN", "dkim-domain", "", "DKIM signing domain (d=), normally the domain of PORTAL_MAIL_FROM", func(c *Config, v string) error { c.DKIMDomain = v; return nil }},
 	{"PORTAL_MEMORY_LIMIT", "memory-limit", "128MiB", "soft memory limit of the Go runtime, written as GOMEMLIMIT is (256MiB, 1GiB, bytes; 0 for none): near it the collector runs sooner, so a sign-in flood's garbage does not pile up; GOMEMLIMIT, if set, wins", setSize(func(c *Config) *int64 { return &c.MemoryLimit })},
 }
 
@@ -133,6 +139,9 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	}
 	u, _ := url.Parse(c.BaseURL)
 	c.SecureCookies = u.Scheme == "https"
+	if set := btoi(c.DKIMKeyFile != "") + btoi(c.DKIMSelector != "") + btoi(c.DKIMDomain != ""); set != 0 && set != 3 {
+		return c, errors.New("config: PORTAL_DKIM_KEY_FILE, PORTAL_DKIM_SELECTOR and PORTAL_DKIM_DOMAIN go together: set all three or none")
+	}
 	if c.CustomerIdle > c.CustomerAbsolute {
 		return c, errors.New("config: PORTAL_CUSTOMER_IDLE_TIMEOUT: longer than PORTAL_CUSTOMER_SESSION_LIFETIME")
 	}
@@ -140,6 +149,29 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		return c, errors.New("config: PORTAL_STAFF_IDLE_TIMEOUT: longer than PORTAL_STAFF_SESSION_LIFETIME")
 	}
 	return c, nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// PlainHTTPWarning is the start-up warning for a base URL that is plain
+// HTTP on a public host: RFC 8058 one-click unsubscribe needs an HTTPS
+// URL (mail providers ignore an http one), and cookies go unprotected.
+// Empty for HTTPS and for localhost, where HTTP is the developer's.
+func (c Config) PlainHTTPWarning() string {
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || u.Scheme != "http" {
+		return ""
+	}
+	switch h := u.Hostname(); {
+	case h == "localhost", h == "127.0.0.1", h == "::1", strings.HasSuffix(h, ".localhost"):
+		return ""
+	}
+	return "PORTAL_BASE_URL is plain http:// on a public host: one-click unsubscribe links (RFC 8058) need HTTPS, and mail providers ignore them otherwise"
 }
 
 // lookup treats an empty variable as unset, so `PORTAL_X= portal` keeps defaults.

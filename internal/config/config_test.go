@@ -171,3 +171,32 @@ func TestMemoryLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainHTTPWarning: start-up warns about an http:// base URL, except
+// on the developer's own machine (one-click unsubscribe needs HTTPS).
+func TestPlainHTTPWarning(t *testing.T) {
+	for base, warn := range map[string]bool{
+		"http://localhost:8080": false, "http://127.0.0.1:8080": false, "http://[::1]:8080": false,
+		"https://privacy.example.com": false, "http://privacy.example.com": true, "http://192.0.2.10:8080": true,
+	} {
+		c, err := Load(nil, env(map[string]string{"PORTAL_BASE_URL": base}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.PlainHTTPWarning() != ""; got != warn {
+			t.Errorf("%s: warning %v, want %v", base, got, warn)
+		}
+	}
+}
+
+// TestDKIMSettingsGoTogether: a key without its selector and domain
+// (or the reverse) is refused at start, not at the first mail.
+func TestDKIMSettingsGoTogether(t *testing.T) {
+	if _, err := Load(nil, env(map[string]string{"PORTAL_DKIM_KEY_FILE": "/etc/portal/dkim.pem"})); err == nil || !strings.Contains(err.Error(), "PORTAL_DKIM_SELECTOR") {
+		t.Errorf("a key alone: %v", err)
+	}
+	c, err := Load(nil, env(map[string]string{"PORTAL_DKIM_KEY_FILE": "/etc/portal/dkim.pem", "PORTAL_DKIM_SELECTOR": "portal", "PORTAL_DKIM_DOMAIN": "lab.example"}))
+	if err != nil || c.DKIMSelector != "portal" || c.DKIMDomain != "lab.example" {
+		t.Errorf("all three: %+v, %v", c, err)
+	}
+}

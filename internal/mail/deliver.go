@@ -178,8 +178,24 @@ func (m *Mailer) send(ctx context.Context, row models.OutboxMessage) error {
 	msg.SetMessageID()
 	// RFC 3834: tells mail servers and auto-responders this is automated.
 	msg.SetGenHeader(gomail.Header("Auto-Submitted"), "auto-generated")
+	headers, err := decodeHeaders(row.Headers)
+	if err != nil {
+		return err
+	}
+	for _, k := range []string{HeaderListUnsubscribe, HeaderListUnsubscribePost} {
+		if v := headers[k]; v != "" {
+			// Preformatted: go-mail would otherwise fold or encode the
+			// value, and the URL must arrive as queued.
+			msg.SetGenHeaderPreformatted(gomail.Header(k), v)
+		}
+	}
 	msg.SetBodyString(gomail.TypeTextPlain, row.TextBody)
 	msg.AddAlternativeString(gomail.TypeTextHTML, row.HTMLBody)
+	if m.cfg.DKIM != nil {
+		if err := m.cfg.DKIM.sign(msg); err != nil {
+			return err
+		}
+	}
 	client, err := gomail.NewClient(m.smtp.host, m.smtp.opts...)
 	if err != nil {
 		return fmt.Errorf("smtp client: %w", err)

@@ -7,6 +7,7 @@ package mail
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -44,6 +45,8 @@ type Config struct {
 	// Keys seals the one-time codes mails carry while they wait in the
 	// outbox (see CodeKey).
 	Keys *vault.KeyRing
+	// DKIM, when set, signs every mail sent (nil: the relay's business).
+	DKIM *DKIM
 }
 
 // Message is a mail to render and queue.
@@ -52,6 +55,54 @@ type Message struct {
 	Template string // a directory under templates/
 	Locale   string // any BCP 47 tag; the closest supported language is used, English failing that
 	Data     map[string]any
+	// Headers are the extra headers of a mail about a subscription: only
+	// List-Unsubscribe and List-Unsubscribe-Post (ListHeaders builds them).
+	// Service mails (codes, security notices, requests) leave it nil, so
+	// nobody "unsubscribes" from them.
+	Headers map[string]string
+}
+
+// Header names a Message may carry in Headers.
+const (
+	HeaderListUnsubscribe     = "List-Unsubscribe"
+	HeaderListUnsubscribePost = "List-Unsubscribe-Post"
+)
+
+// ListHeaders is the RFC 8058 pair for a mail: the List-Unsubscribe
+// value as given (already "<https://…>", perhaps with a mailto) and the
+// one-click marker.
+func ListHeaders(listUnsubscribe, listUnsubscribePost string) map[string]string {
+	return map[string]string{HeaderListUnsubscribe: listUnsubscribe, HeaderListUnsubscribePost: listUnsubscribePost}
+}
+
+// encodeHeaders checks the extra headers and stores them as JSON. A value
+// with a line break would inject headers of its own.
+func encodeHeaders(h map[string]string) (string, error) {
+	if len(h) == 0 {
+		return "", nil
+	}
+	for k, v := range h {
+		if k != HeaderListUnsubscribe && k != HeaderListUnsubscribePost {
+			return "", fmt.Errorf("mail: header %q is not allowed", k)
+		}
+		if strings.ContainsAny(v, "\r\n") {
+			return "", fmt.Errorf("mail: header %q has a line break", k)
+		}
+	}
+	b, err := json.Marshal(h)
+	return string(b), err
+}
+
+// decodeHeaders reads an outbox row's extra headers.
+func decodeHeaders(s string) (map[string]string, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var h map[string]string
+	if err := json.Unmarshal([]byte(s), &h); err != nil {
+		return nil, fmt.Errorf("mail: outbox headers: %w", err)
+	}
+	return h, nil
 }
 
 // Mailer renders and queues mail, and delivers it when registered on a
@@ -99,6 +150,10 @@ func (m *Mailer) Queue(tx *gorm.DB, msg Message) (int64, error) {
 		// The address itself is personal data: it stays out of the error.
 		return 0, errors.New("mail: invalid recipient address")
 	}
+	headers, err := encodeHeaders(msg.Headers)
+	if err != nil {
+		return 0, err
+	}
 	data := make(map[string]any, len(msg.Data)+1)
 	for k, v := range msg.Data {
 		data[k] = v
@@ -120,6 +175,7 @@ func (m *Mailer) Queue(tx *gorm.DB, msg Message) (int64, error) {
 		TextBody:  r.text,
 		HTMLBody:  r.html,
 		Status:    models.OutboxHeld,
+		Headers:   headers,
 	}
 	row.SealedCode = sealed
 	if m.Configured() {

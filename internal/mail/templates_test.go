@@ -111,6 +111,9 @@ var sampleData = map[string]map[string]any{
 		"Link": "https://privacy.example.com/requests/verify/42"},
 	"export_ready": {"Name": "Zoé", "Number": "#42", "Public": true, "Link": "https://privacy.example.com/requests/status/42",
 		"ExpiresAt": time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC)},
+	"consent_confirm": {"Name": "Zoé", "Topic": "Newsletter", "ConfirmLink": "https://privacy.example.com/confirm/abc",
+		"UnsubscribeLink": "https://privacy.example.com/u/def", "ExpiresAt": time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC)},
+	"consent_welcome": {"Name": "Zoé", "Topic": "Newsletter", "UnsubscribeLink": "https://privacy.example.com/u/def"},
 }
 
 // sampleWants is what each template's text and HTML must show of its data,
@@ -139,6 +142,8 @@ var sampleWants = map[string][]string{
 	"restriction_lift":       {"Zoé", "#42", "Photos", "17:05", "/account/requests"},
 	"request_code":           {"482913", "15", "#42", "Zoé", "/requests/verify/42"},
 	"export_ready":           {"Zoé", "#42", "17:05", "/requests/status/42"},
+	"consent_confirm":        {"Zoé", "Newsletter", "/confirm/abc", "/u/def", "17:05"},
+	"consent_welcome":        {"Zoé", "Newsletter", "/u/def"},
 }
 
 func TestEmbeddedTemplatesHaveEveryPart(t *testing.T) {
