@@ -110,8 +110,11 @@ func (s *Service) consentAge() int {
 
 // audienceQuery is the audience statement. It starts from the
 // projection's idx_consent_states_audience (purpose, topic, channel,
-// status) and reaches every other table by key, so its cost follows the
-// audience, not the customer base.
+// status) and reaches the other tables by key; the exclusions are
+// uncorrelated NOT IN lists (the objections' and restrictions' ids,
+// built once: a hash on PostgreSQL, an ephemeral index on SQLite), not
+// subqueries run per row, so marketing_objections needs no index on
+// user_id and the cost follows the audience plus the exclusion lists.
 func (s *Service) audienceQuery(topic, channel string, suppress func() (string, []any)) (string, []any) {
 	// Born on or before this day: of age today (birth dates are
 	// YYYY-MM-DD text, which compares as dates).
@@ -124,9 +127,9 @@ JOIN consent_subjects sub ON sub.id = cs.subject_id
 JOIN users u ON u.id = sub.user_id
 LEFT JOIN profiles p ON p.user_id = u.id
 WHERE cs.purpose = ? AND cs.topic = ? AND cs.channel = ? AND cs.status = ?
-  AND NOT EXISTS (SELECT 1 FROM marketing_objections o WHERE o.user_id = u.id)
-  AND NOT EXISTS (SELECT 1 FROM marketing_objections o WHERE o.email = u.email)
-  AND NOT EXISTS (SELECT 1 FROM restrictions r WHERE r.user_id = u.id AND r.lifted_at IS NULL)
+  AND u.id NOT IN (SELECT o.user_id FROM marketing_objections o WHERE o.user_id IS NOT NULL)
+  AND u.email NOT IN (SELECT o.email FROM marketing_objections o)
+  AND u.id NOT IN (SELECT r.user_id FROM restrictions r WHERE r.lifted_at IS NULL)
   AND (p.birth_date IS NULL OR p.birth_date = '' OR p.birth_date <= ?)`)
 	args := []any{models.PurposeMarketing, topic, channel, models.ConsentGranted, bornBy}
 	if cond, more := suppress(); cond != "" {
