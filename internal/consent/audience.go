@@ -7,6 +7,7 @@ import (
 
 	"github.com/photolab/privacyportal/internal/settings"
 	"github.com/photolab/privacyportal/models"
+	"gorm.io/gorm"
 )
 
 // Recipient is one person who may receive a topic on a channel, with
@@ -76,7 +77,30 @@ func (s *Service) AudienceWith(ctx context.Context, topic, channel string, opts 
 		suppress = opts.Suppression
 	}
 	query, args := s.audienceQuery(topic, channel, suppress)
-	rows, err := s.DB.WithContext(ctx).Raw(query, args...).Rows()
+	if s.Dialect != models.Postgres {
+		return streamAudience(s.DB.WithContext(ctx), query, args, topic, links, fn)
+	}
+	// PostgreSQL's default work_mem (4MB) sends the hash joins and the
+	// sort of a large audience to disk in batches; the statement gets
+	// more, for its transaction only (read only: a snapshot of the
+	// audience, nothing written).
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("SET TRANSACTION READ ONLY").Error; err != nil {
+			return fmt.Errorf("consent: audience: %w", err)
+		}
+		if err := tx.Exec("SET LOCAL work_mem = '" + audienceWorkMem + "'").Error; err != nil {
+			return fmt.Errorf("consent: audience: %w", err)
+		}
+		return streamAudience(tx, query, args, topic, links, fn)
+	})
+}
+
+// audienceWorkMem is the memory PostgreSQL may use per sort or hash of
+// the audience statement: a million customers' audience fits.
+const audienceWorkMem = "64MB"
+
+func streamAudience(db *gorm.DB, query string, args []any, topic string, links LinksFunc, fn func(Recipient) error) error {
+	rows, err := db.Raw(query, args...).Rows()
 	if err != nil {
 		return fmt.Errorf("consent: audience: %w", err)
 	}
@@ -127,9 +151,9 @@ JOIN consent_subjects sub ON sub.id = cs.subject_id
 JOIN users u ON u.id = sub.user_id
 LEFT JOIN profiles p ON p.user_id = u.id
 WHERE cs.purpose = ? AND cs.topic = ? AND cs.channel = ? AND cs.status = ?
-  AND u.id NOT IN (SELECT o.user_id FROM marketing_objections o WHERE o.user_id IS NOT NULL)
+  AND sub.user_id NOT IN (SELECT o.user_id FROM marketing_objections o WHERE o.user_id IS NOT NULL)
   AND u.email NOT IN (SELECT o.email FROM marketing_objections o)
-  AND u.id NOT IN (SELECT r.user_id FROM restrictions r WHERE r.lifted_at IS NULL)
+  AND sub.user_id NOT IN (SELECT r.user_id FROM restrictions r WHERE r.lifted_at IS NULL)
   AND (p.birth_date IS NULL OR p.birth_date = '' OR p.birth_date <= ?)`)
 	args := []any{models.PurposeMarketing, topic, channel, models.ConsentGranted, bornBy}
 	if cond, more := suppress(); cond != "" {
