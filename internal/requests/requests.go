@@ -53,8 +53,8 @@ type Service struct {
 	// consent.Service.WithdrawAllMarketing). userID is nil for a
 	// requester without an account. An error rolls the recording back.
 	OnMarketingObjection func(tx *gorm.DB, userID *int64, email string) error
-	Now      func() time.Time // nil: the wall clock
-	Logger   *slog.Logger
+	Now                  func() time.Time // nil: the wall clock
+	Logger               *slog.Logger
 }
 
 func (s *Service) now() time.Time {
