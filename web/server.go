@@ -157,6 +157,8 @@ func New(cfg config.Config, logger *slog.Logger, opts ...Option) (*Server, error
 		models.RequestAccess: s.exports.StartForRequest, models.RequestPortability: s.exports.StartForRequest}
 	s.consent = &consent.Service{DB: db, Dialect: dialect, Secrets: s.secrets, Settings: s.settings, Mailer: mailer,
 		BaseURL: cfg.BaseURL, Now: o.now, Logger: logger}
+	// An objection to direct marketing withdraws it in the consent ledger.
+	s.requests.OnMarketingObjection = s.consent.WithdrawAllMarketing
 	// The standard marketing topics exist on every installation, demo or
 	// not; admins' edits are kept.
 	if err := consent.SeedTopics(ctx, db); err != nil {

@@ -25,6 +25,11 @@ func (s *Service) recordMarketingObjection(tx *gorm.DB, a actor.Actor, r *models
 	if err := tx.Create(&o).Error; err != nil {
 		return fmt.Errorf("requests: objection: %w", err)
 	}
+	if s.OnMarketingObjection != nil {
+		if err := s.OnMarketingObjection(tx, r.UserID, r.RequesterEmail); err != nil {
+			return fmt.Errorf("requests: objection: %w", err)
+		}
+	}
 	e := audit.By(a, "objection.recorded", "request", strconv.FormatInt(r.ID, 10))
 	e.Details = map[string]string{"objection": strconv.FormatInt(o.ID, 10), "ground": models.ObjectMarketing}
 	return audit.Append(tx, s.Dialect, e)

@@ -47,8 +47,14 @@ type Service struct {
 	// Handoffs start the fulfilment of the kinds later services answer
 	// (the export for access and portability); the server wires them.
 	Handoffs map[models.RequestKind]Handoff
-	Now      func() time.Time // nil: the wall clock
-	Logger   *slog.Logger
+	// OnMarketingObjection runs in the transaction recording an
+	// objection to direct marketing, once per request: the consent ledger
+	// withdraws the subject's marketing there (the server wires it to
+	// consent.Service.WithdrawAllMarketing). userID is nil for a
+	// requester without an account. An error rolls the recording back.
+	OnMarketingObjection func(tx *gorm.DB, userID *int64, email string) error
+	Now                  func() time.Time // nil: the wall clock
+	Logger               *slog.Logger
 }
 
 func (s *Service) now() time.Time {
