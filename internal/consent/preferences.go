@@ -73,7 +73,7 @@ func (c ChannelChoice) On() bool {
 // SaveForm is what the page posts.
 type SaveForm struct {
 	// Ticked holds the marketing choices ticked.
-	Ticked map[Choice]bool
+	Ticked                   map[Choice]bool
 	NoProfiling, NoSaleShare bool
 	// Age is the age the customer declared when asked ("" if not asked).
 	Age string
