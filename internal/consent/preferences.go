@@ -131,32 +131,44 @@ func (s *Service) blocked(f subjectFacts) string {
 	return ""
 }
 
-func (s *Service) facts(tx *gorm.DB, p Person) (subjectFacts, error) {
-	f := subjectFacts{age: -1}
-	var err error
-	if f.subject, err = s.SubjectOf(tx, p.UserID); err != nil {
-		return f, err
+// factsRow is the one read the rules need besides the states.
+type factsRow struct {
+	Subject    int64
+	Birth      string
+	Restricted bool
+	Objected   bool
+}
+
+// facts reads what the rules need about p in one query (the page's
+// budget is the session and three reads), then the states. create makes
+// the subject when there is none yet (a save; a GET only reads).
+//
+// Any active restriction of the account keeps marketing off, as the
+// audience query does: a restriction of one category is still a "do
+// not process" the shop must not test by mailing.
+func (s *Service) facts(tx *gorm.DB, p Person, create bool) (subjectFacts, error) {
+	f := subjectFacts{age: -1, states: map[Choice]models.ConsentState{}}
+	var row factsRow
+	err := tx.Raw(`SELECT
+		COALESCE((SELECT id FROM consent_subjects WHERE user_id = ?), 0) AS subject,
+		COALESCE((SELECT birth_date FROM profiles WHERE user_id = ?), '') AS birth,
+		EXISTS (SELECT 1 FROM restrictions WHERE user_id = ? AND lifted_at IS NULL) AS restricted,
+		EXISTS (SELECT 1 FROM marketing_objections WHERE user_id = ? OR email = ?) AS objected`,
+		p.UserID, p.UserID, p.UserID, p.UserID, normalize(p.Email)).Scan(&row).Error
+	if err != nil {
+		return f, fmt.Errorf("consent: facts: %w", err)
 	}
-	if f.states, err = states(tx, f.subject); err != nil {
-		return f, err
+	f.subject, f.age, f.restricted, f.objected = row.Subject, ageOn(row.Birth, s.now()), row.Restricted, row.Objected
+	if f.subject == 0 && create {
+		if f.subject, err = s.SubjectOf(tx, p.UserID); err != nil {
+			return f, err
+		}
 	}
-	var birth string
-	if err := tx.Model(&models.Profile{}).Where("user_id = ?", p.UserID).Limit(1).Pluck("birth_date", &birth).Error; err != nil {
-		return f, fmt.Errorf("consent: profile: %w", err)
+	if f.subject != 0 {
+		if f.states, err = states(tx, f.subject); err != nil {
+			return f, err
+		}
 	}
-	f.age = ageOn(birth, s.now())
-	// Any active restriction of the account keeps marketing off: the
-	// audience query excludes it too (a restriction of one category is
-	// still a "do not process" the shop must not test by mailing).
-	var n int64
-	if err := tx.Model(&models.Restriction{}).Where("user_id = ? AND lifted_at IS NULL", p.UserID).Count(&n).Error; err != nil {
-		return f, fmt.Errorf("consent: restrictions: %w", err)
-	}
-	f.restricted = n > 0
-	if err := tx.Model(&models.MarketingObjection{}).Where("user_id = ? OR email = ?", p.UserID, normalize(p.Email)).Count(&n).Error; err != nil {
-		return f, fmt.Errorf("consent: objections: %w", err)
-	}
-	f.objected = n > 0
 	return f, nil
 }
 
@@ -196,17 +208,20 @@ func (s *Service) Preferences(ctx context.Context, p Person, gpc bool, ev Eviden
 	if err != nil {
 		return out, err
 	}
+	if !gpc {
+		// Reading only: no transaction, no subject created by looking.
+		f, err := s.facts(s.DB.WithContext(ctx), p, false)
+		return s.view(f, topics, false), err
+	}
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		f, err := s.facts(tx, p)
+		f, err := s.facts(tx, p, true)
 		if err != nil {
 			return err
 		}
-		if gpc {
-			if err := s.honourGPC(tx, &f, ev); err != nil {
-				return err
-			}
+		if err := s.honourGPC(tx, &f, ev); err != nil {
+			return err
 		}
-		out = s.view(f, topics, gpc)
+		out = s.view(f, topics, true)
 		return nil
 	})
 	return out, err
@@ -239,7 +254,7 @@ func (s *Service) Save(ctx context.Context, p Person, form SaveForm, gpc bool, e
 		return err
 	}
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		f, err := s.facts(tx, p)
+		f, err := s.facts(tx, p, true)
 		if err != nil {
 			return err
 		}
