@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -256,7 +257,7 @@ func TestConsentProofDownload(t *testing.T) {
 			t.Errorf("proof: %d %q\n%s", res.StatusCode, res.Header.Get("Content-Type"), body)
 		}
 		var n int64
-		p.DB().Model(&models.AuditEntry{}).Where("action = ? AND target_id = ?", "consent.proof_downloaded", u.ID).Count(&n)
+		p.DB().Model(&models.AuditEntry{}).Where("action = ? AND target_id = ?", "consent.proof_downloaded", strconv.FormatInt(u.ID, 10)).Count(&n)
 		if n != 1 {
 			t.Errorf("%d audit entries for the download", n)
 		}

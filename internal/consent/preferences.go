@@ -195,6 +195,8 @@ func (s *Service) honourGPC(tx *gorm.DB, f *subjectFacts, ev Evidence) error {
 	if _, err := s.Apply(tx, f.subject, []Change{{Choice: SaleShare, Status: models.ConsentWithdrawn}}, ev); err != nil {
 		return err
 	}
+	// The pseudonymous subject only: never who the person is.
+	s.log().Debug("opt-out preference signal honoured", "subject", f.subject)
 	var err error
 	f.states, err = states(tx, f.subject)
 	return err
