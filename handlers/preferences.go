@@ -112,29 +112,21 @@ func (h *Handler) unsubscribeAll(w http.ResponseWriter, r *http.Request) {
 	h.redirect(w, r, "/account/preferences")
 }
 
-// consentHistory is the consents category page: the whole ledger.
+// consentHistory is the consents category page: the whole ledger, a
+// page at a time.
 func (h *Handler) consentHistory(w http.ResponseWriter, r *http.Request) {
-	page, cat, err := h.categoryPage(r, holdings.KeyConsents, "prefs.history.title")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	c, err := h.Consent.ForCustomer(r.Context(), CurrentUser(r).ID, 0)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	pg, offset := pageParam(r, dataPerPage)
-	pg.Total = int64(len(c.History))
-	items := consentEvents(c.History[min(offset, len(c.History)):min(offset+dataPerPage, len(c.History))])
-	h.render(w, r, http.StatusOK, views.ConsentHistoryPage(page, cat, items, pg))
+	listCategory(h, w, r, holdings.KeyConsents, h.Consent.HistoryPage, consentEvent, views.ConsentHistoryPage)
+}
+
+func consentEvent(e consent.HistoryEntry) views.ConsentEventView {
+	return views.ConsentEventView{ID: e.ID, At: e.At, Purpose: e.Purpose, Topic: e.Topic, Channel: e.Channel,
+		Action: e.Action, Method: e.Method, PolicyVersion: e.PolicyVersion, WordingHash: e.WordingHash, Locale: e.Locale}
 }
 
 func consentEvents(list []consent.HistoryEntry) []views.ConsentEventView {
 	out := make([]views.ConsentEventView, 0, len(list))
 	for _, e := range list {
-		out = append(out, views.ConsentEventView{ID: e.ID, At: e.At, Purpose: e.Purpose, Topic: e.Topic, Channel: e.Channel,
-			Action: e.Action, Method: e.Method, PolicyVersion: e.PolicyVersion, WordingHash: e.WordingHash, Locale: e.Locale})
+		out = append(out, consentEvent(e))
 	}
 	return out
 }

@@ -266,3 +266,45 @@ func TestConsentProofDownload(t *testing.T) {
 		}
 	})
 }
+
+// TestPublicOptOutRateLimited: the signed-out form is behind the same
+// per-IP budget as the public request form, so it cannot be used to
+// probe or flood: past the burst, 429 with Retry-After.
+func TestPublicOptOutRateLimited(t *testing.T) {
+	p := startPortal(t, "", map[string]string{"PORTAL_RATE_LIMIT": "1", "PORTAL_RATE_BURST": "3"})
+	c := p.client(t)
+	var last *http.Response
+	for i := range 5 {
+		last = p.post(t, c, "/privacy/opt-out", url.Values{"email": {"flood" + strconv.Itoa(i) + "@example.net"}})
+	}
+	if last.StatusCode != http.StatusTooManyRequests || last.Header.Get("Retry-After") == "" {
+		t.Errorf("opt-out flood: %d, Retry-After %q", last.StatusCode, last.Header.Get("Retry-After"))
+	}
+	if n := consentEvents(t, p, "method = ?", models.MethodPublic); n > 3 {
+		t.Errorf("%d opt-outs recorded past the burst of 3", n)
+	}
+}
+
+// TestConsentHistoryPaginated: the consents category pages through a
+// long ledger like the other category pages.
+func TestConsentHistoryPaginated(t *testing.T) {
+	p := startPortal(t, "", nil)
+	prefsCustomer(t, p, yearsAgo(30))
+	c := p.signedIn(t, "customer")
+	for i := range 25 {
+		form := url.Values{}
+		if i%2 == 0 {
+			form.Set("no_profiling", "1")
+		}
+		p.post(t, c, "/account/preferences", form)
+	}
+	if n := consentEvents(t, p, "purpose = ?", models.PurposeProfiling); n != 25 {
+		t.Fatalf("%d profiling events, want 25", n)
+	}
+	what := i18n.Tl("en", "prefs.history.profiling")
+	_, first := p.get(t, c, "/account/preferences/history")
+	res, second := p.get(t, c, "/account/preferences/history?page=2")
+	if res.StatusCode != http.StatusOK || strings.Count(first, what) != 20 || strings.Count(second, what) != 5 {
+		t.Errorf("pages of %d and %d rows, want 20 and 5", strings.Count(first, what), strings.Count(second, what))
+	}
+}

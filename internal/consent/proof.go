@@ -100,3 +100,27 @@ func (s *Service) Proof(ctx context.Context, a actor.Actor, userID int64) ([]byt
 	}
 	return buf.Bytes(), nil
 }
+
+// HistoryPage is one page of an account's ledger, newest first, and the
+// number of events: the consents category page (holdings' pageLoader).
+func (s *Service) HistoryPage(ctx context.Context, userID int64, limit, offset int) ([]HistoryEntry, int64, error) {
+	db := s.DB.WithContext(ctx)
+	var total int64
+	if err := db.Table("consent_events e").Joins("JOIN consent_subjects s ON s.id = e.subject_id").
+		Where("s.user_id = ?", userID).Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("consent: history: %w", err)
+	}
+	if total == 0 {
+		return nil, 0, nil
+	}
+	var out []HistoryEntry
+	err := db.Table("consent_events e").
+		Select("e.*, COALESCE(v.ip, '') AS ip, COALESCE(v.user_agent, '') AS user_agent").
+		Joins("JOIN consent_subjects s ON s.id = e.subject_id").
+		Joins("LEFT JOIN consent_evidences v ON v.event_id = e.id").
+		Where("s.user_id = ?", userID).Order("e.at DESC, e.id DESC").Limit(limit).Offset(offset).Scan(&out).Error
+	if err != nil {
+		return nil, 0, fmt.Errorf("consent: history: %w", err)
+	}
+	return out, total, nil
+}
