@@ -66,7 +66,8 @@ func (h *Handler) savePreferences(w http.ResponseWriter, r *http.Request) {
 	// The wording of each choice is the text the page showed beside it.
 	wording := map[consent.Choice]string{}
 	form := consent.SaveForm{Ticked: map[consent.Choice]bool{}, NoProfiling: r.PostFormValue("no_profiling") == "1",
-		NoSaleShare: r.PostFormValue("no_sale_share") == "1", Age: r.PostFormValue("age")}
+		NoSaleShare: r.PostFormValue("no_sale_share") == "1", SaleShownOff: r.PostFormValue("no_sale_share_shown") == "1",
+		Age: r.PostFormValue("age")}
 	for _, t := range shown.Topics {
 		for _, c := range t.Channels {
 			ch := consent.Marketing(t.Key, c.Channel)

@@ -168,6 +168,19 @@ func TestPreferencesGPC(t *testing.T) {
 		if st.Status != models.ConsentWithdrawn || consentEvents(t, p, "purpose = ?", models.PurposeSaleShare) != 3 {
 			t.Errorf("sale %q after the signal's absence; want withdrawn, 3 events", st.Status)
 		}
+		// Under the signal, a form whose box was never shown ticked allows
+		// nothing; unticking the box the page showed ticked allows again.
+		p.postBody(t, c, "/account/preferences", url.Values{}, gpcHeader)
+		if consentEvents(t, p, "purpose = ?", models.PurposeSaleShare) != 3 {
+			t.Error("a stale form under the signal changed the sale choice")
+		}
+		if !strings.Contains(body, `name="no_sale_share_shown" value="1"`) {
+			t.Error("the page does not say it showed the box ticked")
+		}
+		p.postBody(t, c, "/account/preferences", url.Values{"no_sale_share_shown": {"1"}}, gpcHeader)
+		if p.DB().Where("purpose = ?", models.PurposeSaleShare).Take(&st); st.Status != models.ConsentGranted {
+			t.Errorf("the explicit allow after the signal: %q", st.Status)
+		}
 	})
 }
 

@@ -75,6 +75,10 @@ type SaveForm struct {
 	// Ticked holds the marketing choices ticked.
 	Ticked                   map[Choice]bool
 	NoProfiling, NoSaleShare bool
+	// SaleShownOff: the page showed "don't sell or share" ticked. Under
+	// the signal, only unticking a box shown ticked allows sharing again
+	// (§7025(c)(3)): a box left as it was before the signal is no consent.
+	SaleShownOff bool
 	// Age is the age the customer declared when asked ("" if not asked).
 	Age string
 	// Wording is the exact label text shown beside a choice, hashed into
@@ -264,6 +268,9 @@ func (s *Service) Save(ctx context.Context, p Person, form SaveForm, gpc bool, e
 			if err := s.honourGPC(tx, &f, ev); err != nil {
 				return err
 			}
+		}
+		if gpc && !form.SaleShownOff {
+			form.NoSaleShare = true
 		}
 		changes, err := s.decide(f, topics, form)
 		if err != nil {

@@ -169,8 +169,18 @@ func TestGPCOptsOutOnce(t *testing.T) {
 		if p := e.prefs(t, false); !p.NoSaleShare || p.GPCHonoured {
 			t.Errorf("a visit without the signal: %+v (still opted out, no banner)", p)
 		}
-		// Allowing again is the customer's explicit choice, after the signal.
+		// A form whose box was not shown ticked is no allow under the signal.
 		if err := e.s.Save(context.Background(), e.p, tick(), true, ev); err != nil {
+			t.Fatal(err)
+		}
+		if p := e.prefs(t, false); !p.NoSaleShare {
+			t.Fatal("a form posted under the signal, its box never shown ticked, allowed sharing")
+		}
+		// Allowing again is the customer's explicit choice, after the signal:
+		// unticking the box shown ticked.
+		again := tick()
+		again.SaleShownOff = true
+		if err := e.s.Save(context.Background(), e.p, again, true, ev); err != nil {
 			t.Fatal(err)
 		}
 		if p := e.prefs(t, false); p.NoSaleShare {
