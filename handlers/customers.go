@@ -105,6 +105,10 @@ func (h *Handler) renderCustomer(w http.ResponseWriter, r *http.Request, id int6
 	for _, o := range f.Objections {
 		v.Objections = append(v.Objections, views.ObjectionView{RecordedAt: o.RecordedAt, RequestID: o.RequestID})
 	}
+	if v.Consent, err = h.customerConsent(r, f.User.ID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	edit(&v)
 	h.render(w, r, status, views.CustomerPage(h.pageAt(r, i18n.T(ctx, "customers.file_title"), "/staff/customers/"+strconv.FormatInt(id, 10)), v))
 }

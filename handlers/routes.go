@@ -149,6 +149,16 @@ func (h *Handler) Routes() []Route {
 		{Method: "POST", Pattern: "/u/{token}/prefs", Access: Public, Handle: h.saveUnsubscribePrefs},
 		{Method: "GET", Pattern: "/confirm/{token}", Access: Public, Handle: h.showConsentConfirm},
 		{Method: "POST", Pattern: "/confirm/{token}", Access: Public, Handle: h.consentConfirm},
+		// Issue 12, preferences: the customer's page (GPC honoured on it),
+		// the one-click unsubscribe from all, the consents category (the
+		// ledger), the signed-out opt-out of sale, the staff consent proof.
+		{Method: "GET", Pattern: "/account/preferences", Access: Customer, Handle: h.showPreferences},
+		{Method: "POST", Pattern: "/account/preferences", Access: Customer, Handle: h.savePreferences},
+		{Method: "POST", Pattern: "/account/preferences/unsubscribe-all", Access: Customer, Handle: h.unsubscribeAll},
+		{Method: "GET", Pattern: "/account/preferences/history", Access: Customer, Handle: h.consentHistory},
+		{Method: "GET", Pattern: "/privacy/opt-out", Access: Public, Handle: h.showOptOut},
+		{Method: "POST", Pattern: "/privacy/opt-out", Access: Public, Handle: h.optOut},
+		{Method: "GET", Pattern: "/staff/customers/{id}/consent-proof", Access: Staff, Handle: h.consentProof},
 
 		{Method: "GET", Pattern: "/admin", Access: Admin, Handle: h.adminHome},
 		{Method: "GET", Pattern: "/admin/outbox", Access: Admin, Handle: h.outbox},

@@ -80,6 +80,8 @@ type CustomerFile struct {
 	Objections   []ObjectionView
 	Categories   []CategoryChoice
 	HoldForm     HoldForm
+	// Consent is the customer's marketing choices and ledger (issue 12).
+	Consent CustomerConsentView
 }
 
 func staffRequestURL(id int64) string { return "/staff/requests/" + strconv.FormatInt(id, 10) }

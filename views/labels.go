@@ -29,6 +29,11 @@ const (
 	FamilyMailTemplate   Family = "mail_template"
 	FamilyAuditAction    Family = "audit_action"
 	FamilyAuditGroup     Family = "audit_group" // an action's prefix: "auth", "admin" …
+	// Consent (internal/consent): a marketing channel, a ledger action
+	// (granted, withdrawn, pending) and how the change was made.
+	FamilyConsentChannel Family = "consent_channel"
+	FamilyConsentAction  Family = "consent_action"
+	FamilyConsentMethod  Family = "consent_method"
 )
 
 var familyPrefixes = map[Family]string{

@@ -70,6 +70,10 @@ func TestEveryCodeHasALabel(t *testing.T) {
 		views.FamilyRequestKind:    strs(models.RequestKinds),
 		views.FamilyRequestAction:  strs(requests.Actions()),
 		views.FamilyDenyCode:       requests.DenyCodes,
+		views.FamilyConsentChannel: models.ConsentChannels,
+		views.FamilyConsentAction:  {models.ConsentGranted, models.ConsentWithdrawn, models.ConsentPending},
+		views.FamilyConsentMethod: {models.MethodPortal, models.MethodEmailLink, models.MethodOneClick, models.MethodStaff, models.MethodAPI,
+			models.MethodGPC, models.MethodConfirm, models.MethodObjection, models.MethodPublic, models.MethodExpiry, models.MethodAge},
 	}
 	for f, codes := range families {
 		if len(codes) == 0 {

@@ -24,6 +24,7 @@ var navigation = map[string][]NavItem{
 		{Path: "/account/data", Message: "nav.your_data"},
 		{Path: "/account/requests", Message: "nav.your_requests"},
 		{Path: "/account/export", Message: "nav.downloads"},
+		{Path: "/account/preferences", Message: "nav.preferences"},
 		{Path: "/security", Message: "nav.security"},
 	},
 	"staff": {

@@ -164,13 +164,13 @@ func TestErrorPages(t *testing.T) {
 func TestHomes(t *testing.T) {
 	out := render(t, "en", pages("en")["customer"])
 	assertContains(t, out, "Welcome, Ada Lovelace", i18n.Tl("en", "account.card.preferences.title"))
-	// Only the pages that exist are links; the others stay "coming soon".
+	// Every card is a link to its page (the preferences card is real since issue 12).
 	main := out[strings.Index(out, "<main"):]
 	links := regexp.MustCompile(`<a [^>]*href="([^"]*)"`).FindAllStringSubmatch(main, -1)
 	// The data card keeps its promise of a copy with a link to it.
-	if len(links) != 4 || links[0][1] != "/account/data" || links[1][1] != "/account/export" || links[2][1] != "/account/requests" ||
-		links[3][1] != "/account/policy" {
-		t.Errorf("customer home links = %v, want /account/data, /account/export, /account/requests and /account/policy only", links)
+	if len(links) != 5 || links[0][1] != "/account/data" || links[1][1] != "/account/export" || links[2][1] != "/account/preferences" ||
+		links[3][1] != "/account/requests" || links[4][1] != "/account/policy" {
+		t.Errorf("customer home links = %v, want /account/data, /account/export, /account/preferences, /account/requests and /account/policy only", links)
 	}
 	assertContains(t, render(t, "fr", pages("fr")["staff"]), i18n.Tl("fr", "staff.queue.empty.title"))
 	adminOut := render(t, "fr", pages("fr")["admin"])

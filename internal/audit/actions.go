@@ -37,6 +37,8 @@ var Actions = []string{
 	// Download packages (internal/export), and a note withheld from one.
 	"export.requested", "export.ready", "export.downloaded", "export.expired", "export.resent", "export.failed",
 	"request.note_withheld",
+	// Consent (internal/consent): staff downloading a customer's proof.
+	"consent.proof_downloaded",
 }
 
 // ActionPrefixes are the groups of Actions ("auth.", "account." …) in the

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"strings"
 
-	"github.com/photolab/privacyportal/internal/settings"
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
 )
@@ -126,15 +125,6 @@ func streamAudience(db *gorm.DB, log *slog.Logger, query string, args []any, top
 	// Counts only: who was in it is the mailing tool's to keep.
 	log.Info("audience streamed", "topic", topic, "recipients", n)
 	return nil
-}
-
-// consentAge is the age from which a customer may consent to marketing
-// alone in the shop's jurisdiction.
-func (s *Service) consentAge() int {
-	if settings.RequestJurisdiction.Get(s.Settings) == "ccpa" {
-		return settings.ConsentAgeCCPA.Get(s.Settings)
-	}
-	return settings.ConsentAgeGDPR.Get(s.Settings)
 }
 
 // audienceQuery is the audience statement. It starts from the
