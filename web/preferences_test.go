@@ -56,7 +56,9 @@ func prefsCustomer(t *testing.T, p *portal, birth string) models.User {
 func consentEvents(t *testing.T, p *portal, where string, args ...any) int64 {
 	t.Helper()
 	var n int64
-	q := p.DB().Model(&models.ConsentEvent{})
+	// The test's own events: the demo's consent history is dated days
+	// before the portal started.
+	q := p.DB().Model(&models.ConsentEvent{}).Where("at > ?", time.Now().Add(-time.Hour))
 	if where != "" {
 		q = q.Where(where, args...)
 	}
@@ -105,7 +107,7 @@ func TestPreferencesSaveAndPending(t *testing.T) {
 			t.Errorf("after saving: pending not shown or not two boxes ticked")
 		}
 		var st []models.ConsentState
-		p.DB().Where("purpose = ?", models.PurposeMarketing).Order("topic").Find(&st)
+		p.DB().Where("purpose = ? AND updated_at > ?", models.PurposeMarketing, time.Now().Add(-time.Hour)).Order("topic").Find(&st)
 		if len(st) != 2 || st[0].Status != models.ConsentGranted || st[1].Status != models.ConsentPending || st[1].PendingUntil == nil {
 			t.Errorf("states %+v: want catalogues granted, newsletter pending", st)
 		}
@@ -115,7 +117,8 @@ func TestPreferencesSaveAndPending(t *testing.T) {
 			t.Errorf("%d events with the catalogue's label as wording", n)
 		}
 		var evidence int64
-		p.DB().Model(&models.ConsentEvidence{}).Where("ip <> ''").Count(&evidence)
+		p.DB().Model(&models.ConsentEvidence{}).Joins("JOIN consent_events e ON e.id = consent_evidences.event_id").
+			Where("consent_evidences.ip <> '' AND e.at > ?", time.Now().Add(-time.Hour)).Count(&evidence)
 		if evidence != 2 {
 			t.Errorf("%d evidence rows, want 2", evidence)
 		}

@@ -84,7 +84,7 @@ func TestUnsubscribeMailEndToEnd(t *testing.T) {
 		p := startPortal(t, db.URL, map[string]string{"PORTAL_SMTP_URL": "smtp://127.0.0.1:" + strconv.Itoa(server.PortNumber())})
 		sub, email := customerSubject(t, p)
 		err := p.DB().Transaction(func(tx *gorm.DB) error {
-			return p.Consent().RequestConfirmation(tx, sub, email, "newsletter", "en")
+			return p.Consent().RequestConfirmation(tx, sub, email, "newsletter", consent.Evidence{Locale: "en"})
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -27,8 +27,11 @@ var ErrNotEmailTopic = errors.New("consent: topic not sent by email")
 // pending until the mailed link is used or consent.confirm_within has
 // passed, and the confirmation mail is queued with the same transaction,
 // carrying List-Unsubscribe. A topic already granted or already pending
-// is left as it is (no second mail: a double click sends one).
-func (s *Service) RequestConfirmation(tx *gorm.DB, subjectID int64, email, topic, locale string) error {
+// is left as it is (no second mail: a double click sends one). ev is how
+// the opt-in was asked for (the page's method, wording, IP and user
+// agent), recorded with the pending event; its locale is the mail's.
+func (s *Service) RequestConfirmation(tx *gorm.DB, subjectID int64, email, topic string, ev Evidence) error {
+	locale := ev.Locale
 	var t models.ConsentTopic
 	if err := tx.Where("key = ? AND active = ?", topic, true).Limit(1).Find(&t).Error; err != nil {
 		return fmt.Errorf("consent: topic: %w", err)
@@ -51,8 +54,10 @@ func (s *Service) RequestConfirmation(tx *gorm.DB, subjectID int64, email, topic
 		return nil
 	}
 	until := s.now().Add(settings.ConsentConfirmWithin.Get(s.Settings))
-	events, err := s.Apply(tx, subjectID, []Change{{Choice: choice, Status: models.ConsentPending, PendingUntil: &until}},
-		Evidence{Method: models.MethodPortal, Locale: locale})
+	if ev.Method == "" {
+		ev.Method = models.MethodPortal
+	}
+	events, err := s.Apply(tx, subjectID, []Change{{Choice: choice, Status: models.ConsentPending, PendingUntil: &until}}, ev)
 	if err != nil || len(events) == 0 {
 		return err
 	}

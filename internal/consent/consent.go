@@ -230,7 +230,12 @@ func (s *Service) Apply(tx *gorm.DB, subjectID int64, changes []Change, ev Evide
 		}
 		st := models.ConsentState{SubjectID: subjectID, Purpose: c.Purpose, Topic: c.Topic, Channel: c.Channel, Status: c.Status,
 			PendingUntil: c.PendingUntil, EventID: e.ID, UpdatedAt: now}
-		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&st).Error; err != nil {
+		// The state takes the event's time (UpdateAll would stamp the
+		// upsert with the wall clock instead).
+		if err := tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "subject_id"}, {Name: "purpose"}, {Name: "topic"}, {Name: "channel"}},
+			DoUpdates: clause.AssignmentColumns([]string{"status", "pending_until", "event_id", "updated_at"}),
+		}).Create(&st).Error; err != nil {
 			return nil, fmt.Errorf("consent: state: %w", err)
 		}
 		current[c.Choice] = st

@@ -281,6 +281,14 @@ func (s *Service) Save(ctx context.Context, p Person, form SaveForm, gpc bool, e
 			if form.Wording != nil {
 				e.Wording = form.Wording(c.Choice)
 			}
+			if c.Status == models.ConsentPending {
+				// Double opt-in: pending, and the confirmation mailed to
+				// the account's address, in the same transaction.
+				if err := s.RequestConfirmation(tx, f.subject, p.Email, c.Topic, e); err != nil {
+					return err
+				}
+				continue
+			}
 			if _, err := s.Apply(tx, f.subject, []Change{c}, e); err != nil {
 				return err
 			}
@@ -352,15 +360,14 @@ func (s *Service) optInRefusal(f subjectFacts, block string, declared int) strin
 	return ""
 }
 
-// optIn is a marketing opt-in: an email one waits for the address to
-// confirm (double opt-in) until the confirmation window closes; the
-// confirmation mail is the email side's (RequestConfirmation).
+// optIn is a marketing opt-in: an email one goes pending until the
+// address confirms (double opt-in: Save hands it to RequestConfirmation,
+// which sets its deadline and mails the link).
 func (s *Service) optIn(c Choice) Change {
 	if c.Channel != models.ChannelEmail {
 		return Change{Choice: c, Status: models.ConsentGranted}
 	}
-	until := s.now().Add(settings.ConsentConfirmWithin.Get(s.Settings))
-	return Change{Choice: c, Status: models.ConsentPending, PendingUntil: &until}
+	return Change{Choice: c, Status: models.ConsentPending}
 }
 
 func statusOf(granted bool) string {

@@ -13,7 +13,7 @@ import (
 )
 
 // TestSeedConsents: the demo's consent histories end where their story
-// says (Camille's SMS offers withdrawn by one click, her browser's
+// says (Oliver's SMS offers withdrawn by one click, her browser's
 // signal honoured; a public opt-out without an account), each event at
 // its own day, and seeding again adds nothing.
 func TestSeedConsents(t *testing.T) {
@@ -38,15 +38,15 @@ func TestSeedConsents(t *testing.T) {
 		}
 		var events int64
 		db.Model(&models.ConsentEvent{}).Count(&events)
-		if events != 10 {
-			t.Errorf("%d events after seeding twice, want 10", events)
+		if events != 9 {
+			t.Errorf("%d events after seeding twice, want 9", events)
 		}
-		var camille models.User
-		if err := db.Where("email = ?", "camille.laurent@example.com").Take(&camille).Error; err != nil {
+		var oliver models.User
+		if err := db.Where("email = ?", "oliver.hughes@example.com").Take(&oliver).Error; err != nil {
 			t.Fatal(err)
 		}
 		var sub models.ConsentSubject
-		if err := db.Where("user_id = ?", camille.ID).Take(&sub).Error; err != nil {
+		if err := db.Where("user_id = ?", oliver.ID).Take(&sub).Error; err != nil {
 			t.Fatal(err)
 		}
 		st, err := svc.States(ctx, sub.ID)
@@ -56,7 +56,7 @@ func TestSeedConsents(t *testing.T) {
 		if st[consent.Marketing("newsletter", models.ChannelEmail)].Status != models.ConsentGranted ||
 			st[consent.Marketing("offers", models.ChannelSMS)].Status != models.ConsentWithdrawn ||
 			st[consent.SaleShare].Status != models.ConsentWithdrawn {
-			t.Errorf("Camille's choices: %+v", st)
+			t.Errorf("Oliver's choices: %+v", st)
 		}
 		var first models.ConsentEvent
 		db.Where("subject_id = ?", sub.ID).Order("at").Take(&first)
