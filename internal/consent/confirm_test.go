@@ -93,7 +93,9 @@ func TestDoubleOptIn(t *testing.T) {
 		optIn(t, s, db, newUser(t, db, "bob@example.com"), "newsletter")
 		var mails int64
 		db.Model(&models.OutboxMessage{}).Count(&mails)
-		if err := db.Transaction(func(tx *gorm.DB) error { return s.RequestConfirmation(tx, sub, "ada@example.com", "newsletter", Evidence{Locale: "fr"}) }); err != nil {
+		if err := db.Transaction(func(tx *gorm.DB) error {
+			return s.RequestConfirmation(tx, sub, "ada@example.com", "newsletter", Evidence{Locale: "fr"})
+		}); err != nil {
 			t.Fatal(err)
 		}
 		var again int64
@@ -126,13 +128,17 @@ func TestDoubleOptIn(t *testing.T) {
 			welcome.ToAddress != "ada@example.com" || !strings.Contains(welcome.Headers, "List-Unsubscribe=One-Click") {
 			t.Errorf("welcome mail %+v, %v", welcome, err)
 		}
-		if err := db.Transaction(func(tx *gorm.DB) error { return s.RequestConfirmation(tx, sub, "ada@example.com", "newsletter", Evidence{Locale: "fr"}) }); err != nil {
+		if err := db.Transaction(func(tx *gorm.DB) error {
+			return s.RequestConfirmation(tx, sub, "ada@example.com", "newsletter", Evidence{Locale: "fr"})
+		}); err != nil {
 			t.Fatal(err)
 		}
 		if st, _ := s.States(ctx, sub); st[news].Status != models.ConsentGranted {
 			t.Errorf("opting in again while subscribed made it %s", st[news].Status)
 		}
-		if err := db.Transaction(func(tx *gorm.DB) error { return s.RequestConfirmation(tx, sub, "ada@example.com", "nope", Evidence{Locale: "fr"}) }); !errors.Is(err, ErrUnknownChoice) {
+		if err := db.Transaction(func(tx *gorm.DB) error {
+			return s.RequestConfirmation(tx, sub, "ada@example.com", "nope", Evidence{Locale: "fr"})
+		}); !errors.Is(err, ErrUnknownChoice) {
 			t.Errorf("unknown topic: %v", err)
 		}
 	})
