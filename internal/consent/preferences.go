@@ -168,10 +168,14 @@ func (s *Service) facts(tx *gorm.DB, p Person, create bool) (subjectFacts, error
 			return f, err
 		}
 	}
-	if f.subject != 0 {
-		if f.states, err = states(tx, f.subject); err != nil {
-			return f, err
-		}
+	// Read by the account, subject or not, so every page view costs the
+	// same queries whatever the customer's history.
+	var rows []models.ConsentState
+	if err := tx.Where("subject_id IN (SELECT id FROM consent_subjects WHERE user_id = ?)", p.UserID).Find(&rows).Error; err != nil {
+		return f, fmt.Errorf("consent: states: %w", err)
+	}
+	for _, r := range rows {
+		f.states[Choice{Purpose: r.Purpose, Topic: r.Topic, Channel: r.Channel}] = r
 	}
 	return f, nil
 }
