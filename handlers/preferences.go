@@ -121,7 +121,8 @@ func (h *Handler) consentHistory(w http.ResponseWriter, r *http.Request) {
 
 func consentEvent(e consent.HistoryEntry) views.ConsentEventView {
 	return views.ConsentEventView{ID: e.ID, At: e.At, Purpose: e.Purpose, Topic: e.Topic, Channel: e.Channel,
-		Action: e.Action, Method: e.Method, PolicyVersion: e.PolicyVersion, WordingHash: e.WordingHash, Locale: e.Locale}
+		Action: e.Action, Method: e.Method, PolicyVersion: e.PolicyVersion, WordingHash: e.WordingHash, Locale: e.Locale,
+		TopicName: e.TopicName}
 }
 
 func consentEvents(list []consent.HistoryEntry) []views.ConsentEventView {
@@ -143,8 +144,14 @@ func (h *Handler) customerConsent(r *http.Request, userID int64) (views.Customer
 		return views.CustomerConsentView{}, err
 	}
 	v := views.CustomerConsentView{History: consentEvents(c.History)}
+	// Every state was set by an event, whose row carries its topic's name.
+	names := map[string]string{}
+	for _, e := range c.History {
+		names[e.Topic] = e.TopicName
+	}
 	for _, s := range c.States {
-		v.States = append(v.States, views.ConsentStateView{Purpose: s.Purpose, Topic: s.Topic, Channel: s.Channel, Status: s.Status, UpdatedAt: s.UpdatedAt})
+		v.States = append(v.States, views.ConsentStateView{Purpose: s.Purpose, Topic: s.Topic, Channel: s.Channel, Status: s.Status,
+			TopicName: names[s.Topic], UpdatedAt: s.UpdatedAt})
 	}
 	return v, nil
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/a-h/templ"
+	"github.com/photolab/privacyportal/internal/holdings"
 	"github.com/photolab/privacyportal/internal/i18n"
 	"github.com/photolab/privacyportal/models"
 )
@@ -71,12 +72,18 @@ type ConsentEventView struct {
 	At                                      time.Time
 	Purpose, Topic, Channel, Action, Method string
 	PolicyVersion, WordingHash, Locale      string
+	// TopicName is the topic's name by language (JSON), "" if unknown.
+	TopicName string
 }
 
-// consentWhat names the choice of an event in words.
-func consentWhat(ctx context.Context, purpose, topic, channel string) string {
+// consentWhat names the choice of an event in words: the topic by its
+// name in the page's language (its key when the topic is gone).
+func consentWhat(ctx context.Context, purpose, topic, topicName, channel string) string {
 	switch purpose {
 	case models.PurposeMarketing:
+		if topicName != "" {
+			topic = holdings.Localized(topicName, i18n.Locale(ctx))
+		}
 		return i18n.T(ctx, "prefs.history.marketing", "Topic", topic, "Channel", Label(ctx, FamilyConsentChannel, channel))
 	case models.PurposeProfiling:
 		return i18n.T(ctx, "prefs.history.profiling")
@@ -113,7 +120,7 @@ func consentHistoryTable(ctx context.Context, id string, items []ConsentEventVie
 			{Label: i18n.T(ctx, "prefs.history.col.policy")}, {Label: i18n.T(ctx, "prefs.history.col.language")}},
 		EmptyTitle: i18n.T(ctx, "prefs.history.empty_title"), EmptyBody: i18n.T(ctx, "prefs.history.empty_body"), Pagination: pg}
 	for _, e := range items {
-		t.Rows = append(t.Rows, tableRow{Cells: []templ.Component{dateTime(e.At), textCell(consentWhat(ctx, e.Purpose, e.Topic, e.Channel)),
+		t.Rows = append(t.Rows, tableRow{Cells: []templ.Component{dateTime(e.At), textCell(consentWhat(ctx, e.Purpose, e.Topic, e.TopicName, e.Channel)),
 			badgeCell(Label(ctx, FamilyConsentAction, e.Action), consentActionClass(e.Action)),
 			textCell(Label(ctx, FamilyConsentMethod, e.Method)), codeCell(shortHash(e.WordingHash)), textCell(orDash(e.PolicyVersion)),
 			textCell(orDash(languageName(e.Locale)))}})
@@ -124,6 +131,7 @@ func consentHistoryTable(ctx context.Context, id string, items []ConsentEventVie
 // ConsentStateView is one current choice on the staff panel.
 type ConsentStateView struct {
 	Purpose, Topic, Channel, Status string
+	TopicName                       string // by language (JSON)
 	UpdatedAt                       time.Time
 }
 
@@ -139,7 +147,7 @@ func consentStatesTable(ctx context.Context, items []ConsentStateView) table {
 			{Label: i18n.T(ctx, "prefs.staff.col.since"), Class: "nowrap"}},
 		EmptyTitle: i18n.T(ctx, "prefs.staff.empty_title"), EmptyBody: i18n.T(ctx, "prefs.staff.empty_body")}
 	for _, s := range items {
-		t.Rows = append(t.Rows, tableRow{Cells: []templ.Component{textCell(consentWhat(ctx, s.Purpose, s.Topic, s.Channel)),
+		t.Rows = append(t.Rows, tableRow{Cells: []templ.Component{textCell(consentWhat(ctx, s.Purpose, s.Topic, s.TopicName, s.Channel)),
 			badgeCell(Label(ctx, FamilyConsentAction, s.Status), consentActionClass(s.Status)), dateTime(s.UpdatedAt)}})
 	}
 	return t

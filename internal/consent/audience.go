@@ -148,7 +148,7 @@ LEFT JOIN profiles p ON p.user_id = u.id
 WHERE cs.purpose = ? AND cs.topic = ? AND cs.channel = ? AND cs.status = ?
   AND sub.user_id NOT IN (SELECT o.user_id FROM marketing_objections o WHERE o.user_id IS NOT NULL)
   AND u.email NOT IN (SELECT o.email FROM marketing_objections o)
-  AND sub.user_id NOT IN (SELECT r.user_id FROM restrictions r WHERE r.lifted_at IS NULL)
+  AND sub.user_id NOT IN (SELECT r.user_id FROM restrictions r WHERE r.lifted_at IS NULL AND r.category IN ` + restrictsMarketing + `)
   AND (p.birth_date IS NULL OR p.birth_date = '' OR p.birth_date <= ?)`)
 	args := []any{models.PurposeMarketing, topic, channel, models.ConsentGranted, bornBy}
 	if cond, more := suppress(); cond != "" {

@@ -73,9 +73,14 @@ func TestAudienceExclusions(t *testing.T) {
 		in("objected-address@example.com")
 		db.Create(&models.MarketingObjection{Email: "objected-address@example.com", RecordedAt: testNow})
 		restricted := in("restricted@example.com")
-		db.Create(&models.Restriction{UserID: restricted, Category: "orders", Ground: "request", PlacedAt: testNow})
+		db.Create(&models.Restriction{UserID: restricted, Category: "", Ground: "request", PlacedAt: testNow})
 		lifted := in("lifted@example.com")
 		db.Create(&models.Restriction{UserID: lifted, Ground: "request", PlacedAt: testNow, LiftedAt: &testNow})
+		// A restriction of a category marketing does not use keeps them in.
+		ordersOnly := in("orders-restricted@example.com")
+		db.Create(&models.Restriction{UserID: ordersOnly, Category: "orders", Ground: "request", PlacedAt: testNow})
+		profileOnly := in("profile-restricted@example.com")
+		db.Create(&models.Restriction{UserID: profileOnly, Category: "profile", Ground: "request", PlacedAt: testNow})
 
 		pending := newUser(t, db, "pending@example.com")
 		set(t, s, db, pending, models.MethodPortal, Change{Choice: news, Status: models.ConsentPending})
@@ -94,7 +99,8 @@ func TestAudienceExclusions(t *testing.T) {
 			return err
 		})
 
-		want := []string{"ok@example.com", "noprofiling@example.com", "adult@example.com", "sixteen-today@example.com", "lifted@example.com"}
+		want := []string{"ok@example.com", "noprofiling@example.com", "adult@example.com", "sixteen-today@example.com", "lifted@example.com",
+			"orders-restricted@example.com"}
 		if got := audienceEmails(t, s, "newsletter", models.ChannelEmail, AudienceOptions{}); !slices.Equal(got, want) {
 			t.Errorf("audience %q\nwant     %q", got, want)
 		}

@@ -181,6 +181,13 @@ func (s *Service) lockSubject(tx *gorm.DB, subjectID int64) error {
 	return tx.Raw("SELECT id FROM consent_subjects WHERE id = ? FOR UPDATE", subjectID).Scan(&id).Error
 }
 
+// restrictsMarketing lists, as SQL, the restricted categories that stop
+// marketing (Art. 18): all the customer's data (''), the profile (the
+// contact details marketing is sent to) and the consents themselves. A
+// restriction of another category (survey answers being checked) does
+// not.
+const restrictsMarketing = "('', 'profile', 'consents')"
+
 // ErrUnknownChoice is a change naming no known purpose, topic or channel.
 var ErrUnknownChoice = errors.New("consent: unknown choice")
 
@@ -281,14 +288,17 @@ func policyVersion(tx *gorm.DB, now time.Time) (string, error) {
 type HistoryEntry struct {
 	models.ConsentEvent
 	IP, UserAgent string
+	// TopicName is the topic's name by language (JSON), "" for none.
+	TopicName string
 }
 
 // History lists a subject's events, newest first (limit 0: all).
 func (s *Service) History(ctx context.Context, subjectID int64, limit int) ([]HistoryEntry, error) {
 	var out []HistoryEntry
 	q := s.DB.WithContext(ctx).Table("consent_events e").
-		Select("e.*, COALESCE(v.ip, '') AS ip, COALESCE(v.user_agent, '') AS user_agent").
+		Select("e.*, COALESCE(v.ip, '') AS ip, COALESCE(v.user_agent, '') AS user_agent, COALESCE(ct.name, '') AS topic_name").
 		Joins("LEFT JOIN consent_evidences v ON v.event_id = e.id").
+		Joins("LEFT JOIN consent_topics ct ON ct.key = e.topic AND e.topic <> ''").
 		Where("e.subject_id = ?", subjectID).Order("e.at DESC, e.id DESC")
 	if limit > 0 {
 		q = q.Limit(limit)

@@ -156,7 +156,7 @@ func (s *Service) facts(tx *gorm.DB, p Person, create bool) (subjectFacts, error
 	err := tx.Raw(`SELECT
 		COALESCE((SELECT id FROM consent_subjects WHERE user_id = ?), 0) AS subject,
 		COALESCE((SELECT birth_date FROM profiles WHERE user_id = ?), '') AS birth,
-		EXISTS (SELECT 1 FROM restrictions WHERE user_id = ? AND lifted_at IS NULL) AS restricted,
+		EXISTS (SELECT 1 FROM restrictions WHERE user_id = ? AND lifted_at IS NULL AND category IN `+restrictsMarketing+`) AS restricted,
 		EXISTS (SELECT 1 FROM marketing_objections WHERE user_id = ? OR email = ?) AS objected`,
 		p.UserID, p.UserID, p.UserID, p.UserID, normalize(p.Email)).Scan(&row).Error
 	if err != nil {

@@ -259,10 +259,17 @@ func TestRestrictionAndObjectionBlockOptIn(t *testing.T) {
 		if err := e.s.Save(ctx, e.p, tick(sms), false, ev); err != nil {
 			t.Fatal(err)
 		}
+		post := Marketing("catalogues", models.ChannelPost)
+		// A restriction of a category marketing does not use blocks nothing.
 		if err := db.Create(&models.Restriction{UserID: e.p.UserID, Category: "orders", Ground: "request", PlacedAt: testNow}).Error; err != nil {
 			t.Fatal(err)
 		}
-		post := Marketing("catalogues", models.ChannelPost)
+		if p := e.prefs(t, false); p.Blocked != "" {
+			t.Errorf("restricted orders block marketing: %q", p.Blocked)
+		}
+		if err := db.Create(&models.Restriction{UserID: e.p.UserID, Category: "", Ground: "request", PlacedAt: testNow}).Error; err != nil {
+			t.Fatal(err)
+		}
 		err := e.s.Save(ctx, e.p, tick(sms, post), false, ev)
 		if fault.FieldsOf(err)[FieldName(post)] != BlockRestricted {
 			t.Errorf("restricted opt-in: %v", err)

@@ -41,22 +41,27 @@ func demoEvidence(method, locale, ip string) consent.Evidence {
 // the tests sign in as, starts with no choices: the page as a new
 // customer sees it.
 var consentHistory = []consentStep{
-	{email: "oliver.hughes@example.com", daysAgo: 90, ev: demoEvidence(models.MethodConfirm, "en", "203.0.113.24"),
+	// Oliver subscribed, then objected to direct marketing (the demo's
+	// objection request, 60 days ago): every subscription withdrawn.
+	{email: "oliver.hughes@example.com", daysAgo: 90, ev: demoEvidence(models.MethodConfirm, "en", "198.51.100.8"),
 		changes: []consent.Change{grant("newsletter", models.ChannelEmail)}},
-	{email: "oliver.hughes@example.com", daysAgo: 90, ev: demoEvidence(models.MethodPortal, "en", "203.0.113.24"),
+	{email: "oliver.hughes@example.com", daysAgo: 90, ev: demoEvidence(models.MethodPortal, "en", "198.51.100.8"),
 		changes: []consent.Change{grant("catalogues", models.ChannelPost)}},
-	{email: "oliver.hughes@example.com", daysAgo: 40, ev: demoEvidence(models.MethodPortal, "en", "203.0.113.24"),
-		changes: []consent.Change{grant("offers", models.ChannelSMS)}},
-	{email: "oliver.hughes@example.com", daysAgo: 10, ev: demoEvidence(models.MethodOneClick, "en", ""),
-		changes: []consent.Change{withdraw(consent.Marketing("offers", models.ChannelSMS))}},
-	{email: "oliver.hughes@example.com", daysAgo: 3, ev: demoEvidence(models.MethodGPC, "en", "203.0.113.24"),
-		changes: []consent.Change{withdraw(consent.SaleShare)}},
-	{email: "lina.chen@example.com", daysAgo: 60, ev: demoEvidence(models.MethodConfirm, "zh-CN", "198.51.100.61"),
+	{email: "oliver.hughes@example.com", daysAgo: 60, ev: demoEvidence(models.MethodObjection, "en", ""),
+		changes: []consent.Change{withdraw(consent.Marketing("newsletter", models.ChannelEmail)),
+			withdraw(consent.Marketing("catalogues", models.ChannelPost)), withdraw(consent.Profiling)}},
+	// Li Na: a confirmed newsletter, SMS offers taken and left by one
+	// click, her browser's privacy signal, and no marketing analysis.
+	{email: "lina.chen@example.com", daysAgo: 80, ev: demoEvidence(models.MethodConfirm, "zh-CN", "203.0.113.24"),
 		changes: []consent.Change{grant("newsletter", models.ChannelEmail)}},
-	{email: "lina.chen@example.com", daysAgo: 30, ev: demoEvidence(models.MethodPortal, "zh-CN", "198.51.100.61"),
+	{email: "lina.chen@example.com", daysAgo: 40, ev: demoEvidence(models.MethodPortal, "zh-CN", "203.0.113.24"),
+		changes: []consent.Change{grant("offers", models.ChannelSMS)}},
+	{email: "lina.chen@example.com", daysAgo: 30, ev: demoEvidence(models.MethodPortal, "zh-CN", "203.0.113.24"),
 		changes: []consent.Change{withdraw(consent.Profiling)}},
-	{email: "lina.chen@example.com", daysAgo: 5, ev: demoEvidence(models.MethodOneClick, "zh-CN", ""),
-		changes: []consent.Change{withdraw(consent.Marketing("newsletter", models.ChannelEmail))}},
+	{email: "lina.chen@example.com", daysAgo: 10, ev: demoEvidence(models.MethodOneClick, "zh-CN", ""),
+		changes: []consent.Change{withdraw(consent.Marketing("offers", models.ChannelSMS))}},
+	{email: "lina.chen@example.com", daysAgo: 3, ev: demoEvidence(models.MethodGPC, "zh-CN", "203.0.113.24"),
+		changes: []consent.Change{withdraw(consent.SaleShare)}},
 	{public: "jordan.reyes@example.com", daysAgo: 2, ev: demoEvidence(models.MethodPublic, "en", "192.0.2.45"),
 		changes: []consent.Change{withdraw(consent.SaleShare)}},
 }

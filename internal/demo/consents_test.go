@@ -13,7 +13,7 @@ import (
 )
 
 // TestSeedConsents: the demo's consent histories end where their story
-// says (Oliver's SMS offers withdrawn by one click, her browser's
+// says (Li Na's SMS offers withdrawn by one click, her browser's
 // signal honoured; a public opt-out without an account), each event at
 // its own day, and seeding again adds nothing.
 func TestSeedConsents(t *testing.T) {
@@ -38,15 +38,15 @@ func TestSeedConsents(t *testing.T) {
 		}
 		var events int64
 		db.Model(&models.ConsentEvent{}).Count(&events)
-		if events != 9 {
-			t.Errorf("%d events after seeding twice, want 9", events)
+		if events != 11 {
+			t.Errorf("%d events after seeding twice, want 11", events)
 		}
-		var oliver models.User
-		if err := db.Where("email = ?", "oliver.hughes@example.com").Take(&oliver).Error; err != nil {
+		var lina models.User
+		if err := db.Where("email = ?", "lina.chen@example.com").Take(&lina).Error; err != nil {
 			t.Fatal(err)
 		}
 		var sub models.ConsentSubject
-		if err := db.Where("user_id = ?", oliver.ID).Take(&sub).Error; err != nil {
+		if err := db.Where("user_id = ?", lina.ID).Take(&sub).Error; err != nil {
 			t.Fatal(err)
 		}
 		st, err := svc.States(ctx, sub.ID)
@@ -54,14 +54,15 @@ func TestSeedConsents(t *testing.T) {
 			t.Fatal(err)
 		}
 		if st[consent.Marketing("newsletter", models.ChannelEmail)].Status != models.ConsentGranted ||
+			st[consent.Profiling].Status != models.ConsentWithdrawn ||
 			st[consent.Marketing("offers", models.ChannelSMS)].Status != models.ConsentWithdrawn ||
 			st[consent.SaleShare].Status != models.ConsentWithdrawn {
-			t.Errorf("Oliver's choices: %+v", st)
+			t.Errorf("Li Na's choices: %+v", st)
 		}
 		var first models.ConsentEvent
 		db.Where("subject_id = ?", sub.ID).Order("at").Take(&first)
-		if !first.At.Equal(now.AddDate(0, 0, -90)) {
-			t.Errorf("her first choice at %v, want 90 days before seeding", first.At)
+		if !first.At.Equal(now.AddDate(0, 0, -80)) {
+			t.Errorf("her first choice at %v, want 110 days before seeding", first.At)
 		}
 		var public int64
 		db.Model(&models.ConsentSubject{}).Where("user_id IS NULL AND email_hash IS NOT NULL").Count(&public)
