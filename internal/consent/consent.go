@@ -182,7 +182,7 @@ func (s *Service) lockSubject(tx *gorm.DB, subjectID int64) error {
 }
 
 // restrictsMarketing lists, as SQL, the restricted categories that stop
-// marketing (Art. 18): all the customer's data (''), the profile (the
+// marketing (Art. 18): all the customer's data (”), the profile (the
 // contact details marketing is sent to) and the consents themselves. A
 // restriction of another category (survey answers being checked) does
 // not.
