@@ -111,9 +111,9 @@ type ConsentState struct {
 	Purpose   string `gorm:"primaryKey;size:16;index:idx_consent_states_audience,priority:1"`
 	Topic     string `gorm:"primaryKey;size:32;default:'';index:idx_consent_states_audience,priority:2"`
 	Channel   string `gorm:"primaryKey;size:8;default:'';index:idx_consent_states_audience,priority:3"`
-	Status    string `gorm:"size:16;not null;index:idx_consent_states_audience,priority:4"`
+	Status    string `gorm:"size:16;not null;index:idx_consent_states_audience,priority:4;index:idx_consent_states_pending,priority:1"`
 	// PendingUntil is when an unconfirmed opt-in expires.
-	PendingUntil *time.Time
-	EventID      int64 `gorm:"not null"`
+	PendingUntil *time.Time `gorm:"index:idx_consent_states_pending,priority:2"`
+	EventID      int64      `gorm:"not null"`
 	UpdatedAt    time.Time
 }

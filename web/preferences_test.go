@@ -184,6 +184,22 @@ func TestPreferencesGPC(t *testing.T) {
 		if p.DB().Where("purpose = ?", models.PurposeSaleShare).Take(&st); st.Status != models.ConsentGranted {
 			t.Errorf("the explicit allow after the signal: %q", st.Status)
 		}
+		// The allow was given under the signal: the next page with the
+		// signal does not take it back, and records nothing (§7025(c)(3)).
+		before := consentEvents(t, p, "purpose = ?", models.PurposeSaleShare)
+		for range 2 {
+			req, _ := http.NewRequest("GET", p.URL+"/account/preferences", nil)
+			req.Header = gpcHeader.Clone()
+			if res, err := c.Do(req); err != nil {
+				t.Fatal(err)
+			} else {
+				res.Body.Close()
+			}
+		}
+		if p.DB().Where("purpose = ?", models.PurposeSaleShare).Take(&st); st.Status != models.ConsentGranted ||
+			consentEvents(t, p, "purpose = ?", models.PurposeSaleShare) != before {
+			t.Errorf("after pages with the signal: %q, %d events (were %d)", st.Status, consentEvents(t, p, "purpose = ?", models.PurposeSaleShare), before)
+		}
 	})
 }
 

@@ -48,8 +48,9 @@ func (s *Service) Audience(ctx context.Context, topic, channel string, fn func(R
 // minus
 //   - the objections to direct marketing (Art. 21(3): absolute), by
 //     account or by address;
-//   - customers under any active restriction (Art. 18: whatever its
-//     category, marketing is processing the customer asked to stop);
+//   - customers under an active restriction of all their data, of the
+//     profile (the contact details marketing uses) or of the consents
+//     (Art. 18; restrictsMarketing);
 //   - customers under the consent age of the shop's jurisdiction by
 //     their birth date (an unknown birth date counts as of age: the
 //     opt-in asked for the age where the shop serves minors);
@@ -77,6 +78,11 @@ func (s *Service) AudienceWith(ctx context.Context, topic, channel string, opts 
 		suppress = opts.Suppression
 	}
 	query, args := s.audienceQuery(topic, channel, suppress)
+	if channel != models.ChannelEmail {
+		// The unsubscribe links and headers stop an email topic; an SMS
+		// or a letter carries its own way out.
+		links = nil
+	}
 	if s.Dialect != models.Postgres {
 		return streamAudience(s.DB.WithContext(ctx), s.log(), query, args, topic, links, fn)
 	}

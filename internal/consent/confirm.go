@@ -10,6 +10,7 @@ import (
 
 	"github.com/photolab/privacyportal/internal/i18n"
 	"github.com/photolab/privacyportal/internal/jobs"
+	"github.com/photolab/privacyportal/internal/fault"
 	"github.com/photolab/privacyportal/internal/mail"
 	"github.com/photolab/privacyportal/internal/settings"
 	"github.com/photolab/privacyportal/models"
@@ -19,6 +20,10 @@ import (
 // KindExpirePending is the hourly job turning unconfirmed email opt-ins
 // past their deadline into withdrawals.
 const KindExpirePending = "consent.expire_pending"
+
+// ErrConfirmBlocked is a confirmation the rules refuse now (the
+// customer is restricted, objected, or under age since asking).
+var ErrConfirmBlocked = fault.New(fault.Forbidden, "consent: the opt-in can no longer be confirmed")
 
 // ErrNotEmailTopic is an opt-in by email to a topic that is not sent by email.
 var ErrNotEmailTopic = errors.New("consent: topic not sent by email")
@@ -149,6 +154,23 @@ func (s *Service) Confirm(ctx context.Context, raw string, ev Evidence) error {
 		if _, _, err := s.pendingOf(tx, raw); err != nil {
 			return err
 		}
+		// The rules hold at the confirmation too: a restriction, an
+		// objection or a birth date entered while the mail waited keeps
+		// the opt-in from becoming a consent (it then expires).
+		var u models.User
+		if err := tx.Model(&models.User{}).Select("users.id, users.email").Joins("JOIN consent_subjects cs ON cs.user_id = users.id").
+			Where("cs.id = ?", t.Subject).Limit(1).Scan(&u).Error; err != nil {
+			return fmt.Errorf("consent: confirm: %w", err)
+		}
+		if u.ID != 0 {
+			f, err := s.facts(tx, Person{UserID: u.ID, Email: u.Email}, false)
+			if err != nil {
+				return err
+			}
+			if s.blocked(f) != "" {
+				return ErrConfirmBlocked
+			}
+		}
 		if _, err = s.Apply(tx, t.Subject, []Change{{Choice: Marketing(t.Topic, models.ChannelEmail), Status: models.ConsentGranted}}, ev); err != nil {
 			return err
 		}
@@ -197,7 +219,7 @@ func (s *Service) ExpirePending(ctx context.Context) (int, error) {
 		Order("subject_id").Limit(10000).Find(&due).Error; err != nil {
 		return 0, fmt.Errorf("consent: expire: %w", err)
 	}
-	n := 0
+	n, failed := 0, 0
 	for _, st := range due {
 		err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 			if err := s.lockSubject(tx, st.SubjectID); err != nil {
@@ -218,8 +240,14 @@ func (s *Service) ExpirePending(ctx context.Context) (int, error) {
 			return err
 		})
 		if err != nil {
-			return n, fmt.Errorf("consent: expire: %w", err)
+			// One subject's failure must not stop every other expiry each
+			// hour: it is logged (by pseudonymous id) and retried next run.
+			s.log().ErrorContext(ctx, "consent: an opt-in did not expire", "subject", st.SubjectID, "err", err)
+			failed++
 		}
+	}
+	if failed > 0 && n == 0 {
+		return n, fmt.Errorf("consent: expire: %d subjects failed", failed)
 	}
 	if n > 0 {
 		s.log().InfoContext(ctx, "consent: unconfirmed opt-ins expired", "count", n)

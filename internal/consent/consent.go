@@ -121,6 +121,26 @@ func (s *Service) SubjectOf(tx *gorm.DB, userID int64) (int64, error) {
 	if sub.ID != 0 {
 		return sub.ID, nil
 	}
+	// An address that opted out signed-out before it had an account (or
+	// objected by email) keeps that choice: its subject becomes the
+	// account's.
+	var email string
+	if err := tx.Model(&models.User{}).Where("id = ?", userID).Select("email").Scan(&email).Error; err != nil {
+		return 0, fmt.Errorf("consent: subject: %w", err)
+	}
+	if email != "" {
+		res := tx.Model(&models.ConsentSubject{}).Where("user_id IS NULL AND email_hash IN ?", s.Secrets.MACs("consent.email", normalize(email))).
+			Update("user_id", userID)
+		if res.Error != nil {
+			return 0, fmt.Errorf("consent: subject: %w", res.Error)
+		}
+		if res.RowsAffected > 0 {
+			if err := tx.Where("user_id = ?", userID).Take(&sub).Error; err != nil {
+				return 0, fmt.Errorf("consent: subject: %w", err)
+			}
+			return sub.ID, nil
+		}
+	}
 	uid := userID
 	sub = models.ConsentSubject{UserID: &uid, CreatedAt: s.now()}
 	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&sub).Error; err != nil {
@@ -163,8 +183,13 @@ func (s *Service) SubjectOfEmail(tx *gorm.DB, email string) (int64, error) {
 	}
 	h := s.EmailHash(email)
 	sub = models.ConsentSubject{EmailHash: &h, CreatedAt: s.now()}
-	if err := tx.Create(&sub).Error; err != nil {
+	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&sub).Error; err != nil {
 		return 0, fmt.Errorf("consent: subject: %w", err)
+	}
+	if sub.ID == 0 { // the same new address in another transaction
+		if err := tx.Where("email_hash = ?", h).Take(&sub).Error; err != nil {
+			return 0, fmt.Errorf("consent: subject: %w", err)
+		}
 	}
 	return sub.ID, nil
 }

@@ -2,6 +2,8 @@ package consent
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/photolab/privacyportal/internal/fault"
@@ -26,6 +28,9 @@ func (s *Service) UnsubscribeAll(ctx context.Context, p Person, ev Evidence) err
 
 // withdrawMarketing withdraws all of a subject's marketing in tx.
 func (s *Service) withdrawMarketing(tx *gorm.DB, subject int64, ev Evidence) error {
+	if err := s.lockSubject(tx, subject); err != nil {
+		return fmt.Errorf("consent: lock: %w", err)
+	}
 	cur, err := states(tx, subject)
 	if err != nil {
 		return err
@@ -36,6 +41,10 @@ func (s *Service) withdrawMarketing(tx *gorm.DB, subject int64, ev Evidence) err
 			changes = append(changes, Change{Choice: c, Status: models.ConsentWithdrawn})
 		}
 	}
+	// In a stable order: the ledger reads the same on every run.
+	slices.SortFunc(changes, func(a, b Change) int {
+		return strings.Compare(a.Topic+"\x00"+a.Channel, b.Topic+"\x00"+b.Channel)
+	})
 	_, err = s.Apply(tx, subject, changes, ev)
 	return err
 }

@@ -147,9 +147,9 @@ type factsRow struct {
 // budget is the session and three reads), then the states. create makes
 // the subject when there is none yet (a save; a GET only reads).
 //
-// Any active restriction of the account keeps marketing off, as the
-// audience query does: a restriction of one category is still a "do
-// not process" the shop must not test by mailing.
+// An active restriction of all the account's data, its profile or its
+// consents keeps marketing off, as the audience query does
+// (restrictsMarketing).
 func (s *Service) facts(tx *gorm.DB, p Person, create bool) (subjectFacts, error) {
 	f := subjectFacts{age: -1, states: map[Choice]models.ConsentState{}}
 	var row factsRow
@@ -166,6 +166,14 @@ func (s *Service) facts(tx *gorm.DB, p Person, create bool) (subjectFacts, error
 	if f.subject == 0 && create {
 		if f.subject, err = s.SubjectOf(tx, p.UserID); err != nil {
 			return f, err
+		}
+	}
+	if create {
+		// A save reads the state it decides from under the subject's lock,
+		// so a confirmation or another tab committing meanwhile is not
+		// overwritten from a stale read.
+		if err := s.lockSubject(tx, f.subject); err != nil {
+			return f, fmt.Errorf("consent: lock: %w", err)
 		}
 	}
 	// Read by the account, subject or not, so every page view costs the
@@ -196,8 +204,22 @@ func noSale(f subjectFacts) bool {
 // appends nothing when sharing is off already, so the signal is
 // recorded once however many pages carry it.
 func (s *Service) honourGPC(tx *gorm.DB, f *subjectFacts, ev Evidence) error {
-	if st, ok := f.states[SaleShare]; ok && st.Status == models.ConsentWithdrawn {
+	st, ok := f.states[SaleShare]
+	if ok && st.Status == models.ConsentWithdrawn {
 		return nil
+	}
+	if ok && st.Status == models.ConsentGranted {
+		// An allow given after the signal was honoured was asked for
+		// under it (§7025(c)(3)): the signal does not take it back on the
+		// next page.
+		var lastGPC int64
+		if err := tx.Model(&models.ConsentEvent{}).Where("subject_id = ? AND purpose = ? AND method = ?",
+			f.subject, models.PurposeSaleShare, models.MethodGPC).Select("COALESCE(MAX(id), 0)").Scan(&lastGPC).Error; err != nil {
+			return fmt.Errorf("consent: gpc: %w", err)
+		}
+		if lastGPC != 0 && st.EventID > lastGPC {
+			return nil
+		}
 	}
 	ev.Method = models.MethodGPC
 	if _, err := s.Apply(tx, f.subject, []Change{{Choice: SaleShare, Status: models.ConsentWithdrawn}}, ev); err != nil {

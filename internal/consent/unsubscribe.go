@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	netmail "net/mail"
 	"net/url"
 	"slices"
 	"strings"
@@ -24,10 +25,10 @@ const OneClickPost = "List-Unsubscribe=One-Click"
 func (s *Service) UnsubscribeLinks(subjectID int64, topic string) (link, listUnsubscribe, listUnsubscribePost string) {
 	link = strings.TrimRight(s.BaseURL, "/") + "/u/" + s.UnsubscribeToken(subjectID, topic)
 	listUnsubscribe = "<" + link + ">"
-	if to := settings.ConsentUnsubscribeMailto.Get(s.Settings); to != "" {
+	if to := mailtoAddress(settings.ConsentUnsubscribeMailto.Get(s.Settings)); to != "" {
 		// The subject line names the topic only: the mailbox reading it
 		// learns nothing the mail did not say.
-		listUnsubscribe += ", <mailto:" + to + "?subject=" + url.QueryEscape("unsubscribe "+topic) + ">"
+		listUnsubscribe += ", <mailto:" + to + "?subject=" + url.PathEscape("unsubscribe "+topic) + ">"
 	}
 	return link, listUnsubscribe, OneClickPost
 }
@@ -148,4 +149,15 @@ func sortChoices(cs []Choice) {
 	slices.SortFunc(cs, func(a, b Choice) int {
 		return cmp.Or(cmp.Compare(a.Topic, b.Topic), cmp.Compare(a.Channel, b.Channel))
 	})
+}
+
+// mailtoAddress is the configured unsubscribe mailbox if it is one plain
+// address, "" otherwise: anything that could close the header's <…>,
+// add a second URI or a query is refused rather than pasted in.
+func mailtoAddress(raw string) string {
+	a, err := netmail.ParseAddress(strings.TrimSpace(raw))
+	if err != nil || a.Name != "" || strings.ContainsAny(a.Address, "<>,?&\"' ") {
+		return ""
+	}
+	return a.Address
 }

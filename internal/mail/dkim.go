@@ -28,8 +28,10 @@ type DKIM struct {
 // signedHeaders are the headers the signature covers. The two
 // List-Unsubscribe headers are listed even on mails without them: a
 // header signed as absent cannot be added later without breaking it.
-var signedHeaders = []string{"From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type",
-	"List-Unsubscribe", "List-Unsubscribe-Post", "Auto-Submitted"}
+// Those a forger would add a second copy of (a reader may show either)
+// are listed twice, which signs "no further copy" (RFC 6376 §8.15).
+var signedHeaders = []string{"From", "From", "To", "Subject", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type",
+	"List-Unsubscribe", "List-Unsubscribe", "List-Unsubscribe-Post", "List-Unsubscribe-Post", "Auto-Submitted"}
 
 // LoadDKIMKey reads a PEM private key (PKCS#1 or PKCS#8, RSA or Ed25519).
 // Its errors never quote the file's contents.

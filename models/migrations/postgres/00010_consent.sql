@@ -49,6 +49,9 @@ $$ LANGUAGE plpgsql;
 -- +goose StatementEnd
 CREATE TRIGGER consent_events_no_change BEFORE UPDATE OR DELETE ON consent_events
 FOR EACH ROW EXECUTE FUNCTION consent_events_append_only();
+-- TRUNCATE fires no row trigger: refused on its own.
+CREATE TRIGGER consent_events_no_truncate BEFORE TRUNCATE ON consent_events
+FOR EACH STATEMENT EXECUTE FUNCTION consent_events_append_only();
 
 CREATE TABLE consent_evidences (
     event_id BIGINT PRIMARY KEY REFERENCES consent_events (id),
@@ -68,6 +71,8 @@ CREATE TABLE consent_states (
     PRIMARY KEY (subject_id, purpose, topic, channel)
 );
 CREATE INDEX idx_consent_states_audience ON consent_states (purpose, topic, channel, status);
+-- The hourly expiry of unconfirmed opt-ins finds them without a scan.
+CREATE INDEX idx_consent_states_pending ON consent_states (status, pending_until);
 
 -- +goose Down
 DROP TABLE consent_states;

@@ -62,6 +62,8 @@ CREATE TABLE consent_states (
     PRIMARY KEY (subject_id, purpose, topic, channel)
 );
 CREATE INDEX idx_consent_states_audience ON consent_states (purpose, topic, channel, status);
+-- The hourly expiry of unconfirmed opt-ins finds them without a scan.
+CREATE INDEX idx_consent_states_pending ON consent_states (status, pending_until);
 
 -- +goose Down
 DROP TABLE consent_states;
