@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/photolab/privacyportal/internal/fault"
 	"github.com/photolab/privacyportal/internal/i18n"
 	"github.com/photolab/privacyportal/internal/jobs"
-	"github.com/photolab/privacyportal/internal/fault"
 	"github.com/photolab/privacyportal/internal/mail"
 	"github.com/photolab/privacyportal/internal/settings"
 	"github.com/photolab/privacyportal/models"
