@@ -9,6 +9,7 @@ import (
 
 	"github.com/photolab/privacyportal/internal/account"
 	"github.com/photolab/privacyportal/internal/auth"
+	"github.com/photolab/privacyportal/internal/consent"
 	"github.com/photolab/privacyportal/internal/i18n"
 	"github.com/photolab/privacyportal/models"
 	"github.com/photolab/privacyportal/views"
@@ -109,6 +110,14 @@ func (h *Handler) finishSignIn(w http.ResponseWriter, r *http.Request, u *models
 	if err := h.Accounts.CompleteSignIn(r.Context(), h.actor(r), u, method); err != nil {
 		h.fail(w, r, err)
 		return
+	}
+	// A customer's browser asking not to be sold (Global Privacy Control)
+	// is heard as the session starts, whatever page follows.
+	if gpc(r) && u.Role == models.RoleCustomer && h.Consent != nil {
+		if err := h.Consent.HonourSignal(r.Context(), consent.Person{UserID: u.ID, Email: u.Email}, h.consentEvidence(r, models.MethodGPC)); err != nil {
+			h.fail(w, r, err)
+			return
+		}
 	}
 	// The set-up page says why itself: no flash, or the notice shows twice.
 	if SetupRequired(u) {

@@ -340,3 +340,36 @@ func TestConsentHistoryPaginated(t *testing.T) {
 		t.Errorf("pages of %d and %d rows, want 20 and 5", strings.Count(first, what), strings.Count(second, what))
 	}
 }
+
+// TestGPCAtSignIn: a customer signing in with the signal is opted out of
+// sale and sharing at once, recorded once, without opening the
+// preferences page.
+func TestGPCAtSignIn(t *testing.T) {
+	t.Parallel()
+	p := startPortal(t, "", nil)
+	u := prefsCustomer(t, p, yearsAgo(30))
+	l := p.logins["customer"]
+	for range 2 {
+		c := p.client(t)
+		req, _ := http.NewRequest("POST", p.URL+"/signin", strings.NewReader(url.Values{"email": {l.Email}, "password": {l.Password}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-GPC", "1")
+		res, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("sign in with the signal: %d", res.StatusCode)
+		}
+	}
+	var st models.ConsentState
+	err := p.DB().Joins("JOIN consent_subjects s ON s.id = consent_states.subject_id").
+		Where("s.user_id = ? AND purpose = ?", u.ID, models.PurposeSaleShare).Take(&st).Error
+	if err != nil || st.Status != models.ConsentWithdrawn {
+		t.Fatalf("after signing in with GPC: %+v, %v", st, err)
+	}
+	if n := consentEvents(t, p, "method = ? AND purpose = ?", models.MethodGPC, models.PurposeSaleShare); n != 1 {
+		t.Errorf("%d GPC events after two sign-ins with the signal, want 1", n)
+	}
+}

@@ -232,6 +232,24 @@ func (s *Service) honourGPC(tx *gorm.DB, f *subjectFacts, ev Evidence) error {
 	return err
 }
 
+// HonourSignal records a browser's opt-out preference signal (GPC) for
+// p at sign-in, where every session starts: the customer is opted out
+// of sale and sharing though they never open the preferences page, and
+// no customer page pays a query for it. As on the page, it is recorded
+// once, and an allow given under the signal stands.
+func (s *Service) HonourSignal(ctx context.Context, p Person, ev Evidence) error {
+	if p.Email == "" || p.UserID == 0 {
+		return nil
+	}
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		f, err := s.facts(tx, p, true)
+		if err != nil {
+			return err
+		}
+		return s.honourGPC(tx, &f, ev)
+	})
+}
+
 // Preferences builds the page for p. gpc is whether the request carried
 // Sec-GPC: 1; ev is the request's evidence for the opt-out it records.
 func (s *Service) Preferences(ctx context.Context, p Person, gpc bool, ev Evidence) (Preferences, error) {
