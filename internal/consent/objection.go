@@ -1,10 +1,6 @@
 package consent
 
 import (
-	"cmp"
-	"fmt"
-	"slices"
-
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
 )
@@ -26,24 +22,6 @@ func (s *Service) WithdrawAllMarketing(tx *gorm.DB, userID *int64, email string)
 	if err != nil {
 		return err
 	}
-	if err := s.lockSubject(tx, subject); err != nil {
-		return fmt.Errorf("consent: lock: %w", err)
-	}
-	current, err := states(tx, subject)
-	if err != nil {
-		return err
-	}
-	var changes []Change
-	for c, st := range current {
-		if c.Purpose == models.PurposeMarketing && st.Status != models.ConsentWithdrawn {
-			changes = append(changes, Change{Choice: c, Status: models.ConsentWithdrawn})
-		}
-	}
-	// The ledger's order, not the map's.
-	slices.SortFunc(changes, func(a, b Change) int {
-		return cmp.Or(cmp.Compare(a.Topic, b.Topic), cmp.Compare(a.Channel, b.Channel))
-	})
-	changes = append(changes, Change{Choice: Profiling, Status: models.ConsentWithdrawn})
-	_, err = s.Apply(tx, subject, changes, Evidence{Method: models.MethodObjection})
-	return err
+	return s.withdrawMarketing(tx, subject, Evidence{Method: models.MethodObjection},
+		Change{Choice: Profiling, Status: models.ConsentWithdrawn})
 }

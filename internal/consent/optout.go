@@ -26,8 +26,10 @@ func (s *Service) UnsubscribeAll(ctx context.Context, p Person, ev Evidence) err
 	})
 }
 
-// withdrawMarketing withdraws all of a subject's marketing in tx.
-func (s *Service) withdrawMarketing(tx *gorm.DB, subject int64, ev Evidence) error {
+// withdrawMarketing withdraws all of a subject's marketing in tx, and
+// the extra changes after it (an objection adds profiling): the one
+// path of "unsubscribe from all" and of an objection.
+func (s *Service) withdrawMarketing(tx *gorm.DB, subject int64, ev Evidence, extra ...Change) error {
 	if err := s.lockSubject(tx, subject); err != nil {
 		return fmt.Errorf("consent: lock: %w", err)
 	}
@@ -45,7 +47,7 @@ func (s *Service) withdrawMarketing(tx *gorm.DB, subject int64, ev Evidence) err
 	slices.SortFunc(changes, func(a, b Change) int {
 		return strings.Compare(a.Topic+"\x00"+a.Channel, b.Topic+"\x00"+b.Channel)
 	})
-	_, err = s.Apply(tx, subject, changes, ev)
+	_, err = s.Apply(tx, subject, append(changes, extra...), ev)
 	return err
 }
 
