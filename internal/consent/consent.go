@@ -317,14 +317,20 @@ type HistoryEntry struct {
 	TopicName string
 }
 
+// historyQuery is the ledger joined with its evidence and its topics'
+// names: the one read behind the history page, the staff panel and the
+// consent proof. extra adds select columns (", COUNT(*) OVER () …").
+func historyQuery(db *gorm.DB, extra string) *gorm.DB {
+	return db.Table("consent_events e").
+		Select("e.*, COALESCE(v.ip, '') AS ip, COALESCE(v.user_agent, '') AS user_agent, COALESCE(ct.name, '') AS topic_name" + extra).
+		Joins("LEFT JOIN consent_evidences v ON v.event_id = e.id").
+		Joins("LEFT JOIN consent_topics ct ON ct.key = e.topic AND e.topic <> ''")
+}
+
 // History lists a subject's events, newest first (limit 0: all).
 func (s *Service) History(ctx context.Context, subjectID int64, limit int) ([]HistoryEntry, error) {
 	var out []HistoryEntry
-	q := s.DB.WithContext(ctx).Table("consent_events e").
-		Select("e.*, COALESCE(v.ip, '') AS ip, COALESCE(v.user_agent, '') AS user_agent, COALESCE(ct.name, '') AS topic_name").
-		Joins("LEFT JOIN consent_evidences v ON v.event_id = e.id").
-		Joins("LEFT JOIN consent_topics ct ON ct.key = e.topic AND e.topic <> ''").
-		Where("e.subject_id = ?", subjectID).Order("e.at DESC, e.id DESC")
+	q := historyQuery(s.DB.WithContext(ctx), "").Where("e.subject_id = ?", subjectID).Order("e.at DESC, e.id DESC")
 	if limit > 0 {
 		q = q.Limit(limit)
 	}

@@ -69,10 +69,7 @@ func (s *Service) Proof(ctx context.Context, a actor.Actor, userID int64) ([]byt
 		}
 		var rows []HistoryEntry
 		if sub != 0 {
-			if err := tx.Table("consent_events e").
-				Select("e.*, COALESCE(v.ip, '') AS ip, COALESCE(v.user_agent, '') AS user_agent").
-				Joins("LEFT JOIN consent_evidences v ON v.event_id = e.id").
-				Where("e.subject_id = ?", sub).Order("e.at, e.id").Scan(&rows).Error; err != nil {
+			if err := historyQuery(tx, "").Where("e.subject_id = ?", sub).Order("e.at, e.id").Scan(&rows).Error; err != nil {
 				return fmt.Errorf("consent: proof: %w", err)
 			}
 		}
@@ -111,11 +108,8 @@ func (s *Service) HistoryPage(ctx context.Context, userID int64, limit, offset i
 		HistoryEntry
 		Total int64
 	}
-	err := db.Table("consent_events e").
-		Select("e.*, COALESCE(v.ip, '') AS ip, COALESCE(v.user_agent, '') AS user_agent, COALESCE(ct.name, '') AS topic_name, COUNT(*) OVER () AS total").
+	err := historyQuery(db, ", COUNT(*) OVER () AS total").
 		Joins("JOIN consent_subjects s ON s.id = e.subject_id").
-		Joins("LEFT JOIN consent_evidences v ON v.event_id = e.id").
-		Joins("LEFT JOIN consent_topics ct ON ct.key = e.topic AND e.topic <> ''").
 		Where("s.user_id = ?", userID).Order("e.at DESC, e.id DESC").Limit(limit).Offset(offset).Scan(&rows).Error
 	if err != nil {
 		return nil, 0, fmt.Errorf("consent: history: %w", err)

@@ -51,12 +51,12 @@ func (s *Service) open(ctx context.Context, a actor.Actor, scope func(*gorm.DB) 
 		switch {
 		case e.Status == models.ExportExpired:
 			return ErrGone
-		case e.Status == models.ExportReady && e.ExpiresAt != nil && !s.now().Before(*e.ExpiresAt):
+		case pastExpiry(e, s.now()):
 			if err := s.retire(tx, &e); err != nil {
 				return err
 			}
-			// Returning an error would roll the retirement back while its
-			// file is already deleted: commit, then answer ErrGone.
+			// Returning an error would roll the retirement back: commit
+			// it, delete the file, then answer ErrGone.
 			gone = true
 			return nil
 		case e.Status != models.ExportReady:

@@ -90,12 +90,10 @@ func (s *Service) Resend(ctx context.Context, a actor.Actor, exportID int64) err
 			return err
 		}
 		switch {
-		case e.Status == models.ExportExpired:
+		case Expired(e, s.now()):
 			return ErrGone
 		case e.Status != models.ExportReady:
 			return ErrNotReady
-		case e.ExpiresAt != nil && !s.now().Before(*e.ExpiresAt):
-			return ErrGone
 		}
 		if err := audit.Append(tx, s.Dialect, audit.By(a, "export.resent", "export", strconv.FormatInt(e.ID, 10))); err != nil {
 			return err
@@ -104,10 +102,16 @@ func (s *Service) Resend(ctx context.Context, a actor.Actor, exportID int64) err
 	})
 }
 
-// Expired reports whether e can no longer be downloaded at now (the
-// sweep may not have run yet).
+// Expired reports whether e can no longer be downloaded at now: retired,
+// or ready but past its expiry (the sweep may not have run yet).
 func Expired(e models.Export, now time.Time) bool {
-	return e.Status == models.ExportExpired || (e.Status == models.ExportReady && e.ExpiresAt != nil && !now.Before(*e.ExpiresAt))
+	return e.Status == models.ExportExpired || pastExpiry(e, now)
+}
+
+// pastExpiry is a ready package whose time is up: the one expiry rule
+// of the pages, the download and the mail.
+func pastExpiry(e models.Export, now time.Time) bool {
+	return e.Status == models.ExportReady && e.ExpiresAt != nil && !now.Before(*e.ExpiresAt)
 }
 
 // Clock is the service's now, so pages agree with its expiries.
