@@ -22,6 +22,7 @@ import (
 	"github.com/photolab/privacyportal/internal/actor"
 	"github.com/photolab/privacyportal/internal/audit"
 	"github.com/photolab/privacyportal/internal/consent"
+	"github.com/photolab/privacyportal/internal/erasure"
 	"github.com/photolab/privacyportal/internal/export"
 	"github.com/photolab/privacyportal/internal/fault"
 	"github.com/photolab/privacyportal/internal/holdings"
@@ -30,6 +31,7 @@ import (
 	"github.com/photolab/privacyportal/internal/mail"
 	"github.com/photolab/privacyportal/internal/profile"
 	"github.com/photolab/privacyportal/internal/requests"
+	"github.com/photolab/privacyportal/internal/retention"
 	"github.com/photolab/privacyportal/internal/session"
 	"github.com/photolab/privacyportal/internal/vault"
 	"github.com/photolab/privacyportal/models"
@@ -49,10 +51,14 @@ type Handler struct {
 	Requests *requests.Service
 	Exports  *export.Service
 	Consent  *consent.Service
-	Vault    *vault.Vault
-	Queue    *jobs.Queue
-	Logger   *slog.Logger
-	ClientIP func(*http.Request) string
+	// Erasure is the erasure engine (cool-off, report, connected systems);
+	// Retention the scheduled purge and its dry run.
+	Erasure   *erasure.Service
+	Retention *retention.Service
+	Vault     *vault.Vault
+	Queue     *jobs.Queue
+	Logger    *slog.Logger
+	ClientIP  func(*http.Request) string
 	// SecureCookies marks the language cookie Secure (the portal runs on HTTPS).
 	SecureCookies bool
 }

@@ -66,10 +66,13 @@ type Order struct {
 	Status         string    `gorm:"size:20;not null"`
 	DeliveryStatus string    `gorm:"size:20;not null;default:''"`
 	TotalCents     int64     `gorm:"not null;default:0"`
-	Currency       string    `gorm:"size:3;not null"`
-	PaidAt         *time.Time
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// TaxCents is the tax included in TotalCents (the invoice shows it,
+	// and bookkeeping keeps it after an erasure).
+	TaxCents  int64  `gorm:"not null;default:0"`
+	Currency  string `gorm:"size:3;not null"`
+	PaidAt    *time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Order statuses and delivery statuses. The customer sees each translated
@@ -145,7 +148,7 @@ type Photo struct {
 type ContactMessage struct {
 	ID        int64     `gorm:"primaryKey"`
 	UserID    int64     `gorm:"not null;index:idx_contact_messages_user,priority:1"`
-	CreatedAt time.Time `gorm:"not null;index:idx_contact_messages_user,priority:2"`
+	CreatedAt time.Time `gorm:"not null;index:idx_contact_messages_user,priority:2;index:idx_contact_messages_created_at"`
 	Channel   string    `gorm:"size:16;not null"` // email, phone, chat
 	Direction string    `gorm:"size:8;not null"`  // in (from the customer), out
 	Subject   string    `gorm:"size:200;not null;default:''"`

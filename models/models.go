@@ -221,6 +221,10 @@ type OutboxMessage struct {
 	// Headers are extra mail headers as a JSON object (empty: none): the
 	// List-Unsubscribe pair of a mail about a subscription, set on send.
 	Headers string `gorm:"type:text;not null;default:''"`
+	// Forget is set on a mail to someone the portal must not remember
+	// (the report of their erasure): once delivered, its address and
+	// bodies are cleared.
+	Forget bool `gorm:"not null;default:false"`
 }
 
 // AuditEntry is one row of the append-only audit log. Hash covers this
@@ -248,5 +252,7 @@ func All() []any {
 		&Setting{}, &Installation{}, &HoldingTally{}, &Revision{},
 		&PrivacyRequest{}, &RequestEvent{}, &RequestMessage{}, &RequestNote{}, &RequestCorrection{}, &RequestCode{},
 		&RequestDocument{}, &LegalHold{}, &Restriction{}, &MarketingObjection{}, &Export{},
-		&ConsentTopic{}, &ConsentSubject{}, &ConsentEvent{}, &ConsentEvidence{}, &ConsentState{}}
+		&ConsentTopic{}, &ConsentSubject{}, &ConsentEvent{}, &ConsentEvidence{}, &ConsentState{},
+		&ErasureStrategy{}, &Erasure{}, &ErasureStep{}, &RetainedInvoice{}, &Suppression{}, &ConnectedSystem{}, &SystemTask{},
+		&WebhookDelivery{}, &VaultDeletion{}, &DormancyNotice{}}
 }

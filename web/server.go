@@ -21,6 +21,7 @@ import (
 	"github.com/photolab/privacyportal/internal/config"
 	"github.com/photolab/privacyportal/internal/consent"
 	"github.com/photolab/privacyportal/internal/demo"
+	"github.com/photolab/privacyportal/internal/erasure"
 	"github.com/photolab/privacyportal/internal/export"
 	"github.com/photolab/privacyportal/internal/holdings"
 	"github.com/photolab/privacyportal/internal/i18n"
@@ -30,6 +31,7 @@ import (
 	"github.com/photolab/privacyportal/internal/profile"
 	"github.com/photolab/privacyportal/internal/ratelimit"
 	"github.com/photolab/privacyportal/internal/requests"
+	"github.com/photolab/privacyportal/internal/retention"
 	"github.com/photolab/privacyportal/internal/session"
 	"github.com/photolab/privacyportal/internal/settings"
 	"github.com/photolab/privacyportal/internal/vault"
@@ -53,6 +55,8 @@ type Server struct {
 	requests *requests.Service
 	exports  *export.Service
 	consent  *consent.Service
+	erasure  *erasure.Service
+	retain   *retention.Service
 	settings *settings.Service
 	vault    *vault.Vault
 	secrets  *vault.KeyRing
@@ -152,9 +156,15 @@ func New(cfg config.Config, logger *slog.Logger, opts ...Option) (*Server, error
 		Secrets: s.secrets, Profiles: profiles, BaseURL: cfg.BaseURL, Now: o.now, Logger: logger}
 	s.exports = &export.Service{DB: db, Dialect: dialect, Vault: s.vault, Mailer: mailer, Settings: s.settings,
 		Holdings: s.holdings, Requests: s.requests, Report: views.ExportReport{}, BaseURL: cfg.BaseURL, Now: o.now, Logger: logger}
-	// Approved access and portability requests are answered by a package.
+	s.erasure = &erasure.Service{DB: db, Dialect: dialect, Settings: s.settings, Vault: s.vault, Secrets: s.secrets,
+		Mailer: mailer, Requests: s.requests, Journal: erasure.OpenJournal(cfg.KeysDir), BaseURL: cfg.BaseURL, Now: o.now, Logger: logger}
+	s.retain = &retention.Service{DB: db, Dialect: dialect, Settings: s.settings, Vault: s.vault, Mailer: mailer,
+		Erasure: s.erasure, BaseURL: cfg.BaseURL, Now: o.now, Logger: logger}
+	// Approved access and portability requests are answered by a package;
+	// an approved erasure starts its cool-off.
 	s.requests.Handoffs = map[models.RequestKind]requests.Handoff{
-		models.RequestAccess: s.exports.StartForRequest, models.RequestPortability: s.exports.StartForRequest}
+		models.RequestAccess: s.exports.StartForRequest, models.RequestPortability: s.exports.StartForRequest,
+		models.RequestErasure: s.erasure.Schedule}
 	s.consent = &consent.Service{DB: db, Dialect: dialect, Secrets: s.secrets, Settings: s.settings, Mailer: mailer,
 		BaseURL: cfg.BaseURL, Now: o.now, Logger: logger}
 	// An objection to direct marketing withdraws it in the consent ledger.
@@ -165,15 +175,19 @@ func New(cfg config.Config, logger *slog.Logger, opts ...Option) (*Server, error
 		models.Close(db)
 		return nil, err
 	}
+	if err := erasure.SeedStrategies(ctx, db, time.Now()); err != nil {
+		models.Close(db)
+		return nil, err
+	}
 	// Each service declares its job kinds and schedules.
-	if err := s.queue.Install(ctx, mailer.Jobs(db), s.sessions, s.accounts, s.requests, s.exports, s.consent); err != nil {
+	if err := s.queue.Install(ctx, mailer.Jobs(db), s.sessions, s.accounts, s.requests, s.exports, s.consent, s.erasure, s.retain); err != nil {
 		models.Close(db)
 		return nil, err
 	}
 	s.handlers = &handlers.Handler{
 		Sessions: s.sessions, Audit: audit.New(db, dialect), Outbox: &mail.Outbox{DB: db, Dialect: dialect, Mailer: mailer},
 		Accounts: s.accounts, Logger: logger,
-		Holdings: s.holdings, Profiles: profiles, Requests: s.requests, Exports: s.exports, Consent: s.consent, Vault: s.vault, Queue: s.queue,
+		Holdings: s.holdings, Profiles: profiles, Requests: s.requests, Exports: s.exports, Consent: s.consent, Erasure: s.erasure, Retention: s.retain, Vault: s.vault, Queue: s.queue,
 		ClientIP: clientIP, SecureCookies: cfg.SecureCookies,
 	}
 	limiter := ratelimit.New(cfg.RateLimit, cfg.RateBurst, time.Now)
@@ -241,6 +255,12 @@ func (s *Server) Consent() *consent.Service { return s.consent }
 
 // Exports is the download packages service.
 func (s *Server) Exports() *export.Service { return s.exports }
+
+// Erasure is the erasure engine and its connected systems.
+func (s *Server) Erasure() *erasure.Service { return s.erasure }
+
+// Retention is the scheduled purge.
+func (s *Server) Retention() *retention.Service { return s.retain }
 
 // Vault is the encrypted file store.
 func (s *Server) Vault() *vault.Vault { return s.vault }

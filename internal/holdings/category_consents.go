@@ -63,3 +63,12 @@ func (consentsCategory) Export() []Set {
 			Excluded: map[string]string{"id": "the portal's number for the row", "user_id": "the account the export is for"}},
 	}
 }
+
+// TODO(issue 13): foundation placeholder, replaced by the category's erasure.
+func (consentsCategory) Erasure() Erasure {
+	return Erasure{Default: "delete", Allowed: []string{"delete"}}
+}
+
+func (consentsCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
+
+func (consentsCategory) Expiries() []Expiry { return nil }

@@ -48,3 +48,12 @@ func (contactCategory) Export() []Set {
 			f("subject", FieldString), f("body", FieldString)},
 		Excluded: map[string]string{"user_id": "the account the export is for"}}}
 }
+
+// TODO(issue 13): foundation placeholder, replaced by the category's erasure.
+func (contactCategory) Erasure() Erasure {
+	return Erasure{Default: models.StrategyDelete, Allowed: []string{models.StrategyDelete}}
+}
+
+func (contactCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
+
+func (contactCategory) Expiries() []Expiry { return nil }

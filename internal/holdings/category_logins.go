@@ -55,3 +55,12 @@ func (loginsCategory) Export() []Set {
 			}},
 	}
 }
+
+// TODO(issue 13): foundation placeholder, replaced by the category's erasure.
+func (loginsCategory) Erasure() Erasure {
+	return Erasure{Default: models.StrategyDelete, Allowed: []string{models.StrategyDelete}}
+}
+
+func (loginsCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
+
+func (loginsCategory) Expiries() []Expiry { return nil }

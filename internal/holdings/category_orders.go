@@ -118,7 +118,7 @@ func (ordersCategory) Export() []Set {
 	return []Set{
 		{Name: "orders", Table: "orders", From: from, Args: args,
 			Fields: []Field{f("id", FieldInt), f("number", FieldString), f("placed_at", FieldTime), f("status", FieldString),
-				f("delivery_status", FieldString), f("total_cents", FieldInt), f("currency", FieldString), fn("paid_at", FieldTime),
+				f("delivery_status", FieldString), f("total_cents", FieldInt), f("tax_cents", FieldInt), f("currency", FieldString), fn("paid_at", FieldTime),
 				fn("created_at", FieldTime), fn("updated_at", FieldTime)},
 			Excluded: map[string]string{"user_id": "the account the export is for"}},
 		{Name: "items", Table: "order_items", From: "order_items t JOIN orders o ON o.id = t.order_id WHERE o.user_id = ?", Args: args,
@@ -126,3 +126,12 @@ func (ordersCategory) Export() []Set {
 				f("unit_price_cents", FieldInt)}},
 	}
 }
+
+// TODO(issue 13): foundation placeholder, replaced by the category's erasure.
+func (ordersCategory) Erasure() Erasure {
+	return Erasure{Default: models.StrategyDelete, Allowed: []string{models.StrategyDelete}}
+}
+
+func (ordersCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
+
+func (ordersCategory) Expiries() []Expiry { return nil }

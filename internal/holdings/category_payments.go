@@ -61,3 +61,12 @@ func (paymentsCategory) Export() []Set {
 			f("last4", FieldString), f("amount_cents", FieldInt), f("currency", FieldString), f("paid_at", FieldTime)},
 		Excluded: map[string]string{"user_id": "the account the export is for"}}}
 }
+
+// TODO(issue 13): foundation placeholder, replaced by the category's erasure.
+func (paymentsCategory) Erasure() Erasure {
+	return Erasure{Default: models.StrategyDelete, Allowed: []string{models.StrategyDelete}}
+}
+
+func (paymentsCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
+
+func (paymentsCategory) Expiries() []Expiry { return nil }

@@ -64,3 +64,12 @@ func (photosCategory) Export() []Set {
 			"thumb_key": "the store's name for the thumbnail, a smaller copy made by the portal from the original, which is included",
 		}}}
 }
+
+// TODO(issue 13): foundation placeholder, replaced by the category's erasure.
+func (photosCategory) Erasure() Erasure {
+	return Erasure{Default: models.StrategyDelete, Allowed: []string{models.StrategyDelete}}
+}
+
+func (photosCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
+
+func (photosCategory) Expiries() []Expiry { return nil }

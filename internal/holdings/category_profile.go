@@ -86,3 +86,12 @@ func (profileCategory) Export() []Set {
 			}},
 	}
 }
+
+// TODO(issue 13): foundation placeholder, replaced by the category's erasure.
+func (profileCategory) Erasure() Erasure {
+	return Erasure{Default: "delete", Allowed: []string{"delete"}}
+}
+
+func (profileCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
+
+func (profileCategory) Expiries() []Expiry { return nil }

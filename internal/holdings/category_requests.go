@@ -94,3 +94,12 @@ func (requestsCategory) Export() []Set {
 			Excluded: map[string]string{"user_id": "the account the export is for"}},
 	}
 }
+
+// TODO(issue 13): foundation placeholder, replaced by the category's erasure.
+func (requestsCategory) Erasure() Erasure {
+	return Erasure{Default: "delete", Allowed: []string{"delete"}}
+}
+
+func (requestsCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
+
+func (requestsCategory) Expiries() []Expiry { return nil }

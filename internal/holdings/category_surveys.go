@@ -42,3 +42,12 @@ func (surveysCategory) Export() []Set {
 			f("question", FieldString), f("answer", FieldString)},
 		Excluded: map[string]string{"user_id": "the account the export is for"}}}
 }
+
+// TODO(issue 13): foundation placeholder, replaced by the category's erasure.
+func (surveysCategory) Erasure() Erasure {
+	return Erasure{Default: models.StrategyDelete, Allowed: []string{models.StrategyDelete}}
+}
+
+func (surveysCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
+
+func (surveysCategory) Expiries() []Expiry { return nil }

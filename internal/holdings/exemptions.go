@@ -29,6 +29,11 @@ var Exemptions = []Exemption{
 		Later:     "retention issue: pseudonymize IPs of old entries if the chain allows it",
 	},
 	{
+		Table:     "connected_systems",
+		Reason:    "the other systems of the business that erasures and corrections are passed on to: their names, addresses, a sealed signing secret and a hashed token; nothing about a customer",
+		Retention: "kept while the system is connected; admins remove them",
+	},
+	{
 		Table:     "consent_topics",
 		Reason:    "the marketing topics' names and channels, written by the business about everyone, not about one customer",
 		Retention: "kept while the topic exists; admins will manage them",
@@ -44,15 +49,29 @@ var Exemptions = []Exemption{
 		Retention: "kept while their category exists",
 	},
 	{
+		Table:     "dormancy_notices",
+		Reason:    "the date a dormant account was warned that retention will erase it: a workflow stamp, not data the customer gave",
+		Retention: "deleted when the customer signs in again, and with the account (ON DELETE CASCADE)",
+	},
+	{
 		Table:     "email_codes",
 		Reason:    "one-time sign-in and confirmation codes sent to an address (hashed): short-lived credentials, not data the customer browses",
 		Retention: "deleted by the periodic account cleanup once expired (minutes); with the account (ON DELETE CASCADE)",
 	},
 	{
+		Table:     "erasure_steps",
+		Reason:    "what each category's erasure did: counts, a reason code and a legal basis, never contents",
+		Retention: "kept with its erasure, as the evidence the erasure happened",
+	},
+	{
+		Table:     "erasures",
+		Reason:    "the carrying out of an erasure request: the customer's account id until the account goes, a keyed hash of it after, and the report's address until that mail is delivered",
+		Retention: "the address: until the report is delivered; the row, as evidence of the erasure: as long as its request record (retention.closed_requests)",
+	},
+	{
 		Table:     "exports",
 		Reason:    "the customer's download packages: status, times and how often each was downloaded; the file is a copy of the categories themselves, stored encrypted, and the row holds nothing the categories do not",
 		Retention: "the file: until its expiry (export.keep, default 7 days), then the sweep deletes it; the row, as evidence of what was given and when: with the account (ON DELETE CASCADE)",
-		Later:     "erasure issue: delete the customer's packages with their data",
 	},
 	{
 		Table:     "goose_db_version",
@@ -102,6 +121,11 @@ var Exemptions = []Exemption{
 		Retention: "the file: until the identity decision plus the grace setting (default 0 days), with a periodic sweep; the row: with its request",
 	},
 	{
+		Table:     "retained_invoices",
+		Reason:    "what bookkeeping law keeps of an erased customer's orders (invoice number, date, buyer's name and billing address, amounts and tax), with no account: hidden from every normal view, each reading audited",
+		Retention: "until the end of the bookkeeping period (erasure.bookkeeping_years after the end of the fiscal year), then the retention job deletes it",
+	},
+	{
 		Table:     "revisions",
 		Reason:    "change counters of what instances cache (the catalog of categories, purposes and policy versions); no personal data",
 		Retention: "one row per cache, kept for good",
@@ -115,5 +139,25 @@ var Exemptions = []Exemption{
 		Table:     "sign_in_throttles",
 		Reason:    "failure counts keyed by a hash of an address or IP, to slow guessing; security records, not about a customer's relationship with the shop",
 		Retention: "deleted by the periodic account cleanup once quiet for a day and not locked",
+	},
+	{
+		Table:     "suppressions",
+		Reason:    "keyed hashes of addresses that asked to be forgotten, so marketing and imports never reach them again; the address itself is not kept",
+		Retention: "kept for good: forgetting the hash would let the address come back",
+	},
+	{
+		Table:     "system_tasks",
+		Reason:    "an erasure, correction or restriction passed on to a connected system: the message delivered (it names the customer so the system can find them) until the task is done",
+		Retention: "the payload: until the system acknowledges or staff tick the task off; the row: with its request record",
+	},
+	{
+		Table:     "vault_deletions",
+		Reason:    "random names of vault files whose rows are gone, until the files are deleted too",
+		Retention: "seconds: deleted with the file",
+	},
+	{
+		Table:     "webhook_deliveries",
+		Reason:    "one line per delivery attempt of a task: status code, error and duration, no body",
+		Retention: "retention.webhook_logs (default 30 days)",
 	},
 }

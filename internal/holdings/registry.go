@@ -11,13 +11,8 @@ import (
 // for those rows. Adding a category means adding one category_*.go file
 // and its line in registry below.
 //
-// The coming issues add their method here, so that every category must
-// answer it before the portal compiles (a nil func in a struct would
-// compile and forget the category):
-//   - erasure:   Erase(ctx, tx, actor, userID, strategy) deletes or
-//     pseudonymizes them, with what legal holds keep.
-//   - retention: Expire(ctx, tx, rule, now) removes rows past the
-//     category's retention rule.
+// Every method must be answered before the portal compiles (a nil func
+// in a struct would compile and forget the category).
 type Entry interface {
 	// Key is the data_categories.key this entry answers for.
 	Key() string
@@ -37,6 +32,13 @@ type Entry interface {
 	// Export declares what the download gives of each of Tables: every
 	// column is exported or excluded with a reason (export.go).
 	Export() []Set
+	// Erasure declares the category's erasure strategies (erase.go).
+	Erasure() Erasure
+	// Erase carries out the chosen strategy on the customer's rows; legal
+	// holds are the engine's (a held category is not asked).
+	Erase(job EraseJob) (Outcome, error)
+	// Expiries are the category's retention rules (expire.go).
+	Expiries() []Expiry
 }
 
 // Tally says how the overview learns a category's count and newest

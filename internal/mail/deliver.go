@@ -154,8 +154,7 @@ func (m *Mailer) deliver(ctx context.Context, db *gorm.DB, job *models.Job) erro
 	if err := db.Model(&models.OutboxMessage{}).Where("id = ?", row.ID).
 		// Delivered: the code is the recipient's alone now, so the outbox
 		// forgets it.
-		Updates(map[string]any{"status": models.OutboxSent, "sent_at": now, "attempts": job.Attempts, "last_error": "",
-			"sealed_code": ""}).Error; err != nil {
+		Updates(sentUpdate(row, now, job.Attempts)).Error; err != nil {
 		// Sent but not marked: a retry would send twice, so report it
 		// without failing the job.
 		m.log.Error("mail: sent but not marked sent", "outbox", row.ID, "err", err)
@@ -203,4 +202,15 @@ func (m *Mailer) send(ctx context.Context, row models.OutboxMessage) error {
 	ctx, cancel := context.WithTimeout(ctx, sendTimeout)
 	defer cancel()
 	return client.DialAndSendWithContext(ctx, msg)
+}
+
+// sentUpdate is what a delivered mail's row becomes: the code is the
+// recipient's alone now, so the outbox forgets it; a mail marked Forget
+// loses its address and bodies too.
+func sentUpdate(row models.OutboxMessage, now time.Time, attempts int) map[string]any {
+	u := map[string]any{"status": models.OutboxSent, "sent_at": now, "attempts": attempts, "last_error": "", "sealed_code": ""}
+	if row.Forget {
+		u["to_address"], u["text_body"], u["html_body"] = "", "", ""
+	}
+	return u
 }

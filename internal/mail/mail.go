@@ -60,6 +60,10 @@ type Message struct {
 	// Service mails (codes, security notices, requests) leave it nil, so
 	// nobody "unsubscribes" from them.
 	Headers map[string]string
+	// Forget clears the address and the bodies once the mail is
+	// delivered: the report of an erasure goes to someone the portal is
+	// no longer to know.
+	Forget bool
 }
 
 // Header names a Message may carry in Headers.
@@ -176,6 +180,7 @@ func (m *Mailer) Queue(tx *gorm.DB, msg Message) (int64, error) {
 		HTMLBody:  r.html,
 		Status:    models.OutboxHeld,
 		Headers:   headers,
+		Forget:    msg.Forget,
 	}
 	row.SealedCode = sealed
 	if m.Configured() {

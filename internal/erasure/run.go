@@ -1,0 +1,14 @@
+package erasure
+
+import (
+	"context"
+
+	"github.com/photolab/privacyportal/internal/jobs"
+)
+
+// TODO(issue 13, engine): replaced by the run over the categories.
+func (s *Service) runJobs() []jobs.Spec { return nil }
+
+// Run erases erasure id's categories (resuming a killed run), then
+// finishes it (finish).
+func (s *Service) Run(ctx context.Context, id int64) error { return nil }
