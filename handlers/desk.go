@@ -164,6 +164,10 @@ func (h *Handler) renderDeskRequest(w http.ResponseWriter, r *http.Request, stat
 		h.fail(w, r, err)
 		return
 	}
+	if v.Erasure, err = h.deskErasure(r, d.Request); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	for _, act := range requests.Allowed(d.Request.Status, requests.Staff) {
 		v.Actions = append(v.Actions, string(act))
 	}

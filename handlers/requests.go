@@ -138,6 +138,10 @@ func (h *Handler) showMyRequest(w http.ResponseWriter, r *http.Request, status i
 		h.fail(w, r, err)
 		return
 	}
+	if v.Erasure, err = h.myErasure(r, d.Request); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	v.ConfirmCancel = r.URL.Query().Get("cancel") == "confirm"
 	v.Reply, v.ReplyError = reply, replyErr
 	h.render(w, r, status, views.RequestPage(h.pageAt(r, views.RequestNumber(id), views.RequestURL(id)), v))

@@ -68,6 +68,8 @@ func (h *Handler) Routes() []Route {
 		{Method: "GET", Pattern: "/account/requests/{id}", Access: Customer, Handle: h.myRequest},
 		{Method: "POST", Pattern: "/account/requests/{id}/cancel", Access: Customer, Handle: h.cancelMyRequest},
 		{Method: "POST", Pattern: "/account/requests/{id}/reply", Access: Customer, Handle: h.replyMyRequest},
+		{Method: "POST", Pattern: "/account/requests/{id}/erasure/cancel", Access: Customer, Handle: h.cancelMyErasure},
+		{Method: "POST", Pattern: "/account/requests/{id}/erasure/waive", Access: Customer, Handle: h.waiveMyErasure},
 		{Method: "GET", Pattern: "/requests/new", Access: Public, Handle: h.showPublicRequest},
 		{Method: "POST", Pattern: "/requests/new", Access: Public, Handle: h.filePublicRequest},
 		{Method: "GET", Pattern: "/requests/verify/{id}", Access: Public, Handle: h.showPublicCode},

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"github.com/photolab/privacyportal/models"
 	"net/http"
 	"strings"
 	"time"
@@ -34,7 +35,7 @@ func (h *Handler) security(w http.ResponseWriter, r *http.Request) {
 	pg.Total = total
 	ov := views.SecurityOverview{Email: u.Email, HasPassword: u.PasswordHash != "", PasswordChangedAt: u.PasswordChangedAt,
 		TOTPEnabled: u.HasTOTP(), TOTPEnabledAt: u.TOTPEnabledAt, RecoveryCodesLeft: counts.RecoveryCodesLeft,
-		SessionCount: counts.Sessions, EventsPagination: pg}
+		SessionCount: counts.Sessions, EventsPagination: pg, Customer: u.Role == models.RoleCustomer}
 	for _, e := range events {
 		ov.Events = append(ov.Events, loginEventView(e))
 	}

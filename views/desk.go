@@ -98,7 +98,9 @@ type DeskPerson struct {
 
 // DeskRequest is a request's page for staff.
 type DeskRequest struct {
-	Request     models.PrivacyRequest
+	Request models.PrivacyRequest
+	// Erasure is an erasure request's run and report (nil before approval).
+	Erasure     *DeskErasure
 	Events      []models.RequestEvent
 	Messages    []models.RequestMessage
 	Corrections []models.RequestCorrection

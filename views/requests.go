@@ -64,6 +64,8 @@ type RequestView struct {
 	// requester holding the status page's pass.
 	Exports       []models.Export
 	PublicExports bool
+	// Erasure is the cool-off of an approved erasure (nil otherwise).
+	Erasure *ErasurePanel
 }
 
 // RequestURL is the customer's page of request id.

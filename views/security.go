@@ -40,7 +40,9 @@ type LoginEventView struct {
 
 // SecurityOverview feeds the security page's cards and its history.
 type SecurityOverview struct {
-	Email             string
+	Email string
+	// Customer offers closing the account (staff accounts are the admins').
+	Customer          bool
 	HasPassword       bool
 	PasswordChangedAt *time.Time
 	TOTPEnabled       bool

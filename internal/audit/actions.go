@@ -27,7 +27,7 @@ var Actions = []string{
 	"request.file", "request.verify", "request.reject_identity", "request.require_document", "request.ask",
 	"request.answer", "request.approve", "request.hand_off", "request.complete", "request.deny", "request.cancel",
 	"request.expire", "request.mark_duplicate", "request.extend", "request.assign",
-	"request.jurisdiction",
+	"request.jurisdiction", "request.stop_erasure",
 	"request.viewed", "request.message", "request.note", "request.email_confirmed", "request.knowledge_checked",
 	"request.document_uploaded", "request.document_viewed", "request.document_destroyed", "request.correction_applied",
 	"customer.looked_up", "customer.viewed",
@@ -39,6 +39,8 @@ var Actions = []string{
 	"request.note_withheld",
 	// Consent (internal/consent): staff downloading a customer's proof.
 	"consent.proof_downloaded",
+	// Erasure (internal/erasure): the cool-off.
+	"erasure.scheduled", "erasure.started", "erasure.cancelled", "erasure.waived",
 }
 
 // ActionPrefixes are the groups of Actions ("auth.", "account." …) in the

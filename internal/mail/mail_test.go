@@ -283,3 +283,41 @@ func TestList(t *testing.T) {
 		}
 	})
 }
+
+// A mail marked Forget (an erasure's report) reaches its recipient, then
+// its row keeps nothing of them: no address, no bodies.
+func TestDeliverForgetsTheRecipient(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		server := smtpmock.New(smtpmock.ConfigurationAttr{HostAddress: "127.0.0.1", MultipleMessageReceiving: true})
+		if err := server.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { server.Stop() })
+		m := newMailer(t, "smtp://127.0.0.1:"+strconv.Itoa(server.PortNumber()))
+		q, _ := newQueue(db, m)
+		kept, err := m.Queue(db.DB, Message{To: recipient, Template: "test", Locale: "en"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		forgot, err := m.Queue(db.DB, Message{To: recipient, Template: "test", Locale: "en", Forget: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before, _ := Get(context.Background(), db.DB, forgot)
+		if before.ToAddress != recipient || before.TextBody == "" {
+			t.Fatalf("a queued mail must keep its address until delivered: %+v", before)
+		}
+		for runOnce(t, q) {
+		}
+		if _, err := server.WaitForMessages(2, 5*time.Second); err != nil {
+			t.Fatal(err)
+		}
+		row, _ := Get(context.Background(), db.DB, forgot)
+		if row.Status != models.OutboxSent || row.ToAddress != "" || row.TextBody != "" || row.HTMLBody != "" {
+			t.Errorf("delivered Forget mail kept %+v", row)
+		}
+		if other, _ := Get(context.Background(), db.DB, kept); other.ToAddress != recipient || other.TextBody == "" {
+			t.Errorf("an ordinary mail lost its address: %+v", other)
+		}
+	})
+}

@@ -38,3 +38,20 @@ func (s *Service) CompleteFulfilled(tx *gorm.DB, id int64, until time.Time) erro
 	return s.move(tx, actor.SystemActor(), &r, step{Action: ActComplete, Quiet: true,
 		Audit: map[string]string{"until": until.UTC().Format(time.RFC3339)}})
 }
+
+// StopErasure cancels the requester's own erasure request id in tx,
+// during its cool-off: internal/erasure calls it in the transaction that
+// cancels the run, having checked the run has not started.
+func (s *Service) StopErasure(tx *gorm.DB, a actor.Actor, id int64) error {
+	r, err := loadMine(tx, a, id)
+	if err != nil {
+		return err
+	}
+	if r.Kind != models.RequestErasure {
+		return ErrWrongState
+	}
+	if r, err = s.lockForUpdate(tx, id); err != nil {
+		return err
+	}
+	return s.move(tx, a, &r, step{Action: ActStopErasure})
+}

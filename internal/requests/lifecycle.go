@@ -178,6 +178,13 @@ func (s *Service) Approve(ctx context.Context, a actor.Actor, id int64) error {
 			if note, err = s.heldNote(tx, r); err != nil {
 				return err
 			}
+			if hn := s.HandoffNotes[r.Kind]; hn != nil {
+				extra, err := hn(tx, r)
+				if err != nil {
+					return err
+				}
+				note = strings.TrimSpace(extra + "\n\n" + note)
+			}
 			if err = s.move(tx, actor.SystemActor(), r, step{Action: ActHandOff, Note: note}); err == nil {
 				err = s.handOff(tx, r)
 			}

@@ -47,6 +47,10 @@ type Service struct {
 	// Handoffs start the fulfilment of the kinds later services answer
 	// (the export for access and portability); the server wires them.
 	Handoffs map[models.RequestKind]Handoff
+	// HandoffNotes add to what the requester of a handed-off kind is told
+	// at approval (an erasure's cool-off: the date, and that they may
+	// cancel or waive it).
+	HandoffNotes map[models.RequestKind]func(tx *gorm.DB, r *models.PrivacyRequest) (string, error)
 	// OnMarketingObjection runs in the transaction recording an
 	// objection to direct marketing, once per request: the consent ledger
 	// withdraws the subject's marketing there (the server wires it to

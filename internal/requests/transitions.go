@@ -28,6 +28,7 @@ const (
 	ActExtend          Action = "extend"           // the deadline moves; the status stays
 	ActAssign          Action = "assign"           // the status stays
 	ActJurisdiction    Action = "jurisdiction"     // staff override the jurisdiction; the deadline is counted again, the status stays
+	ActStopErasure     Action = "stop_erasure"     // the requester cancels an approved erasure during its cool-off
 )
 
 // Who may take an action.
@@ -74,6 +75,9 @@ var table = map[Action]transition{
 	ActExtend:          {from: open, by: byStaff},
 	ActAssign:          {from: open, by: byStaff},
 	ActJurisdiction:    {from: open, by: byStaff},
+	// Only an erasure waits in a cool-off (internal/erasure says whether it
+	// still does); StopErasure refuses any other kind.
+	ActStopErasure: {from: []models.RequestStatus{models.StatusWaitingFulfilment}, to: models.StatusCancelled, by: byRequester},
 }
 
 // Actions lists every action, for tests that walk the table.
@@ -124,7 +128,7 @@ func Allowed(from models.RequestStatus, by party) []Action {
 
 // actionOrder is the order pages offer actions in.
 var actionOrder = []Action{ActVerify, ActRequireDocument, ActRejectIdentity, ActAsk, ActAnswer, ActApprove, ActComplete,
-	ActExtend, ActJurisdiction, ActAssign, ActMarkDuplicate, ActDeny, ActCancel, ActHandOff, ActExpire, ActFile}
+	ActExtend, ActJurisdiction, ActAssign, ActMarkDuplicate, ActDeny, ActCancel, ActStopErasure, ActHandOff, ActExpire, ActFile}
 
 // Parties, exported for the pages asking Allowed.
 const (
