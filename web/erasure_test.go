@@ -22,7 +22,6 @@ func init() {
 	}
 }
 
-
 // fileErasure files an erasure as the client's customer and has staff
 // approve it, returning the request's id.
 func fileErasure(t *testing.T, p *portal, c, staff *http.Client) int64 {
