@@ -46,7 +46,7 @@ func eachDB(t *testing.T, fn func(t *testing.T, p *portal)) {
 // startPortal runs the whole portal in-process on an httptest server, with a
 // data directory of its own and the demo seeded. An empty databaseURL means
 // SQLite in the data directory.
-func startPortal(t *testing.T, databaseURL string) *portal {
+func startPortal(t *testing.T, databaseURL string, opts ...web.Option) *portal {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	baseURL := "http://" + srv.Listener.Addr().String()
@@ -66,7 +66,7 @@ func startPortal(t *testing.T, databaseURL string) *portal {
 	}
 	logs := &testLog{t: t}
 	t.Cleanup(logs.stop) // runs last: nothing may log into a finished test
-	s, err := web.New(cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	s, err := web.New(cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn})), opts...)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}
