@@ -244,6 +244,11 @@ func (s *Server) SeedDemo(ctx context.Context) ([]demo.Login, error) {
 	if err := demo.SeedConsents(ctx, s.db, s.consent, time.Now()); err != nil {
 		return nil, err
 	}
+	// Erasures after the consents: the erased customer's are part of what
+	// the engine erases.
+	if err := demo.SeedErasures(ctx, s.db, s.erasure, time.Now()); err != nil {
+		return nil, err
+	}
 	// Packages last: the report reads the categories' texts just loaded,
 	// and the consent history just written.
 	return logins, demo.SeedExports(ctx, s.db, s.exports)
