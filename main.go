@@ -33,6 +33,7 @@ import (
 	"github.com/photolab/privacyportal/internal/actor"
 	"github.com/photolab/privacyportal/internal/audit"
 	"github.com/photolab/privacyportal/internal/config"
+	"github.com/photolab/privacyportal/internal/erasure"
 	"github.com/photolab/privacyportal/internal/fault"
 	"github.com/photolab/privacyportal/internal/i18n"
 	"github.com/photolab/privacyportal/internal/password"
@@ -114,6 +115,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "new server secret secret-%d.key; %d TOTP secrets re-encrypted; keep every secret-*.key file: recovery codes stay keyed with the one they were made under\n", v, n)
 			return nil
 		})
+	case "erasure":
+		err = erasureCommand(args, stdout, stderr)
 	case "settings":
 		err = settingsCommand(args, stdout, stderr)
 	case "help":
@@ -134,7 +137,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: portal [serve|migrate|demo|admin create|audit verify|keys rotate|settings list|settings set KEY VALUE|help] [flags]")
+	fmt.Fprintln(w, "usage: portal [serve|migrate|demo|admin create|audit verify|keys rotate|erasure replay|erasure verify|settings list|settings set KEY VALUE|help] [flags]")
 	fmt.Fprintln(w, "\nsettings (environment variable, flag, default):")
 	for _, s := range config.Settings {
 		fmt.Fprintf(w, "  %-34s --%-28s %q\n      %s\n", s.Env, s.Flag, s.Default, s.Help)
@@ -258,5 +261,32 @@ func adminCommand(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stdout, "password: %s\n(shown once; change it after signing in)\n", pw)
 		}
 		return nil
+	})
+}
+
+// erasureCommand replays the erasure journal into a database restored
+// from a backup (run it after the restore, before serving again), or
+// verifies the journal's chain.
+func erasureCommand(args []string, stdout, stderr io.Writer) error {
+	const use = "usage: portal erasure replay | portal erasure verify"
+	if len(args) == 0 || (args[0] != "replay" && args[0] != "verify") {
+		return errors.New(use)
+	}
+	return withServer(args[1:], stderr, func(ctx context.Context, s *web.Server) error {
+		e := s.Erasure()
+		if args[0] == "verify" {
+			entries, err := e.Journal.Entries(e.Secrets)
+			if err != nil {
+				return fmt.Errorf("%w (%d entries verified before it)", err, len(entries))
+			}
+			fmt.Fprintf(stdout, "erasure journal intact: %d entries\n", len(entries))
+			return nil
+		}
+		r := &erasure.Replayer{Erasure: e, Consent: s.Consent()}
+		res, err := r.Replay(ctx)
+		fmt.Fprintf(stdout, "erasure journal: %d entries (%d erasures, %d withdrawals)\n", res.Entries, res.Erasures, res.Withdrawals)
+		fmt.Fprintf(stdout, "accounts erased again: %d\nsuppressions restored: %d\nconsents withdrawn again: %d\nfiles deleted: %d\n",
+			res.AccountsErased, res.Suppressions, res.ConsentsWithdrawn, res.FilesDeleted)
+		return err
 	})
 }

@@ -169,6 +169,9 @@ func New(cfg config.Config, logger *slog.Logger, opts ...Option) (*Server, error
 		models.RequestErasure: s.erasure.CoolOffNote}
 	s.consent = &consent.Service{DB: db, Dialect: dialect, Secrets: s.secrets, Settings: s.settings, Mailer: mailer,
 		BaseURL: cfg.BaseURL, Now: o.now, Logger: logger}
+	// Every withdrawal is journaled beside the keys, so a restored backup
+	// cannot bring the consent back (erasure replay).
+	s.consent.Withdrawn = s.erasure.RecordWithdrawal
 	// An objection to direct marketing withdraws it in the consent ledger.
 	s.requests.OnMarketingObjection = s.consent.WithdrawAllMarketing
 	// The standard marketing topics exist on every installation, demo or

@@ -165,15 +165,15 @@ WHERE cs.purpose = ? AND cs.topic = ? AND cs.channel = ? AND cs.status = ?
 	return b.String(), args
 }
 
-// suppression is the suppression list's condition: a SQL condition on
-// the audience row (u: users, sub: consent_subjects, cs: consent_states)
-// that is true for a person who must never be sent marketing again, with
-// its arguments; "" suppresses no one.
-//
-// The list itself comes with the erasure issue (an erased person's
-// address, kept as a keyed hash, must not come back through a new
-// account or an import): fill this function with its condition, e.g.
-// "EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = sub.email_hash)"
-// once subjects of accounts carry their hash, and the audience honours
-// it in the same statement. TestAudienceSuppression proves the place.
-func (s *Service) suppression() (string, []any) { return "", nil }
+// suppression is the suppression list's condition on the audience row
+// (u: users, sub: consent_subjects, cs: consent_states), true for a
+// person who must never be sent marketing again. The list holds keyed
+// hashes, which SQL cannot compute from u.email, so the condition reads
+// the mark Suppress leaves on the ledger subject of an account holding
+// a suppressed address (suppress.go): an uncorrelated IN list, like the
+// other exclusions. Every other way to a granted state for a suppressed
+// address is refused (the opt-in paths check Suppressed), and an erased
+// person's subject has no account, so it is never in the audience.
+func (s *Service) suppression() (string, []any) {
+	return "sub.email_hash IS NOT NULL AND sub.email_hash IN (SELECT x.hash FROM suppressions x)", nil
+}

@@ -1,6 +1,7 @@
 package consent
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -46,6 +47,11 @@ func (s *Service) RequestConfirmation(tx *gorm.DB, subjectID int64, email, topic
 	}
 	if !strings.Contains(","+t.Channels+",", ","+models.ChannelEmail+",") {
 		return ErrNotEmailTopic
+	}
+	// A suppressed address is not asked to confirm: the opt-in would be
+	// refused (suppress.go), whichever form asked for it.
+	if sup, err := s.refuseSuppressed(tx, email); err != nil || sup {
+		return cmp.Or(err, ErrSuppressed)
 	}
 	choice := Marketing(topic, models.ChannelEmail)
 	if err := s.lockSubject(tx, subjectID); err != nil {
@@ -167,7 +173,11 @@ func (s *Service) Confirm(ctx context.Context, raw string, ev Evidence) error {
 			if err != nil {
 				return err
 			}
-			if s.blocked(f) != "" {
+			switch s.blocked(f) {
+			case "":
+			case BlockSuppressed:
+				return ErrSuppressed
+			default:
 				return ErrConfirmBlocked
 			}
 		}

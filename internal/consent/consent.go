@@ -34,6 +34,9 @@ type Service struct {
 	BaseURL  string
 	Now      func() time.Time // nil: the wall clock
 	Logger   *slog.Logger
+	// Withdrawn hears every withdrawal Apply appends, in its transaction
+	// before the commit (the erasure journal: suppress.go).
+	Withdrawn func(tx *gorm.DB, w Withdrawal) error
 }
 
 func (s *Service) now() time.Time {
@@ -272,6 +275,9 @@ func (s *Service) Apply(tx *gorm.DB, subjectID int64, changes []Change, ev Evide
 		}
 		current[c.Choice] = st
 		out = append(out, e)
+	}
+	if err := s.heardWithdrawals(tx, subjectID, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -94,6 +94,8 @@ type subjectFacts struct {
 	age        int // -1: unknown
 	restricted bool
 	objected   bool
+	// suppressed: the address is on the suppression list (suppress.go).
+	suppressed bool
 }
 
 // ageOn is the age in whole years on now of someone born on ymd
@@ -123,6 +125,8 @@ func (s *Service) consentAge() int {
 // restriction or objection first: they hold whatever the age.
 func (s *Service) blocked(f subjectFacts) string {
 	switch {
+	case f.suppressed:
+		return BlockSuppressed
 	case f.restricted:
 		return BlockRestricted
 	case f.objected:
@@ -141,6 +145,7 @@ type factsRow struct {
 	Birth      string
 	Restricted bool
 	Objected   bool
+	Suppressed bool
 }
 
 // facts reads what the rules need about p in one query (the page's
@@ -157,12 +162,14 @@ func (s *Service) facts(tx *gorm.DB, p Person, create bool) (subjectFacts, error
 		COALESCE((SELECT id FROM consent_subjects WHERE user_id = ?), 0) AS subject,
 		COALESCE((SELECT birth_date FROM profiles WHERE user_id = ?), '') AS birth,
 		EXISTS (SELECT 1 FROM restrictions WHERE user_id = ? AND lifted_at IS NULL AND category IN `+restrictsMarketing+`) AS restricted,
-		EXISTS (SELECT 1 FROM marketing_objections WHERE user_id = ? OR email = ?) AS objected`,
-		p.UserID, p.UserID, p.UserID, p.UserID, normalize(p.Email)).Scan(&row).Error
+		EXISTS (SELECT 1 FROM marketing_objections WHERE user_id = ? OR email = ?) AS objected,
+		EXISTS (SELECT 1 FROM suppressions WHERE hash IN ?) AS suppressed`,
+		p.UserID, p.UserID, p.UserID, p.UserID, normalize(p.Email), s.suppressionKeys(p.Email)).Scan(&row).Error
 	if err != nil {
 		return f, fmt.Errorf("consent: facts: %w", err)
 	}
 	f.subject, f.age, f.restricted, f.objected = row.Subject, ageOn(row.Birth, s.now()), row.Restricted, row.Objected
+	f.suppressed = row.Suppressed
 	if f.subject == 0 && create {
 		if f.subject, err = s.SubjectOf(tx, p.UserID); err != nil {
 			return f, err
