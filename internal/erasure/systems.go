@@ -40,11 +40,11 @@ type TaskPayload struct {
 
 // TaskData is what the event is about and how to acknowledge it.
 type TaskData struct {
-	TaskID    int64         `json:"task_id"`
-	MessageID string        `json:"message_id"`
-	Request   string        `json:"request,omitempty"` // the request's number, "#12"
-	Customer  TaskCustomer  `json:"customer"`
-	AckURL    string        `json:"ack_url"`
+	TaskID    int64        `json:"task_id"`
+	MessageID string       `json:"message_id"`
+	Request   string       `json:"request,omitempty"` // the request's number, "#12"
+	Customer  TaskCustomer `json:"customer"`
+	AckURL    string       `json:"ack_url"`
 }
 
 // TaskCustomer identifies the customer in the connected system.
