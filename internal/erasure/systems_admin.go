@@ -138,9 +138,15 @@ func (s *Service) CreateSystem(ctx context.Context, a actor.Actor, in SystemInpu
 		}
 	}
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		// Select every column: a false Enabled must not become the default.
-		if err := tx.Select("*").Create(&sys).Error; err != nil {
+		if err := tx.Create(&sys).Error; err != nil {
 			return err
+		}
+		// GORM leaves a zero value with a default out of the INSERT, so a
+		// system created disabled would come out enabled.
+		if !in.Enabled {
+			if err := tx.Model(&sys).Update("enabled", false).Error; err != nil {
+				return err
+			}
 		}
 		return s.auditSystem(tx, a, "systems.created", sys.ID, map[string]string{"kind": sys.Kind})
 	})
