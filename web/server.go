@@ -165,6 +165,9 @@ func New(cfg config.Config, logger *slog.Logger, opts ...Option) (*Server, error
 	s.requests.Handoffs = map[models.RequestKind]requests.Handoff{
 		models.RequestAccess: s.exports.StartForRequest, models.RequestPortability: s.exports.StartForRequest,
 		models.RequestErasure: s.erasure.Schedule}
+	// Applied rectifications and placed restrictions are passed on to the
+	// connected systems (Art. 19).
+	s.requests.PassOn = s.erasure.PassOn
 	s.consent = &consent.Service{DB: db, Dialect: dialect, Secrets: s.secrets, Settings: s.settings, Mailer: mailer,
 		BaseURL: cfg.BaseURL, Now: o.now, Logger: logger}
 	// An objection to direct marketing withdraws it in the consent ledger.
