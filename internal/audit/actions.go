@@ -39,6 +39,10 @@ var Actions = []string{
 	"request.note_withheld",
 	// Consent (internal/consent): staff downloading a customer's proof.
 	"consent.proof_downloaded",
+	// Connected systems (internal/erasure): admins' changes, and the tasks
+	// passed on to the systems, ticked off by staff or acknowledged.
+	"systems.created", "systems.updated", "systems.enabled", "systems.disabled", "systems.deleted", "systems.rotated",
+	"tasks.completed", "tasks.retried", "tasks.acknowledged",
 }
 
 // ActionPrefixes are the groups of Actions ("auth.", "account." …) in the

@@ -111,11 +111,13 @@ func (s *Service) newCredentials() (*Credentials, string, string, error) {
 	return &Credentials{Secret: secret, Token: token}, sealed, s.Secrets.MAC(purposeToken, token), nil
 }
 
-func (s *Service) auditSystem(tx *gorm.DB, a actor.Actor, action string, id int64, details map[string]string) error {
-	e := audit.By(a, action, "connected_system", strconv.FormatInt(id, 10))
+// auditSystem appends e, about a connected system, with details.
+func (s *Service) auditSystem(tx *gorm.DB, e audit.Entry, details map[string]string) error {
 	e.Details = details
 	return audit.Append(tx, s.Dialect, e)
 }
+
+func systemTarget(id int64) string { return strconv.FormatInt(id, 10) }
 
 // CreateSystem adds a connected system. A webhook system gets its
 // signing secret and token, returned here once.
@@ -148,7 +150,7 @@ func (s *Service) CreateSystem(ctx context.Context, a actor.Actor, in SystemInpu
 				return err
 			}
 		}
-		return s.auditSystem(tx, a, "systems.created", sys.ID, map[string]string{"kind": sys.Kind})
+		return s.auditSystem(tx, audit.By(a, "systems.created", "connected_system", systemTarget(sys.ID)), map[string]string{"kind": sys.Kind})
 	})
 	if err != nil {
 		return sys, nil, fmt.Errorf("erasure: create system: %w", err)
@@ -176,7 +178,7 @@ func (s *Service) UpdateSystem(ctx context.Context, a actor.Actor, id int64, in 
 		}).Error; err != nil {
 			return fmt.Errorf("erasure: update system %d: %w", id, err)
 		}
-		return s.auditSystem(tx, a, "systems.updated", id, map[string]string{"enabled": strconv.FormatBool(in.Enabled)})
+		return s.auditSystem(tx, audit.By(a, "systems.updated", "connected_system", systemTarget(id)), map[string]string{"enabled": strconv.FormatBool(in.Enabled)})
 	})
 }
 
@@ -189,16 +191,16 @@ func (s *Service) SetSystemEnabled(ctx context.Context, a actor.Actor, id int64,
 	if _, err := s.System(ctx, id); err != nil {
 		return err
 	}
-	action := "systems.disabled"
+	e := audit.By(a, "systems.disabled", "connected_system", systemTarget(id))
 	if enabled {
-		action = "systems.enabled"
+		e = audit.By(a, "systems.enabled", "connected_system", systemTarget(id))
 	}
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Model(&models.ConnectedSystem{}).Where("id = ?", id).
 			Updates(map[string]any{"enabled": enabled, "updated_at": s.now()}).Error; err != nil {
 			return fmt.Errorf("erasure: enable system %d: %w", id, err)
 		}
-		return s.auditSystem(tx, a, action, id, nil)
+		return s.auditSystem(tx, e, nil)
 	})
 }
 
@@ -225,7 +227,7 @@ func (s *Service) DeleteSystem(ctx context.Context, a actor.Actor, id int64) err
 		if res.RowsAffected == 0 {
 			return errSystemNotFound
 		}
-		return s.auditSystem(tx, a, "systems.deleted", id, nil)
+		return s.auditSystem(tx, audit.By(a, "systems.deleted", "connected_system", systemTarget(id)), nil)
 	})
 }
 
@@ -251,7 +253,7 @@ func (s *Service) RotateCredentials(ctx context.Context, a actor.Actor, id int64
 			"secret_sealed": sealed, "token_hash": hash, "updated_at": s.now()}).Error; err != nil {
 			return fmt.Errorf("erasure: rotate system %d: %w", id, err)
 		}
-		return s.auditSystem(tx, a, "systems.rotated", id, nil)
+		return s.auditSystem(tx, audit.By(a, "systems.rotated", "connected_system", systemTarget(id)), nil)
 	})
 	if err != nil {
 		return nil, err
