@@ -58,8 +58,8 @@ type Service struct {
 	// placed (event: models.EventRectification, EventRestriction); the
 	// server wires it to erasure.Service.PassOn. An error rolls it back.
 	PassOn func(tx *gorm.DB, r *models.PrivacyRequest, event string) error
-	Now                  func() time.Time // nil: the wall clock
-	Logger               *slog.Logger
+	Now    func() time.Time // nil: the wall clock
+	Logger *slog.Logger
 }
 
 func (s *Service) now() time.Time {
