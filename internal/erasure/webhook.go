@@ -185,6 +185,9 @@ func (s *Service) send(ctx context.Context, sys *models.ConnectedSystem, t *mode
 	if sys.Kind != models.SystemWebhook || sys.URL == "" {
 		return 0, errors.New("the system has no webhook URL")
 	}
+	if sys.SecretSealed == "" {
+		return 0, errors.New("the system has no signing secret yet: make its credentials")
+	}
 	secret, err := s.Secrets.Open(purposeSecret, sys.SecretSealed)
 	if err != nil {
 		return 0, err
