@@ -2,6 +2,7 @@ package erasure
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -25,6 +26,10 @@ type TaskRow struct {
 	Instructions string
 	// DeliveredAt is the first 2xx answer to the webhook.
 	DeliveredAt *time.Time
+	// CustomerEmail is whom the task is about, read from its payload
+	// while it is open: after an erasure the request no longer says, and
+	// staff need it to find the customer in a manual system.
+	CustomerEmail string
 }
 
 // Acknowledged is when a system acknowledged the task on the API (nil if
@@ -77,6 +82,10 @@ func (s *Service) RequestTasks(ctx context.Context, requestID int64) ([]TaskRow,
 	for i, t := range tasks {
 		sys := byID[t.SystemID]
 		out[i] = TaskRow{Task: t, SystemName: sys.Name, SystemKind: sys.Kind, Instructions: sys.Instructions}
+		var p TaskPayload
+		if t.Payload != "" && json.Unmarshal([]byte(t.Payload), &p) == nil {
+			out[i].CustomerEmail = p.Data.Customer.Email
+		}
 		if d, ok := at[t.ID]; ok {
 			d := d.UTC()
 			out[i].DeliveredAt = &d

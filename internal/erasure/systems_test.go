@@ -120,6 +120,11 @@ func TestRequestCompletesWhenEveryTaskDone(t *testing.T) {
 				shopTask = tk.ID
 			}
 		}
+		open, err := e.s.RequestTasks(e.ctx, r.ID)
+		must(t, err)
+		if len(open) != 2 || open[0].CustomerEmail != u.Email {
+			t.Errorf("open tasks = %+v", open)
+		}
 		if _, err := e.s.Acknowledge(e.ctx, creds.Token, shopTask); err != nil {
 			t.Fatal(err)
 		}
@@ -143,6 +148,11 @@ func TestRequestCompletesWhenEveryTaskDone(t *testing.T) {
 		}
 		rows, err := e.s.RequestTasks(e.ctx, r.ID)
 		must(t, err)
+		for _, row := range rows {
+			if row.CustomerEmail != "" {
+				t.Errorf("a done task still names the customer: %+v", row)
+			}
+		}
 		if len(rows) != 2 || rows[0].SystemName == "" || rows[0].Task.Payload != "" {
 			t.Errorf("rows = %+v", rows)
 		}
