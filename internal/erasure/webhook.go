@@ -185,6 +185,11 @@ func (s *Service) send(ctx context.Context, sys *models.ConnectedSystem, t *mode
 	if sys.Kind != models.SystemWebhook || sys.URL == "" {
 		return 0, errors.New("the system has no webhook URL")
 	}
+	// The scheme is checked again at send time, like the address: the
+	// setting that allowed an http URL may have been turned off since.
+	if !strings.HasPrefix(sys.URL, "https://") && !s.privateWebhooks() {
+		return 0, errors.New("webhook URLs must be https")
+	}
 	if sys.SecretSealed == "" {
 		return 0, errors.New("the system has no signing secret yet: make its credentials")
 	}

@@ -3,6 +3,7 @@ package erasure
 import (
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -203,29 +204,43 @@ func TestDeliveryExhaustedFailsTask(t *testing.T) {
 
 // With the private-webhooks setting off, the dialer refuses a loopback
 // address at connect time, even for a URL saved while it was allowed (or
-// a name that resolved elsewhere when saved).
+// a name that resolved elsewhere when saved); an http URL is refused too.
 func TestDeliveryRefusesPrivateAddressAtConnect(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		e := newSystemsEnv(t, db, true)
-		rc, srv := newReceiver(t, e.clock.Now)
-		_, creds := e.webhook("Web shop", strings.Replace(srv.URL, "127.0.0.1", "localhost", 1))
+		rc, plain := newReceiver(t, e.clock.Now)
+		tlsSrv := httptest.NewTLSServer(rc)
+		t.Cleanup(tlsSrv.Close)
+		_, creds := e.webhook("Web shop", strings.Replace(tlsSrv.URL, "127.0.0.1", "localhost", 1))
 		rc.secret = creds.Secret
+		_, _ = e.webhook("Mailing tool", plain.URL)
 		u, r, er := e.waitingErasure("cy@example.test")
 		must(t, db.Transaction(func(tx *gorm.DB) error {
 			return e.s.Dispatch(tx, models.EventErasure, &r.ID, &er.ID, Subject{UserID: u.ID, Email: u.Email})
 		}))
 		e.setPrivate(false)
 		e.runDue()
-		got := e.task(e.tasksOf(r.ID)[0].ID)
-		if rc.count() != 0 || !strings.Contains(got.LastError, errPrivateAddress.Error()) {
-			t.Fatalf("receiver saw %d requests; last error %q", rc.count(), got.LastError)
+		ts := e.tasksOf(r.ID)
+		if rc.count() != 0 || !strings.Contains(ts[0].LastError, errPrivateAddress.Error()) {
+			t.Fatalf("receiver saw %d requests; last error %q", rc.count(), ts[0].LastError)
 		}
+		if !strings.Contains(ts[1].LastError, "https") {
+			t.Errorf("http webhook with the setting off: %q", ts[1].LastError)
+		}
+		// Allowed again, the dial goes through (the test server's
+		// certificate is then what stops the https one).
 		e.setPrivate(true)
 		e.clock.Advance(time.Hour)
 		e.runDue()
-		if rc.count() != 1 {
-			t.Errorf("allowed again: receiver saw %d requests", rc.count())
+		ts = e.tasksOf(r.ID)
+		if strings.Contains(ts[0].LastError, errPrivateAddress.Error()) || !strings.Contains(ts[0].LastError, "certificate") {
+			t.Errorf("allowed again: %q", ts[0].LastError)
+		}
+		// (The receiver knows the shop's secret only: it refuses the mailing
+		// tool's signature, which proves the request reached it.)
+		if rc.count() != 1 || ts[1].LastError != "answered 401" {
+			t.Errorf("allowed again: receiver saw %d requests; http error %q", rc.count(), ts[1].LastError)
 		}
 	})
 }
