@@ -44,7 +44,7 @@ func systemInput(r *http.Request) erasure.SystemInput {
 		Instructions: r.PostFormValue("instructions"), Enabled: r.PostFormValue("enabled") == "1"}
 }
 
-// formOf is in as typed, with err's field messages translated.
+// systemFormOf is in as typed, with err's field messages translated.
 func (h *Handler) systemFormOf(r *http.Request, id int64, in erasure.SystemInput, err error) views.SystemForm {
 	f := views.SystemForm{ID: id, Name: in.Name, Kind: in.Kind, URL: in.URL, Instructions: in.Instructions, Enabled: in.Enabled,
 		Errors: views.FieldErrors{}}

@@ -189,3 +189,24 @@ func TestSystemTasksOnTheDesk(t *testing.T) {
 		}
 	})
 }
+
+// Art. 19: approving a restriction on the desk passes it on to every
+// enabled system, through the requests service's PassOn hook.
+func TestRestrictionIsPassedOn(t *testing.T) {
+	t.Parallel()
+	p := startPortal(t, "", nil)
+	admin := actor.Actor{Kind: actor.Admin, UserID: 1}
+	if _, _, err := p.Erasure().CreateSystem(context.Background(), admin, erasure.SystemInput{Name: "Print system",
+		Kind: models.SystemManual, Instructions: "Stop printing for them.", Enabled: true}); err != nil {
+		t.Fatal(err)
+	}
+	r := deskRequest(t, p, models.RequestRestriction, models.StatusInReview)
+	if res := p.post(t, p.signedIn(t, "staff"), deskPath(r.ID, "approve"), nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve: %d", res.StatusCode)
+	}
+	var tasks []models.SystemTask
+	p.DB().Where("request_id = ?", r.ID).Find(&tasks)
+	if len(tasks) != 1 || tasks[0].Event != models.EventRestriction || tasks[0].Status != models.TaskPending {
+		t.Fatalf("tasks = %+v", tasks)
+	}
+}
