@@ -43,9 +43,8 @@ var cgnat = netip.MustParsePrefix("100.64.0.0/10")
 
 func (s *Service) privateWebhooks() bool { return settings.ErasurePrivateWebhooks.Get(s.Settings) }
 
-// lookupHost resolves a webhook's host (a variable so tests can stand in
-// for DNS).
-var lookupHost = func(ctx context.Context, host string) ([]netip.Addr, error) {
+// lookupHost resolves a webhook's host.
+func lookupHost(ctx context.Context, host string) ([]netip.Addr, error) {
 	return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 }
 
