@@ -168,6 +168,10 @@ func (h *Handler) renderDeskRequest(w http.ResponseWriter, r *http.Request, stat
 		h.fail(w, r, err)
 		return
 	}
+	if v.Tasks, err = h.Erasure.RequestTasks(ctx, id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	for _, act := range requests.Allowed(d.Request.Status, requests.Staff) {
 		v.Actions = append(v.Actions, string(act))
 	}

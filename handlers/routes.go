@@ -162,6 +162,19 @@ func (h *Handler) Routes() []Route {
 		{Method: "POST", Pattern: "/privacy/opt-out", Access: Public, Handle: h.optOut},
 		{Method: "GET", Pattern: "/staff/customers/{id}/consent-proof", Access: Staff, Handle: h.consentProof},
 
+		// Erasure, connected systems (handlers/systems.go): the staff's tasks
+		// of a request (tick off, retry), and the admin's list of systems.
+		{Method: "POST", Pattern: "/staff/requests/{id}/tasks/{task}/done", Access: Staff, Handle: h.completeTask},
+		{Method: "POST", Pattern: "/staff/requests/{id}/tasks/{task}/retry", Access: Staff, Handle: h.retryTask},
+		{Method: "GET", Pattern: "/admin/systems", Access: Admin, Handle: h.systemsList},
+		{Method: "POST", Pattern: "/admin/systems", Access: Admin, Handle: h.createSystem},
+		{Method: "GET", Pattern: "/admin/systems/{id}", Access: Admin, Handle: h.showSystem},
+		{Method: "POST", Pattern: "/admin/systems/{id}", Access: Admin, Handle: h.saveSystem},
+		{Method: "POST", Pattern: "/admin/systems/{id}/enable", Access: Admin, Handle: h.systemAction("enable")},
+		{Method: "POST", Pattern: "/admin/systems/{id}/disable", Access: Admin, Handle: h.systemAction("disable")},
+		{Method: "POST", Pattern: "/admin/systems/{id}/delete", Access: Admin, Handle: h.systemAction("delete")},
+		{Method: "POST", Pattern: "/admin/systems/{id}/rotate", Access: Admin, Handle: h.rotateSystem},
+
 		{Method: "GET", Pattern: "/admin", Access: Admin, Handle: h.adminHome},
 		{Method: "GET", Pattern: "/admin/outbox", Access: Admin, Handle: h.outbox},
 		{Method: "GET", Pattern: "/admin/outbox/{id}", Access: Admin, Handle: h.outboxMessage},

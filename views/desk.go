@@ -2,6 +2,7 @@ package views
 
 import (
 	"context"
+	"github.com/photolab/privacyportal/internal/erasure"
 	"net/url"
 	"strconv"
 	"strings"
@@ -120,6 +121,8 @@ type DeskRequest struct {
 	Form DeskForm
 	// Exports are the request's download packages (access, portability).
 	Exports []models.Export
+	// Tasks are what was passed on to the connected systems (erasure).
+	Tasks []erasure.TaskRow
 }
 
 // DeskForm is an action form as typed.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/photolab/privacyportal/api"
 	"github.com/photolab/privacyportal/assets"
 	"github.com/photolab/privacyportal/handlers"
 	"github.com/photolab/privacyportal/internal/i18n"
@@ -26,6 +27,8 @@ func (s *Server) routes(limiter *ratelimit.Limiter, clientIP func(*http.Request)
 		mux.Handle(rt.Method+" "+rt.Pattern, s.requireAccess(rt))
 	}
 	mux.Handle("GET /assets/", assets.Handler())
+	// The integration API: system tokens, problem+json (api/).
+	mux.Handle("/api/", (&api.API{Erasure: s.erasure, Logger: s.logger}).Handler())
 	mux.HandleFunc("GET /readyz", s.ready)
 	mux.Handle("GET /metrics", s.metricsAuth(promhttp.Handler()))
 	// Anything unmatched gets the designed 404 (or 405) page.

@@ -167,6 +167,9 @@ func New(cfg config.Config, logger *slog.Logger, opts ...Option) (*Server, error
 		models.RequestErasure: s.erasure.Schedule}
 	s.requests.HandoffNotes = map[models.RequestKind]func(*gorm.DB, *models.PrivacyRequest) (string, error){
 		models.RequestErasure: s.erasure.CoolOffNote}
+	// Applied rectifications and placed restrictions are passed on to the
+	// connected systems (Art. 19).
+	s.requests.PassOn = s.erasure.PassOn
 	s.consent = &consent.Service{DB: db, Dialect: dialect, Secrets: s.secrets, Settings: s.settings, Mailer: mailer,
 		BaseURL: cfg.BaseURL, Now: o.now, Logger: logger}
 	// Every withdrawal is journaled beside the keys, so a restored backup
@@ -247,8 +250,11 @@ func (s *Server) SeedDemo(ctx context.Context) ([]demo.Login, error) {
 	if err := demo.SeedConsents(ctx, s.db, s.consent, time.Now()); err != nil {
 		return nil, err
 	}
-	// Erasures after the consents: the erased customer's are part of what
-	// the engine erases.
+	// Erasures after the consents (the erased customer's are part of what
+	// the engine erases) and the connected systems (told of it).
+	if err := demo.SeedSystems(ctx, s.db, time.Now()); err != nil {
+		return nil, err
+	}
 	if err := demo.SeedErasures(ctx, s.db, s.erasure, time.Now()); err != nil {
 		return nil, err
 	}

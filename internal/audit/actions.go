@@ -41,6 +41,10 @@ var Actions = []string{
 	"consent.proof_downloaded",
 	// Erasure (internal/erasure): the cool-off.
 	"erasure.scheduled", "erasure.started", "erasure.cancelled", "erasure.waived",
+	// Connected systems (internal/erasure): admins' changes, and the tasks
+	// passed on to the systems, ticked off by staff or acknowledged.
+	"systems.created", "systems.updated", "systems.enabled", "systems.disabled", "systems.deleted", "systems.rotated",
+	"tasks.completed", "tasks.retried", "tasks.acknowledged",
 }
 
 // ActionPrefixes are the groups of Actions ("auth.", "account." …) in the

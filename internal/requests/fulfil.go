@@ -20,7 +20,10 @@ func (s *Service) fulfil(tx *gorm.DB, a actor.Actor, r *models.PrivacyRequest) (
 		if has, err := hasCorrections(tx, r.ID); err != nil || !has {
 			return false, err
 		}
-		return true, s.applyCorrections(tx, a, r)
+		if err := s.applyCorrections(tx, a, r); err != nil {
+			return true, err
+		}
+		return true, s.passOn(tx, r, models.EventRectification)
 	case models.RequestRestriction:
 		return true, s.restrict(tx, a, r, groundRequest, "")
 	case models.RequestObjection:
@@ -32,6 +35,14 @@ func (s *Service) fulfil(tx *gorm.DB, a actor.Actor, r *models.PrivacyRequest) (
 		return true, s.upholdObjection(tx, a, r)
 	}
 	return false, nil
+}
+
+// passOn calls the PassOn hook, when wired.
+func (s *Service) passOn(tx *gorm.DB, r *models.PrivacyRequest, event string) error {
+	if s.PassOn == nil {
+		return nil
+	}
+	return s.PassOn(tx, r, event)
 }
 
 // afterVerified runs when a request has just entered review: an

@@ -57,8 +57,13 @@ type Service struct {
 	// consent.Service.WithdrawAllMarketing). userID is nil for a
 	// requester without an account. An error rolls the recording back.
 	OnMarketingObjection func(tx *gorm.DB, userID *int64, email string) error
-	Now                  func() time.Time // nil: the wall clock
-	Logger               *slog.Logger
+	// PassOn tells the connected systems (GDPR Art. 19), in the
+	// transaction, that r's rectification was applied or its restriction
+	// placed (event: models.EventRectification, EventRestriction); the
+	// server wires it to erasure.Service.PassOn. An error rolls it back.
+	PassOn func(tx *gorm.DB, r *models.PrivacyRequest, event string) error
+	Now    func() time.Time // nil: the wall clock
+	Logger *slog.Logger
 }
 
 func (s *Service) now() time.Time {

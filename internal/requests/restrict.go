@@ -61,6 +61,7 @@ func (s *Service) restrict(tx *gorm.DB, a actor.Actor, r *models.PrivacyRequest,
 		cats = []string{""}
 	}
 	now := s.now()
+	placed := false
 	for _, c := range cats {
 		var n int64
 		if err := tx.Model(&models.Restriction{}).Where("request_id = ? AND category = ? AND lifted_at IS NULL", r.ID, c).
@@ -81,6 +82,10 @@ func (s *Service) restrict(tx *gorm.DB, a actor.Actor, r *models.PrivacyRequest,
 		if err := audit.Append(tx, s.Dialect, e); err != nil {
 			return err
 		}
+		placed = true
+	}
+	if placed {
+		return s.passOn(tx, r, models.EventRestriction)
 	}
 	return nil
 }
