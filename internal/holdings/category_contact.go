@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/photolab/privacyportal/internal/settings"
 	"github.com/photolab/privacyportal/models"
 )
 
@@ -56,4 +57,9 @@ func (contactCategory) Erasure() Erasure {
 
 func (contactCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
 
-func (contactCategory) Expiries() []Expiry { return nil }
+// Expiries: contact history goes retention.contact (90 days) after it
+// was written.
+func (contactCategory) Expiries() []Expiry {
+	return []Expiry{{Name: "contact_messages", Table: "contact_messages", Key: "id", Where: "t.created_at < ?",
+		Period: settings.RetentionContact.Get, UserColumn: "user_id"}}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/photolab/privacyportal/internal/settings"
 	"github.com/photolab/privacyportal/models"
 )
 
@@ -63,4 +64,12 @@ func (loginsCategory) Erasure() Erasure {
 
 func (loginsCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
 
-func (loginsCategory) Expiries() []Expiry { return nil }
+// Expiries: the sign-in history goes after retention.logins (12 months);
+// a session once it has expired (it can no longer be used).
+func (loginsCategory) Expiries() []Expiry {
+	return []Expiry{
+		{Name: "login_events", Table: "login_events", Key: "id", Where: "t.created_at < ?",
+			Period: settings.RetentionLogins.Get, UserColumn: "user_id"},
+		{Name: "sessions_expired", Table: "sessions", Key: "id", Where: "t.expires_at < ?", UserColumn: "user_id"},
+	}
+}

@@ -2,6 +2,8 @@ package holdings
 
 import (
 	"time"
+
+	"github.com/photolab/privacyportal/internal/settings"
 )
 
 // Expiry is one retention rule of a category: which of its rows are past
@@ -17,8 +19,9 @@ type Expiry struct {
 	// Where selects the expired rows of Table (alias t), with one ? bound
 	// to the cutoff: now minus Period.
 	Where string
-	// Period is how long rows are kept; read from the settings at each run.
-	Period func() time.Duration
+	// Period is how long rows are kept, read from the settings at each run
+	// (nil: no time at all, for rows already expired by their own date).
+	Period func(*settings.Service) time.Duration
 	// UserColumn is t's column naming the customer, for holds and
 	// restrictions ("" when rows have none).
 	UserColumn string

@@ -114,6 +114,8 @@ var sampleData = map[string]map[string]any{
 	"consent_confirm": {"Name": "Zoé", "Topic": "Newsletter", "ConfirmLink": "https://privacy.example.com/confirm/abc",
 		"UnsubscribeLink": "https://privacy.example.com/u/def", "ExpiresAt": time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC)},
 	"consent_welcome": {"Name": "Zoé", "Topic": "Newsletter", "UnsubscribeLink": "https://privacy.example.com/u/def"},
+	"dormant_warning": {"Name": "Zoé", "ErasesAt": time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC),
+		"Link": "https://privacy.example.com/signin"},
 }
 
 // sampleWants is what each template's text and HTML must show of its data,
@@ -144,6 +146,7 @@ var sampleWants = map[string][]string{
 	"export_ready":           {"Zoé", "#42", "17:05", "/requests/status/42"},
 	"consent_confirm":        {"Zoé", "Newsletter", "/confirm/abc", "/u/def", "17:05"},
 	"consent_welcome":        {"Zoé", "Newsletter", "/u/def"},
+	"dormant_warning":        {"Zoé", "17:05", "/signin"},
 }
 
 func TestEmbeddedTemplatesHaveEveryPart(t *testing.T) {
