@@ -30,9 +30,9 @@ type Service struct {
 	// grace is over, in tx: the engine's StartWithoutRequest (wired in
 	// web/server.go). Nil: dormant accounts are warned, never erased.
 	StartErasure func(tx *gorm.DB, userID int64, email, locale string) error
-	BaseURL string
-	Now     func() time.Time // nil: the wall clock
-	Logger  *slog.Logger
+	BaseURL      string
+	Now          func() time.Time // nil: the wall clock
+	Logger       *slog.Logger
 }
 
 func (s *Service) now() time.Time {
