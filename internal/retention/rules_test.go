@@ -253,13 +253,22 @@ func TestSignInHistoryAndSessions(t *testing.T) {
 		e := newEnv(t, db)
 		u := e.customer(t, "logins@example.com")
 		e.create(t,
-			&models.LoginEvent{UserID: u.ID, CreatedAt: testNow.Add(-370 * day), Event: "signin"},
+			&models.LoginEvent{UserID: u.ID, CreatedAt: testNow.Add(-380 * day), Event: "signin"},
+			&models.LoginEvent{UserID: u.ID, CreatedAt: testNow.Add(-375 * day), Event: "signout"},
 			&models.LoginEvent{UserID: u.ID, CreatedAt: testNow.Add(-300 * day), Event: "signin"},
 			&models.Session{TokenHash: "a", UserID: &u.ID, LastSeenAt: testNow.Add(-2 * day), ExpiresAt: testNow.Add(-day)},
 			&models.Session{TokenHash: "b", UserID: &u.ID, LastSeenAt: testNow, ExpiresAt: testNow.Add(day)})
+		// Another customer's only sign-in, long ago, stays: the dormancy
+		// rule reads it.
+		lone := e.customer(t, "lone@example.com")
+		e.create(t, &models.LoginEvent{UserID: lone.ID, CreatedAt: testNow.Add(-900 * day), Event: "signin"},
+			&models.LoginEvent{UserID: lone.ID, CreatedAt: testNow.Add(-890 * day), Event: "signin_failed"})
 		counts := e.run(t)
-		if counts["login_events"] != 1 || counts["sessions_expired"] != 1 {
+		if counts["login_events"] != 3 || counts["sessions_expired"] != 1 {
 			t.Errorf("counts %v", counts)
+		}
+		if e.count(t, &models.LoginEvent{}, "user_id = ?", lone.ID) != 1 || e.count(t, &models.LoginEvent{}, "user_id = ?", u.ID) != 1 {
+			t.Error("want each customer's newest sign-in kept")
 		}
 		if e.count(t, &models.Session{}, "token_hash = ?", "b") != 1 {
 			t.Error("the live session went")
