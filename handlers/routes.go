@@ -159,6 +159,8 @@ func (h *Handler) Routes() []Route {
 		{Method: "GET", Pattern: "/privacy/opt-out", Access: Public, Handle: h.showOptOut},
 		{Method: "POST", Pattern: "/privacy/opt-out", Access: Public, Handle: h.optOut},
 		{Method: "GET", Pattern: "/staff/customers/{id}/consent-proof", Access: Staff, Handle: h.consentProof},
+		// Issue 13, retention: the dry run of the purge (handlers/retention.go).
+		{Method: "GET", Pattern: "/admin/retention", Access: Admin, Handle: h.retentionPage},
 
 		{Method: "GET", Pattern: "/admin", Access: Admin, Handle: h.adminHome},
 		{Method: "GET", Pattern: "/admin/outbox", Access: Admin, Handle: h.outbox},
