@@ -65,6 +65,11 @@ func (s *Service) Run(ctx context.Context) (Counts, error) {
 	if err := s.record(ctx, counts); err != nil && runErr == nil {
 		runErr = err
 	}
+	var total int64
+	for _, n := range counts {
+		total += n
+	}
+	s.log().Info("retention: run", "rows", total, "took", s.now().Sub(now).Round(time.Millisecond), "error", runErr != nil)
 	return counts, runErr
 }
 
