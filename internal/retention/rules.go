@@ -59,6 +59,17 @@ func housekeeping() []Rule {
 			Where:  "t.closed_at IS NOT NULL AND t.closed_at < ?",
 			Period: settings.RetentionClosedRequests.Get, UserColumn: "user_id"},
 			ChildFiles: "SELECT file_key FROM request_documents WHERE request_id IN ? AND file_key <> '' AND destroyed_at IS NULL"},
+		// An erasure's row (its steps cascade) is the evidence the erasure
+		// happened: kept as long as a request record.
+		{Category: holdings.KeyRequests, Expiry: holdings.Expiry{Name: "erasures_closed", Table: "erasures", Key: "id",
+			Where: fmt.Sprintf("t.status IN ('%s', '%s') AND COALESCE(t.completed_at, t.cancelled_at) < ?",
+				models.ErasureCompleted, models.ErasureCancelled),
+			Period: settings.RetentionClosedRequests.Get, UserColumn: "user_id"}},
+		// A task passed on to a connected system, done: likewise (its
+		// delivery log cascades).
+		{Expiry: holdings.Expiry{Name: "system_tasks_done", Table: "system_tasks", Key: "id",
+			Where:  fmt.Sprintf("t.status = '%s' AND t.done_at < ?", models.TaskDone),
+			Period: settings.RetentionClosedRequests.Get}},
 		{Expiry: holdings.Expiry{Name: "outbox_messages", Table: "outbox_messages", Key: "id",
 			Where:  fmt.Sprintf("t.status IN ('%s', '%s') AND t.created_at < ?", models.OutboxSent, models.OutboxFailed),
 			Period: settings.RetentionOutbox.Get}},

@@ -310,14 +310,22 @@ func TestHousekeeping(t *testing.T) {
 				RetainUntil: testNow.Add(day), CreatedAt: testNow.AddDate(-1, 0, 0)})
 		sys := models.ConnectedSystem{Name: "Shop", Kind: models.SystemManual}
 		e.create(t, &sys)
-		task := models.SystemTask{SystemID: sys.ID, Event: models.EventErasure, Status: models.TaskDone, MessageID: "msg_1", CreatedAt: testNow}
-		e.create(t, &task)
+		task := models.SystemTask{SystemID: sys.ID, Event: models.EventErasure, Status: models.TaskDone, MessageID: "msg_1",
+			CreatedAt: testNow, DoneAt: ptr(testNow.Add(-day))}
+		oldTask := models.SystemTask{SystemID: sys.ID, Event: models.EventRectification, Status: models.TaskDone, MessageID: "msg_2",
+			CreatedAt: testNow.Add(-800 * day), DoneAt: ptr(testNow.Add(-740 * day))}
+		e.create(t, &task, &oldTask,
+			&models.Erasure{Status: models.ErasureCompleted, CoolOffUntil: testNow.Add(-760 * day), CompletedAt: ptr(testNow.Add(-740 * day)),
+				CreatedAt: testNow.Add(-770 * day)},
+			&models.Erasure{Status: models.ErasureCompleted, CoolOffUntil: testNow.Add(-60 * day), CompletedAt: ptr(testNow.Add(-40 * day)),
+				CreatedAt: testNow.Add(-70 * day)},
+			&models.Erasure{Status: models.ErasureWaiting, CoolOffUntil: testNow.Add(-760 * day), CreatedAt: testNow.Add(-770 * day)})
 		e.create(t, &models.WebhookDelivery{TaskID: task.ID, Attempt: 1, CreatedAt: testNow.Add(-31 * day)},
 			&models.WebhookDelivery{TaskID: task.ID, Attempt: 2, CreatedAt: testNow.Add(-29 * day)})
 
 		counts := e.run(t)
 		want := map[string]int64{"requests_closed": 1, "outbox_messages": 1, "jobs_done": 1, "jobs_dead_payloads": 1,
-			"webhook_deliveries": 1, "retained_invoices": 1}
+			"webhook_deliveries": 1, "retained_invoices": 1, "erasures_closed": 1, "system_tasks_done": 1}
 		for k, n := range want {
 			if counts[k] != n {
 				t.Errorf("%s: %d, want %d", k, counts[k], n)
