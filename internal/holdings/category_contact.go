@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/photolab/privacyportal/internal/settings"
 	"github.com/photolab/privacyportal/models"
 )
 
@@ -61,5 +60,5 @@ func (contactCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, 
 // was written.
 func (contactCategory) Expiries() []Expiry {
 	return []Expiry{{Name: "contact_messages", Table: "contact_messages", Key: "id", Where: "t.created_at < ?",
-		Period: settings.RetentionContact.Get, UserColumn: "user_id"}}
+		PeriodSetting: "retention.contact", UserColumn: "user_id"}}
 }

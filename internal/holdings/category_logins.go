@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/photolab/privacyportal/internal/settings"
 	"github.com/photolab/privacyportal/models"
 )
 
@@ -74,7 +73,7 @@ func (loginsCategory) Expiries() []Expiry {
 		{Name: "login_events", Table: "login_events", Key: "id",
 			Where: "t.created_at < ? AND (t.event <> 'signin' OR EXISTS (SELECT 1 FROM login_events n" +
 				" WHERE n.user_id = t.user_id AND n.event = 'signin' AND n.created_at > t.created_at))",
-			Period: settings.RetentionLogins.Get, UserColumn: "user_id"},
+			PeriodSetting: "retention.logins", UserColumn: "user_id"},
 		{Name: "sessions_expired", Table: "sessions", Key: "id", Where: "t.expires_at < ?", UserColumn: "user_id"},
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/photolab/privacyportal/internal/settings"
 	"github.com/photolab/privacyportal/models"
 	"gorm.io/gorm"
 )
@@ -79,8 +78,8 @@ func (photosCategory) Expiries() []Expiry {
 	files := []string{"file_key", "thumb_key"}
 	return []Expiry{
 		{Name: "photos_paid", Table: "photos", Key: "id", Where: "t.paid_at IS NOT NULL AND t.paid_at < ?",
-			Period: settings.RetentionPhotosPaid.Get, UserColumn: "user_id", FileColumns: files},
+			PeriodSetting: "retention.photos_paid", UserColumn: "user_id", FileColumns: files},
 		{Name: "photos_unordered", Table: "photos", Key: "id", Where: "t.paid_at IS NULL AND t.uploaded_at < ?",
-			Period: settings.RetentionPhotosUnpaid.Get, UserColumn: "user_id", FileColumns: files},
+			PeriodSetting: "retention.photos_unordered", UserColumn: "user_id", FileColumns: files},
 	}
 }

@@ -56,16 +56,16 @@ func (s *Service) DryRun(ctx context.Context) (Forecast, error) {
 	db := s.DB.WithContext(ctx)
 	f := Forecast{At: now, DormantWarn: -1, DormantErase: -1}
 	for _, r := range Rules() {
-		from, args := r.selection(r.cutoff(s.Settings, now))
+		period, err := r.period(s.Settings)
+		if err != nil {
+			return f, err
+		}
+		from, args := r.selection(now.Add(-period))
 		var n int64
 		if err := db.Raw("SELECT COUNT(*) "+from, args...).Scan(&n).Error; err != nil {
 			return f, fmt.Errorf("retention: dry run %s: %w", r.Name, err)
 		}
-		fc := RuleForecast{Name: r.Name, Category: r.Category, Due: n}
-		if r.Period != nil {
-			fc.Period = r.Period(s.Settings)
-		}
-		f.Rules = append(f.Rules, fc)
+		f.Rules = append(f.Rules, RuleForecast{Name: r.Name, Category: r.Category, Period: period, Due: n})
 	}
 	if cutoff, on := s.dormantCutoff(now); on {
 		for _, notice := range []bool{false, true} {

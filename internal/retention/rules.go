@@ -56,33 +56,33 @@ func housekeeping() []Rule {
 		// messages, notes, codes and documents cascade, the documents'
 		// files are listed by requestFiles first.
 		{Category: holdings.KeyRequests, Expiry: holdings.Expiry{Name: "requests_closed", Table: "privacy_requests", Key: "id",
-			Where:  "t.closed_at IS NOT NULL AND t.closed_at < ?",
-			Period: settings.RetentionClosedRequests.Get, UserColumn: "user_id"},
+			Where:         "t.closed_at IS NOT NULL AND t.closed_at < ?",
+			PeriodSetting: settings.RetentionClosedRequests.Key(), UserColumn: "user_id"},
 			ChildFiles: "SELECT file_key FROM request_documents WHERE request_id IN ? AND file_key <> '' AND destroyed_at IS NULL"},
 		// An erasure's row (its steps cascade) is the evidence the erasure
 		// happened: kept as long as a request record.
 		{Category: holdings.KeyRequests, Expiry: holdings.Expiry{Name: "erasures_closed", Table: "erasures", Key: "id",
 			Where: fmt.Sprintf("t.status IN ('%s', '%s') AND COALESCE(t.completed_at, t.cancelled_at) < ?",
 				models.ErasureCompleted, models.ErasureCancelled),
-			Period: settings.RetentionClosedRequests.Get, UserColumn: "user_id"}},
+			PeriodSetting: settings.RetentionClosedRequests.Key(), UserColumn: "user_id"}},
 		// A task passed on to a connected system, done: likewise (its
 		// delivery log cascades).
 		{Expiry: holdings.Expiry{Name: "system_tasks_done", Table: "system_tasks", Key: "id",
-			Where:  fmt.Sprintf("t.status = '%s' AND t.done_at < ?", models.TaskDone),
-			Period: settings.RetentionClosedRequests.Get}},
+			Where:         fmt.Sprintf("t.status = '%s' AND t.done_at < ?", models.TaskDone),
+			PeriodSetting: settings.RetentionClosedRequests.Key()}},
 		{Expiry: holdings.Expiry{Name: "outbox_messages", Table: "outbox_messages", Key: "id",
-			Where:  fmt.Sprintf("t.status IN ('%s', '%s') AND t.created_at < ?", models.OutboxSent, models.OutboxFailed),
-			Period: settings.RetentionOutbox.Get}},
+			Where:         fmt.Sprintf("t.status IN ('%s', '%s') AND t.created_at < ?", models.OutboxSent, models.OutboxFailed),
+			PeriodSetting: settings.RetentionOutbox.Key()}},
 		{Expiry: holdings.Expiry{Name: "jobs_done", Table: "jobs", Key: "id",
-			Where:  fmt.Sprintf("t.status = '%s' AND t.updated_at < ?", models.JobDone),
-			Period: settings.RetentionJobs.Get}},
+			Where:         fmt.Sprintf("t.status = '%s' AND t.updated_at < ?", models.JobDone),
+			PeriodSetting: settings.RetentionJobs.Key()}},
 		// A dead job stays listed for admins (its error, a retry); its
 		// payload, which may name a customer, goes.
 		{Set: "payload = ''", Expiry: holdings.Expiry{Name: "jobs_dead_payloads", Table: "jobs", Key: "id",
-			Where:  fmt.Sprintf("t.status = '%s' AND t.payload <> '' AND t.updated_at < ?", models.JobDead),
-			Period: settings.RetentionJobs.Get}},
+			Where:         fmt.Sprintf("t.status = '%s' AND t.payload <> '' AND t.updated_at < ?", models.JobDead),
+			PeriodSetting: settings.RetentionJobs.Key()}},
 		{Expiry: holdings.Expiry{Name: "webhook_deliveries", Table: "webhook_deliveries", Key: "id",
-			Where: "t.created_at < ?", Period: settings.RetentionWebhookLogs.Get}},
+			Where: "t.created_at < ?", PeriodSetting: settings.RetentionWebhookLogs.Key()}},
 		// Retained invoices carry their own end date, set by the erasure.
 		{Expiry: holdings.Expiry{Name: "retained_invoices", Table: "retained_invoices", Key: "id",
 			Where: "t.retain_until < ?"}},
@@ -100,12 +100,30 @@ func Rules() []Rule {
 	return append(out, housekeeping()...)
 }
 
-// cutoff is the time before which r's rows are expired.
-func (r Rule) cutoff(svc *settings.Service, now time.Time) time.Time {
-	if r.Period == nil {
-		return now
+// period is how long r keeps rows now (0: until their own date).
+func (r Rule) period(svc *settings.Service) (time.Duration, error) {
+	if r.PeriodSetting == "" {
+		return 0, nil
 	}
-	return now.Add(-r.Period(svc))
+	d, ok := settings.Lookup(r.PeriodSetting)
+	v := d.Default
+	if ok && svc != nil {
+		var err error
+		if v, err = svc.Get(r.PeriodSetting); err != nil {
+			return 0, err
+		}
+	}
+	p, isDuration := v.(time.Duration)
+	if !ok || !isDuration {
+		return 0, fmt.Errorf("retention: rule %s: %q is not a duration setting", r.Name, r.PeriodSetting)
+	}
+	return p, nil
+}
+
+// cutoff is the time before which r's rows are expired.
+func (r Rule) cutoff(svc *settings.Service, now time.Time) (time.Time, error) {
+	p, err := r.period(svc)
+	return now.Add(-p), err
 }
 
 // guard is the condition keeping a customer's rows under an active legal

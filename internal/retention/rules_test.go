@@ -89,7 +89,10 @@ func TestBatches(t *testing.T) {
 			t.Fatal(err)
 		}
 		rule := ruleNamed(t, "contact_messages")
-		cutoff := rule.cutoff(nil, testNow)
+		cutoff, err := rule.cutoff(nil, testNow)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for i, want := range []int64{50, 50, 20, 0} {
 			var n int64
 			err := db.Transaction(func(tx *gorm.DB) error {
@@ -176,6 +179,26 @@ func TestHoldsAndRestrictionsAreKept(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestRulesReadDeclaredSettings: every rule's period names a declared
+// duration setting (a typo would stop every run), and names are unique.
+func TestRulesReadDeclaredSettings(t *testing.T) {
+	t.Parallel()
+	seen := map[string]bool{}
+	for _, r := range Rules() {
+		if seen[r.Name] {
+			t.Errorf("rule %s twice", r.Name)
+		}
+		seen[r.Name] = true
+		if _, err := r.period(nil); err != nil {
+			t.Error(err)
+		}
+	}
+	bad := Rule{Expiry: holdings.Expiry{Name: "x", PeriodSetting: "retention.batch"}}
+	if _, err := bad.period(nil); err == nil {
+		t.Error("an int setting was accepted as a period")
+	}
 }
 
 func ruleNamed(t *testing.T, name string) Rule {

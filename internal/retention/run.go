@@ -88,7 +88,10 @@ func (s *Service) record(ctx context.Context, counts Counts) error {
 // apply runs rule r in batches until a batch finds fewer rows than it may
 // take; it returns how many rows went.
 func (s *Service) apply(ctx context.Context, r Rule, now time.Time, batch int) (int64, error) {
-	cutoff := r.cutoff(s.Settings, now)
+	cutoff, err := r.cutoff(s.Settings, now)
+	if err != nil {
+		return 0, err
+	}
 	var total int64
 	for {
 		if err := ctx.Err(); err != nil {
