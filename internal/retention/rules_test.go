@@ -75,6 +75,27 @@ func TestRunAuditsCountsOnly(t *testing.T) {
 	})
 }
 
+// TestInterruptedRunIsAudited: a run stopped part-way (the worker shutting
+// down) still records what it deleted, and returns the error.
+func TestInterruptedRunIsAudited(t *testing.T) {
+	t.Parallel()
+	db := dbtest.SQLite(t)
+	e := newEnv(t, db)
+	u := e.customer(t, "cut@example.com")
+	e.message(t, u, 200*day)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := e.s.Run(ctx); err == nil {
+		t.Fatal("a cancelled run reported no error")
+	}
+	if n := e.count(t, &models.AuditEntry{}, "action = ?", ActionRun); n != 1 {
+		t.Errorf("%d audit entries, want the interrupted run's", n)
+	}
+	if n := e.count(t, &models.ContactMessage{}, ""); n != 1 {
+		t.Errorf("%d messages: a cancelled run deleted", n)
+	}
+}
+
 func TestBatches(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {

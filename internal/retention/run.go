@@ -62,7 +62,8 @@ func (s *Service) Run(ctx context.Context) (Counts, error) {
 	if _, err := holdings.PurgeFiles(ctx, s.DB, s.Vault, 0); err != nil && runErr == nil {
 		runErr = err
 	}
-	if err := s.record(ctx, counts); err != nil && runErr == nil {
+	// What was deleted is recorded even when the run was cut short.
+	if err := s.record(context.WithoutCancel(ctx), counts); err != nil && runErr == nil {
 		runErr = err
 	}
 	var total int64
