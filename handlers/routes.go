@@ -161,6 +161,8 @@ func (h *Handler) Routes() []Route {
 		{Method: "GET", Pattern: "/privacy/opt-out", Access: Public, Handle: h.showOptOut},
 		{Method: "POST", Pattern: "/privacy/opt-out", Access: Public, Handle: h.optOut},
 		{Method: "GET", Pattern: "/staff/customers/{id}/consent-proof", Access: Staff, Handle: h.consentProof},
+		// Issue 13, retention: the dry run of the purge (handlers/retention.go).
+		{Method: "GET", Pattern: "/admin/retention", Access: Admin, Handle: h.retentionPage},
 
 		// Erasure, connected systems (handlers/systems.go): the staff's tasks
 		// of a request (tick off, retry), and the admin's list of systems.

@@ -130,18 +130,18 @@ type Payment struct {
 // Photo is an uploaded photo: metadata here, the file and its thumbnail
 // encrypted in the file store under their keys.
 type Photo struct {
-	ID          int64     `gorm:"primaryKey"`
-	UserID      int64     `gorm:"not null;index:idx_photos_user_uploaded,priority:1"`
-	OrderID     *int64    `gorm:"index"`
-	Filename    string    `gorm:"size:255;not null"`
-	ContentType string    `gorm:"size:100;not null"`
-	SizeBytes   int64     `gorm:"not null;default:0"`
-	Width       int       `gorm:"not null;default:0"`
-	Height      int       `gorm:"not null;default:0"`
-	FileKey     string    `gorm:"size:100;not null;default:''"`
-	ThumbKey    string    `gorm:"size:100;not null;default:''"`
-	UploadedAt  time.Time `gorm:"not null;index:idx_photos_user_uploaded,priority:2"`
-	PaidAt      *time.Time
+	ID          int64      `gorm:"primaryKey"`
+	UserID      int64      `gorm:"not null;index:idx_photos_user_uploaded,priority:1"`
+	OrderID     *int64     `gorm:"index"`
+	Filename    string     `gorm:"size:255;not null"`
+	ContentType string     `gorm:"size:100;not null"`
+	SizeBytes   int64      `gorm:"not null;default:0"`
+	Width       int        `gorm:"not null;default:0"`
+	Height      int        `gorm:"not null;default:0"`
+	FileKey     string     `gorm:"size:100;not null;default:''"`
+	ThumbKey    string     `gorm:"size:100;not null;default:''"`
+	UploadedAt  time.Time  `gorm:"not null;index:idx_photos_user_uploaded,priority:2"`
+	PaidAt      *time.Time `gorm:"index:idx_photos_paid_at"`
 }
 
 // ContactMessage is one message between the customer and customer service.

@@ -117,7 +117,7 @@ type SignInThrottle struct {
 type LoginEvent struct {
 	ID        int64     `gorm:"primaryKey"`
 	UserID    int64     `gorm:"not null;index:idx_login_events_user,priority:1"`
-	CreatedAt time.Time `gorm:"not null;index:idx_login_events_user,priority:2"`
+	CreatedAt time.Time `gorm:"not null;index:idx_login_events_user,priority:2;index:idx_login_events_created_at"`
 	Event     string    `gorm:"size:32;not null"`
 	Method    string    `gorm:"size:16;not null;default:''"`
 	IP        string    `gorm:"size:64;not null;default:''"`

@@ -64,6 +64,7 @@ var matrix = map[string]struct {
 	"POST /account/policy/ack":            {"/account/policy/ack", url.Values{"version": {"V.100000002"}}, expect{see, see, forbid, forbid}},
 
 	"GET /admin/jobs":             {"/admin/jobs?status=dead", nil, expect{see, forbid, forbid, ok}},
+	"GET /admin/retention":        {"/admin/retention", nil, expect{see, forbid, forbid, ok}},
 	"POST /admin/jobs/{id}/retry": {"/admin/jobs/{dead_job}/retry", nil, expect{see, forbid, forbid, see}},
 
 	"GET /security":           {"/security", nil, expect{see, ok, ok, ok}},

@@ -160,6 +160,12 @@ func New(cfg config.Config, logger *slog.Logger, opts ...Option) (*Server, error
 		Mailer: mailer, Requests: s.requests, Journal: erasure.OpenJournal(cfg.KeysDir), BaseURL: cfg.BaseURL, Now: o.now, Logger: logger}
 	s.retain = &retention.Service{DB: db, Dialect: dialect, Settings: s.settings, Vault: s.vault, Mailer: mailer,
 		Erasure: s.erasure, BaseURL: cfg.BaseURL, Now: o.now, Logger: logger}
+	// A dormant account is erased, after its warning, by the same engine
+	// as a request, without a cool-off (the warning was it).
+	s.retain.StartErasure = func(tx *gorm.DB, userID int64, email, locale string) error {
+		_, err := s.erasure.StartWithoutRequest(tx, userID, email, locale)
+		return err
+	}
 	// Approved access and portability requests are answered by a package;
 	// an approved erasure starts its cool-off.
 	s.requests.Handoffs = map[models.RequestKind]requests.Handoff{

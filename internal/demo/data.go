@@ -179,10 +179,12 @@ func makeOrders(userID int64, p plan, r *rand.Rand, now time.Time) orderSet {
 	return s
 }
 
-// makePhotos stores p.photos pictures uploaded over the last eight months.
-// About half were printed: they belong to the first paid order placed after
-// the upload and carry its payment date, from which the six months of
-// retention run.
+// makePhotos stores p.photos pictures uploaded over the last five and a
+// half months, inside the six months photos are kept (retention.photos_paid
+// and photos_unordered), so the demo shows nothing its own rules would
+// already have destroyed. About half were printed: they belong to the
+// first paid order placed after the upload and carry its payment date,
+// from which the six months of retention run.
 func makePhotos(v *vault.Vault, userID int64, p plan, r *rand.Rand, now time.Time, orders *orderSet) ([]models.Photo, error) {
 	pics := make([]picture, p.photos)
 	for i := range pics {
@@ -195,7 +197,7 @@ func makePhotos(v *vault.Vault, userID int64, p plan, r *rand.Rand, now time.Tim
 	photos := make([]models.Photo, p.photos)
 	orders.photoOrder = make([]int, p.photos)
 	for i := range photos {
-		uploaded := now.Add(-time.Duration(r.Int64N(int64(240 * 24 * time.Hour)))).Truncate(time.Second)
+		uploaded := now.Add(-time.Duration(r.Int64N(int64(170 * 24 * time.Hour)))).Truncate(time.Second)
 		photos[i] = models.Photo{UserID: userID, Filename: fmt.Sprintf("IMG_%04d.png", 2100+i*7+r.IntN(7)),
 			ContentType: "image/png", SizeBytes: stored[i].size, Width: photoW, Height: photoH,
 			FileKey: stored[i].fileKey, ThumbKey: stored[i].thumbKey, UploadedAt: uploaded}

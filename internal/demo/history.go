@@ -13,18 +13,14 @@ import (
 const day = 24 * time.Hour
 
 // contactMessages makes p.threads conversations of a question and its
-// answer, over the last fourteen months; the newest third fall within the
-// 90 days contact history is kept, the rest are what retention would clear.
+// answer, all inside the 90 days contact history is kept (retention.contact):
+// the demo shows what its own rules keep, never what the purge would
+// already have cleared.
 func contactMessages(userID int64, p plan, r *rand.Rand, now time.Time) []models.ContactMessage {
 	var msgs []models.ContactMessage
 	for i := range p.threads {
 		t := p.contact[i%len(p.contact)]
-		var asked time.Time
-		if i < (p.threads+2)/3 {
-			asked = now.Add(-time.Duration(1+r.IntN(85)) * day)
-		} else {
-			asked = now.Add(-time.Duration(95+r.IntN(330)) * day)
-		}
+		asked := now.Add(-time.Duration(1+r.IntN(85)) * day)
 		asked = asked.Add(time.Duration(r.IntN(8*3600)) * time.Second).Truncate(time.Second)
 		replied := asked.Add(time.Duration(20+r.IntN(600)) * time.Minute)
 		if replied.After(now) {
@@ -47,13 +43,14 @@ func surveyAnswers(userID int64, p plan, now time.Time) []models.SurveyAnswer {
 	return out
 }
 
-// loginEvents makes p.logins lines of sign-in history over the last year:
+// loginEvents makes p.logins lines of sign-in history over the last year
+// (inside the 12 months it is kept, retention.logins):
 // mostly successful sign-ins, a few failures and sign-outs, and one
 // password change.
 func loginEvents(userID int64, p plan, r *rand.Rand, now time.Time) []models.LoginEvent {
 	out := make([]models.LoginEvent, p.logins)
 	for i := range out {
-		at := now.Add(-time.Duration(r.Int64N(int64(365 * day)))).Truncate(time.Second)
+		at := now.Add(-time.Duration(r.Int64N(int64(360 * day)))).Truncate(time.Second)
 		e := models.LoginEvent{UserID: userID, CreatedAt: at, Event: auth.EventSignIn, Method: auth.MethodPassword,
 			IP:        fmt.Sprintf("%s%d", p.ipPrefix, 10+r.IntN(40)),
 			UserAgent: p.userAgents[r.IntN(len(p.userAgents))]}

@@ -71,4 +71,7 @@ func (consentsCategory) Erasure() Erasure {
 
 func (consentsCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
 
+// Expiries: none here. The ledger is the proof of every choice and is kept
+// while the subject exists; unconfirmed double opt-ins expire through
+// consent's own hourly sweep (retention lists it among its delegated rules).
 func (consentsCategory) Expiries() []Expiry { return nil }

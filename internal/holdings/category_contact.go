@@ -56,4 +56,9 @@ func (contactCategory) Erasure() Erasure {
 
 func (contactCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
 
-func (contactCategory) Expiries() []Expiry { return nil }
+// Expiries: contact history goes retention.contact (90 days) after it
+// was written.
+func (contactCategory) Expiries() []Expiry {
+	return []Expiry{{Name: "contact_messages", Table: "contact_messages", Key: "id", Where: "t.created_at < ?",
+		PeriodSetting: "retention.contact", UserColumn: "user_id"}}
+}

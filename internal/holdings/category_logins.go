@@ -63,4 +63,17 @@ func (loginsCategory) Erasure() Erasure {
 
 func (loginsCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
 
-func (loginsCategory) Expiries() []Expiry { return nil }
+// Expiries: the sign-in history goes after retention.logins (12 months),
+// except each customer's newest sign-in: the dormant-account rule
+// (years without a sign-in or an order) could not tell an account in use
+// from a forgotten one without it. A session goes once it has expired (it
+// can no longer be used).
+func (loginsCategory) Expiries() []Expiry {
+	return []Expiry{
+		{Name: "login_events", Table: "login_events", Key: "id",
+			Where: "t.created_at < ? AND (t.event <> 'signin' OR EXISTS (SELECT 1 FROM login_events n" +
+				" WHERE n.user_id = t.user_id AND n.event = 'signin' AND n.created_at > t.created_at))",
+			PeriodSetting: "retention.logins", UserColumn: "user_id"},
+		{Name: "sessions_expired", Table: "sessions", Key: "id", Where: "t.expires_at < ?", UserColumn: "user_id"},
+	}
+}

@@ -134,4 +134,6 @@ func (ordersCategory) Erasure() Erasure {
 
 func (ordersCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
 
+// Expiries: none. Orders are kept as long as the account (the customer's
+// purchase history); at erasure bookkeeping keeps the invoice part.
 func (ordersCategory) Expiries() []Expiry { return nil }

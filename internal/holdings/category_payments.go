@@ -69,4 +69,5 @@ func (paymentsCategory) Erasure() Erasure {
 
 func (paymentsCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
 
+// Expiries: none. Payment references follow their orders.
 func (paymentsCategory) Expiries() []Expiry { return nil }

@@ -72,4 +72,14 @@ func (photosCategory) Erasure() Erasure {
 
 func (photosCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
 
-func (photosCategory) Expiries() []Expiry { return nil }
+// Expiries: a printed photo goes six months after its payment, one never
+// paid for six months after its upload; the files go with the row.
+func (photosCategory) Expiries() []Expiry {
+	files := []string{"file_key", "thumb_key"}
+	return []Expiry{
+		{Name: "photos_paid", Table: "photos", Key: "id", Where: "t.paid_at IS NOT NULL AND t.paid_at < ?",
+			PeriodSetting: "retention.photos_paid", UserColumn: "user_id", FileColumns: files},
+		{Name: "photos_unordered", Table: "photos", Key: "id", Where: "t.paid_at IS NULL AND t.uploaded_at < ?",
+			PeriodSetting: "retention.photos_unordered", UserColumn: "user_id", FileColumns: files},
+	}
+}

@@ -94,4 +94,6 @@ func (profileCategory) Erasure() Erasure {
 
 func (profileCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
 
+// Expiries: none by age: the account goes by erasure, requested or after
+// the dormant-account warning (internal/retention).
 func (profileCategory) Expiries() []Expiry { return nil }

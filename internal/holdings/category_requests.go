@@ -102,4 +102,8 @@ func (requestsCategory) Erasure() Erasure {
 
 func (requestsCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
 
+// Expiries: the closed request records (24 months, CCPA §7101) are a
+// housekeeping rule of internal/retention, which also lists their
+// documents' files; ID documents and unverified requests have their own
+// sweeps in internal/requests.
 func (requestsCategory) Expiries() []Expiry { return nil }

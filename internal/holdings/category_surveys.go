@@ -50,4 +50,5 @@ func (surveysCategory) Erasure() Erasure {
 
 func (surveysCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
 
+// Expiries: none by age: answers are kept while the account exists.
 func (surveysCategory) Expiries() []Expiry { return nil }

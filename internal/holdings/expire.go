@@ -1,9 +1,5 @@
 package holdings
 
-import (
-	"time"
-)
-
 // Expiry is one retention rule of a category: which of its rows are past
 // their period, for internal/retention to delete in batches (and to count
 // for the dry run). Rows of a customer under a legal hold on the category
@@ -15,10 +11,14 @@ type Expiry struct {
 	Table string
 	Key   string
 	// Where selects the expired rows of Table (alias t), with one ? bound
-	// to the cutoff: now minus Period.
+	// to the cutoff: now minus the period.
 	Where string
-	// Period is how long rows are kept; read from the settings at each run.
-	Period func() time.Duration
+	// PeriodSetting is the key of the duration setting saying how long rows
+	// are kept ("retention.contact"), read at each run; "" for rows that
+	// expire at their own date (Where compares it with now). A key, not the
+	// setting itself: internal/settings imports auth, whose tests import
+	// this package.
+	PeriodSetting string
 	// UserColumn is t's column naming the customer, for holds and
 	// restrictions ("" when rows have none).
 	UserColumn string

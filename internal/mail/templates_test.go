@@ -116,6 +116,8 @@ var sampleData = map[string]map[string]any{
 	"consent_welcome": {"Name": "Zoé", "Topic": "Newsletter", "UnsubscribeLink": "https://privacy.example.com/u/def"},
 	"erasure_report": {"Number": "#42", "When": time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC), "Lines": []map[string]string{
 		{"Name": "Photos", "Outcome": "12 items removed."}, {"Name": "Orders", "Outcome": "0 items removed. 3 items kept until 31 Dec 2036"}}},
+	"dormant_warning": {"Name": "Zoé", "ErasesAt": time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC),
+		"Link": "https://privacy.example.com/signin"},
 }
 
 // sampleWants is what each template's text and HTML must show of its data,
@@ -147,6 +149,7 @@ var sampleWants = map[string][]string{
 	"consent_confirm":        {"Zoé", "Newsletter", "/confirm/abc", "/u/def", "17:05"},
 	"consent_welcome":        {"Zoé", "Newsletter", "/u/def"},
 	"erasure_report":         {"#42", "17:05", "Photos", "12 items removed.", "Orders", "31 Dec 2036"},
+	"dormant_warning":        {"Zoé", "17:05", "/signin"},
 }
 
 func TestEmbeddedTemplatesHaveEveryPart(t *testing.T) {

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/photolab/privacyportal/internal/erasure"
-	"github.com/photolab/privacyportal/internal/jobs"
 	"github.com/photolab/privacyportal/internal/mail"
 	"github.com/photolab/privacyportal/internal/settings"
 	"github.com/photolab/privacyportal/internal/vault"
@@ -27,9 +26,13 @@ type Service struct {
 	Mailer   *mail.Mailer
 	// Erasure erases dormant accounts after their warning.
 	Erasure *erasure.Service
-	BaseURL string
-	Now     func() time.Time // nil: the wall clock
-	Logger  *slog.Logger
+	// StartErasure starts the erasure of a dormant account whose warning's
+	// grace is over, in tx: the engine's StartWithoutRequest (wired in
+	// web/server.go). Nil: dormant accounts are warned, never erased.
+	StartErasure func(tx *gorm.DB, userID int64, email, locale string) error
+	BaseURL      string
+	Now          func() time.Time // nil: the wall clock
+	Logger       *slog.Logger
 }
 
 func (s *Service) now() time.Time {
@@ -45,6 +48,3 @@ func (s *Service) log() *slog.Logger {
 	}
 	return slog.Default()
 }
-
-// Jobs is the scheduled purge (TODO(issue 13, retention)).
-func (s *Service) Jobs() []jobs.Spec { return nil }

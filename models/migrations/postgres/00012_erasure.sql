@@ -151,10 +151,15 @@ CREATE TABLE dormancy_notices (
     erases_at TIMESTAMPTZ NOT NULL
 );
 
--- Retention reads contact history by age, across customers.
+-- Retention reads contact history, sign-ins and paid photos by age,
+-- across customers.
 CREATE INDEX idx_contact_messages_created_at ON contact_messages (created_at);
+CREATE INDEX idx_login_events_created_at ON login_events (created_at);
+CREATE INDEX idx_photos_paid_at ON photos (paid_at);
 
 -- +goose Down
+DROP INDEX idx_photos_paid_at;
+DROP INDEX idx_login_events_created_at;
 DROP INDEX idx_contact_messages_created_at;
 DROP TABLE dormancy_notices;
 DROP TABLE vault_deletions;
