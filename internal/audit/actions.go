@@ -39,6 +39,9 @@ var Actions = []string{
 	"request.note_withheld",
 	// Consent (internal/consent): staff downloading a customer's proof.
 	"consent.proof_downloaded",
+	// The erasure engine (internal/erasure): a run's end, an admin's
+	// strategy, staff reading a retained invoice.
+	"erasure.finished", "erasure.strategy_changed", "retained.viewed",
 }
 
 // ActionPrefixes are the groups of Actions ("auth.", "account." …) in the

@@ -56,11 +56,11 @@ func (loginsCategory) Export() []Set {
 	}
 }
 
-// TODO(issue 13): foundation placeholder, replaced by the category's erasure.
+// Erasure: the sign-in history, the sessions and the codes go.
 func (loginsCategory) Erasure() Erasure {
 	return Erasure{Default: models.StrategyDelete, Allowed: []string{models.StrategyDelete}}
 }
 
-func (loginsCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
+func (loginsCategory) Erase(job EraseJob) (Outcome, error) { return eraseLogins(job) }
 
 func (loginsCategory) Expiries() []Expiry { return nil }
