@@ -160,6 +160,14 @@ func (h *Handler) Routes() []Route {
 		{Method: "POST", Pattern: "/privacy/opt-out", Access: Public, Handle: h.optOut},
 		{Method: "GET", Pattern: "/staff/customers/{id}/consent-proof", Access: Staff, Handle: h.consentProof},
 
+		// Erasure engine (issue 13, A): the staff search and reading of
+		// retained invoices (each reading audited), and the admins'
+		// strategy per data category.
+		{Method: "GET", Pattern: "/staff/retained-invoices", Access: Staff, Handle: h.retainedInvoices},
+		{Method: "GET", Pattern: "/staff/retained-invoices/{id}", Access: Staff, Handle: h.retainedInvoice},
+		{Method: "GET", Pattern: "/admin/erasure", Access: Admin, Handle: h.erasureStrategies},
+		{Method: "POST", Pattern: "/admin/erasure/{category}", Access: Admin, Handle: h.saveErasureStrategy},
+
 		{Method: "GET", Pattern: "/admin", Access: Admin, Handle: h.adminHome},
 		{Method: "GET", Pattern: "/admin/outbox", Access: Admin, Handle: h.outbox},
 		{Method: "GET", Pattern: "/admin/outbox/{id}", Access: Admin, Handle: h.outboxMessage},

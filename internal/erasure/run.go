@@ -56,6 +56,8 @@ func (s *Service) runJobs() []jobs.Spec {
 
 // kick queues a run of the due erasures now, in tx (a waived cool-off,
 // a dormant account), instead of at the next scheduled sweep.
+//
+//lint:ignore U1000 called by StartWithoutRequest and the waiver (cooloff.go)
 func (s *Service) kick(tx *gorm.DB) error {
 	_, err := jobs.Enqueue(tx, KindDue, nil, jobs.RunAt(s.now()))
 	return err

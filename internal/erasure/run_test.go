@@ -9,6 +9,7 @@ import (
 	"github.com/photolab/privacyportal/internal/dbtest"
 	"github.com/photolab/privacyportal/internal/holdings"
 	"github.com/photolab/privacyportal/models"
+	"gorm.io/gorm"
 )
 
 // TestRunErasesEverything is the whole erasure of a customer with rows in
@@ -327,4 +328,25 @@ func mustExec(t testing.TB, db *dbtest.DB, sql ...string) {
 
 func containsFold(s, sub string) bool {
 	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
+}
+
+// TestKickAndJobs: kick queues the sweep now, in the caller's
+// transaction; the jobs are the sweep (every minute) and the run.
+func TestKickAndJobs(t *testing.T) {
+	t.Parallel()
+	db := dbtest.SQLite(t)
+	s := newService(t, db)
+	if err := db.Transaction(func(tx *gorm.DB) error { return s.kick(tx) }); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, "jobs", "kind = ? AND status = ?", KindDue, models.JobQueued); n != 1 {
+		t.Errorf("%d sweeps queued by kick", n)
+	}
+	kinds := map[string]time.Duration{}
+	for _, j := range s.runJobs() {
+		kinds[j.Kind] = j.Every
+	}
+	if kinds[KindDue] != time.Minute || len(kinds) != 2 {
+		t.Errorf("run jobs %v", kinds)
+	}
 }

@@ -80,7 +80,6 @@ const (
 	ReasonBookkeeping = "erasure.reason.bookkeeping"
 	ReasonRecord      = "erasure.reason.request_record"
 	ReasonLedger      = "erasure.reason.consent_ledger"
-	ReasonStatistics  = "erasure.reason.statistics"
 	ReasonAccount     = "erasure.reason.account_kept"
 )
 
