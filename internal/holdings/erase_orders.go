@@ -3,6 +3,7 @@ package holdings
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -53,60 +54,122 @@ type invoiceItem struct {
 
 // retainInvoices writes the retained invoices of the customer's paid
 // orders and returns how many, and the latest date they are kept until.
+// Rows are read and written by hand, in two reads and multi-row inserts:
+// a customer with 10,000 orders is the benchmark's, and GORM's
+// reflection over every order, line and payment was most of its time.
 func (job EraseJob) retainInvoices() (int64, time.Time, error) {
-	var orders []models.Order
-	if err := job.Tx.Where("user_id = ? AND paid_at IS NOT NULL", job.UserID).Order("id").Find(&orders).Error; err != nil {
+	fail := func(err error) (int64, time.Time, error) {
 		return 0, time.Time{}, fmt.Errorf("holdings: retain invoices: %w", err)
 	}
-	if len(orders) == 0 {
+	refs := "(SELECT group_concat(ref, '; ') FROM (SELECT p.provider || CASE WHEN p.last4 <> '' THEN ' •••• ' || p.last4 ELSE '' END AS ref" +
+		" FROM payments p WHERE p.order_id = o.id ORDER BY p.id) x)"
+	if job.isPostgres() {
+		refs = "(SELECT string_agg(p.provider || CASE WHEN p.last4 <> '' THEN ' •••• ' || p.last4 ELSE '' END, '; ' ORDER BY p.id)" +
+			" FROM payments p WHERE p.order_id = o.id)"
+	}
+	rows, err := job.Tx.Raw(`SELECT o.id, o.number, o.placed_at, o.currency, o.total_cents, o.tax_cents, COALESCE(`+refs+`, '')
+		FROM orders o WHERE o.user_id = ? AND o.paid_at IS NOT NULL ORDER BY o.id`, job.UserID).Rows()
+	if err != nil {
+		return fail(err)
+	}
+	type invoice struct {
+		id               int64
+		number, currency string
+		placed           dbTime
+		total, tax       int64
+		payments         string
+		items            []invoiceItem
+	}
+	var invoices []invoice
+	at := map[int64]int{}
+	for rows.Next() {
+		var v invoice
+		if err := rows.Scan(&v.id, &v.number, &v.placed, &v.currency, &v.total, &v.tax, &v.payments); err != nil {
+			rows.Close()
+			return fail(err)
+		}
+		at[v.id] = len(invoices)
+		invoices = append(invoices, v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fail(err)
+	}
+	if len(invoices) == 0 {
 		return 0, time.Time{}, nil
 	}
-	var items []models.OrderItem
-	if err := job.Tx.Raw(`SELECT i.* FROM order_items i JOIN orders o ON o.id = i.order_id
-		WHERE o.user_id = ? AND o.paid_at IS NOT NULL ORDER BY i.id`, job.UserID).Scan(&items).Error; err != nil {
-		return 0, time.Time{}, fmt.Errorf("holdings: retain invoices: %w", err)
+	rows, err = job.Tx.Raw(`SELECT i.order_id, i.description, i.quantity, i.unit_price_cents FROM order_items i
+		JOIN orders o ON o.id = i.order_id WHERE o.user_id = ? AND o.paid_at IS NOT NULL ORDER BY i.id`, job.UserID).Rows()
+	if err != nil {
+		return fail(err)
 	}
-	byOrder := make(map[int64][]invoiceItem, len(orders))
-	for _, it := range items {
-		byOrder[it.OrderID] = append(byOrder[it.OrderID], invoiceItem{it.Description, it.Quantity, it.UnitPriceCents})
-	}
-	var payments []models.Payment
-	if err := job.Tx.Where("user_id = ? AND order_id IS NOT NULL", job.UserID).Order("id").Find(&payments).Error; err != nil {
-		return 0, time.Time{}, fmt.Errorf("holdings: retain invoices: %w", err)
-	}
-	refs := make(map[int64][]string, len(payments))
-	for _, p := range payments {
-		ref := p.Provider
-		if p.Last4 != "" {
-			ref += " •••• " + p.Last4
+	for rows.Next() {
+		var orderID int64
+		var it invoiceItem
+		if err := rows.Scan(&orderID, &it.Description, &it.Quantity, &it.UnitPriceCents); err != nil {
+			rows.Close()
+			return fail(err)
 		}
-		refs[*p.OrderID] = append(refs[*p.OrderID], ref)
+		if i, ok := at[orderID]; ok {
+			invoices[i].items = append(invoices[i].items, it)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fail(err)
 	}
 	buyer, address, country, err := job.buyer()
 	if err != nil {
 		return 0, time.Time{}, err
 	}
-	rows := make([]models.RetainedInvoice, 0, len(orders))
+	const cols = 14
+	const batch = 400 // 5,200 parameters: inside SQLite's and PostgreSQL's limits
 	var latest time.Time
-	erasureID := job.ErasureID
-	for _, o := range orders {
-		lines, err := json.Marshal(byOrder[o.ID])
-		if err != nil {
-			return 0, time.Time{}, fmt.Errorf("holdings: retain invoices: %w", err)
+	insert := "INSERT INTO retained_invoices (erasure_id, number, issued_at, buyer_name, billing_address, country, currency, " +
+		"total_cents, tax_cents, items, payment_reference, legal_basis, retain_until, created_at) VALUES "
+	for lo := 0; lo < len(invoices); lo += batch {
+		part := invoices[lo:min(lo+batch, len(invoices))]
+		var sb strings.Builder
+		sb.WriteString(insert)
+		args := make([]any, 0, len(part)*cols)
+		for i, v := range part {
+			if i > 0 {
+				sb.WriteString(",")
+			}
+			sb.WriteString("(")
+			for c := range cols {
+				if c > 0 {
+					sb.WriteString(",")
+				}
+				if job.isPostgres() {
+					sb.WriteString("$" + strconv.Itoa(i*cols+c+1))
+				} else {
+					sb.WriteString("?")
+				}
+			}
+			sb.WriteString(")")
+			if v.items == nil {
+				v.items = []invoiceItem{}
+			}
+			lines, err := json.Marshal(v.items)
+			if err != nil {
+				return fail(err)
+			}
+			issued := v.placed.Time.UTC()
+			until := job.RetainUntil(issued, country)
+			if until.After(latest) {
+				latest = until
+			}
+			args = append(args, job.ErasureID, v.number, issued, buyer, address, country, v.currency, v.total, v.tax,
+				string(lines), v.payments, job.Strategy.LegalBasis, until, job.Now)
 		}
-		until := job.RetainUntil(o.PlacedAt, country)
-		if until.After(latest) {
-			latest = until
+		// Straight to the connection: GORM's expansion of thousands of
+		// bound values cost more than the insert itself.
+		if _, err := job.Tx.Statement.ConnPool.ExecContext(job.Tx.Statement.Context, sb.String(), args...); err != nil {
+			return fail(err)
 		}
-		rows = append(rows, models.RetainedInvoice{ErasureID: &erasureID, Number: o.Number, IssuedAt: o.PlacedAt.UTC(),
-			BuyerName: buyer, BillingAddress: address, Country: country, Currency: o.Currency, TotalCents: o.TotalCents,
-			TaxCents: o.TaxCents, Items: string(lines), PaymentReference: strings.Join(refs[o.ID], "; "),
-			LegalBasis: job.Strategy.LegalBasis, RetainUntil: until, CreatedAt: job.Now})
 	}
-	if err := job.Tx.CreateInBatches(rows, 500).Error; err != nil {
-		return 0, time.Time{}, fmt.Errorf("holdings: retain invoices: %w", err)
-	}
-	return int64(len(rows)), latest, nil
+	return int64(len(invoices)), latest, nil
 }
 
 // buyer is the name and billing address an invoice names: the profile's
