@@ -45,7 +45,7 @@ func (h *Handler) renderStrategies(w http.ResponseWriter, r *http.Request, statu
 		rows = append(rows, views.StrategyRow{Category: c.Category, Name: name, Strategy: c.Strategy, Allowed: c.Allowed,
 			LegalBasis: c.LegalBasis, RetainYears: c.RetainYears, UpdatedAt: c.UpdatedAt})
 	}
-	h.render(w, r, status, views.ErasureStrategiesPage(h.page(r, i18n.T(ctx, "admin.strategies.title")), rows, form))
+	h.render(w, r, status, views.ErasureStrategiesPage(h.pageAt(r, i18n.T(ctx, "admin.strategies.title"), "/admin/erasure"), rows, form))
 }
 
 func (h *Handler) saveErasureStrategy(w http.ResponseWriter, r *http.Request) {
