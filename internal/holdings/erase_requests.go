@@ -25,10 +25,10 @@ func eraseRequests(job EraseJob) (Outcome, error) {
 	q := job.Tx.Model(&models.PrivacyRequest{})
 	switch {
 	case job.UserID != 0 && job.Email != "":
-		q = q.Where("user_id = ? OR (user_id IS NULL AND "+lowerEq("requester_email")+") OR id = ?",
+		q = q.Where("user_id = ? OR (user_id IS NULL AND requester_email = ?) OR id = ?",
 			job.UserID, normEmail(job.Email), job.RequestID)
 	case job.Email != "":
-		q = q.Where("(user_id IS NULL AND "+lowerEq("requester_email")+") OR id = ?", normEmail(job.Email), job.RequestID)
+		q = q.Where("(user_id IS NULL AND requester_email = ?) OR id = ?", normEmail(job.Email), job.RequestID)
 	default:
 		q = q.Where("user_id = ? OR id = ?", job.UserID, job.RequestID)
 	}
@@ -59,7 +59,7 @@ func eraseRequests(job EraseJob) (Outcome, error) {
 		obj = obj.Or("user_id = ?", job.UserID)
 	}
 	if job.Email != "" {
-		obj = obj.Or(lowerEq("email"), normEmail(job.Email))
+		obj = obj.Or("email = ?", normEmail(job.Email))
 	}
 	res := obj.Delete(&models.MarketingObjection{})
 	if res.Error != nil {

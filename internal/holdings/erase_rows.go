@@ -64,7 +64,9 @@ func likeJSON(s string) string {
 	return "%" + r.Replace(string(b)) + "%"
 }
 
-// normEmail is the form addresses are compared in.
+// normEmail is the form addresses are stored and compared in (the
+// account's and the requests' intake normalize them alike), so lookups by
+// address use their indexes.
 func normEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 // dialect helpers: the lower-cased comparison both engines index alike.

@@ -56,7 +56,7 @@ func (job EraseJob) clearCredentials() error {
 		}
 	}
 	if job.Email != "" {
-		if _, err := job.exec("email_codes", "DELETE FROM email_codes WHERE "+lowerEq("email"), normEmail(job.Email)); err != nil {
+		if _, err := job.exec("email_codes", "DELETE FROM email_codes WHERE email = ?", normEmail(job.Email)); err != nil {
 			return err
 		}
 	}
