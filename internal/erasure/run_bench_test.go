@@ -101,8 +101,10 @@ func heavyCustomer(b *testing.B, db *dbtest.DB, i, n int) int64 {
 		b.Fatal(err)
 	}
 	series := fmt.Sprintf("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d) SELECT i FROM n", n)
+	paid := "?"
 	if db.Dialect == models.Postgres {
 		series = fmt.Sprintf("SELECT i FROM generate_series(1, %d) AS i", n)
+		paid = "CAST(? AS timestamptz)"
 	}
 	for _, q := range []struct {
 		sql  string
@@ -110,7 +112,7 @@ func heavyCustomer(b *testing.B, db *dbtest.DB, i, n int) int64 {
 	}{
 		{`INSERT INTO orders (user_id, number, placed_at, status, delivery_status, total_cents, tax_cents, currency, paid_at)
 			SELECT ?, 'H' || ? || '-' || s.i, ?, 'delivered', 'delivered', 2400, 400, 'EUR',
-				CASE WHEN s.i % 20 = 0 THEN NULL ELSE ? END FROM (` + series + `) s`, []any{u.ID, i, now, now}},
+				CASE WHEN s.i % 20 = 0 THEN NULL ELSE ` + paid + ` END FROM (` + series + `) s`, []any{u.ID, strconv.Itoa(i), now, now}},
 		{`INSERT INTO order_items (order_id, description, quantity, unit_price_cents)
 			SELECT o.id, 'Print 10x15', 2, 1000 FROM orders o WHERE o.user_id = ?
 			UNION ALL SELECT o.id, 'Frame', 1, 400 FROM orders o WHERE o.user_id = ?`, []any{u.ID, u.ID}},
