@@ -177,6 +177,14 @@ func (h *Handler) Routes() []Route {
 		{Method: "POST", Pattern: "/admin/systems/{id}/delete", Access: Admin, Handle: h.systemAction("delete")},
 		{Method: "POST", Pattern: "/admin/systems/{id}/rotate", Access: Admin, Handle: h.rotateSystem},
 
+		// Erasure engine (issue 13, A): the staff search and reading of
+		// retained invoices (each reading audited), and the admins'
+		// strategy per data category.
+		{Method: "GET", Pattern: "/staff/retained-invoices", Access: Staff, Handle: h.retainedInvoices},
+		{Method: "GET", Pattern: "/staff/retained-invoices/{id}", Access: Staff, Handle: h.retainedInvoice},
+		{Method: "GET", Pattern: "/admin/erasure", Access: Admin, Handle: h.erasureStrategies},
+		{Method: "POST", Pattern: "/admin/erasure/{category}", Access: Admin, Handle: h.saveErasureStrategy},
+
 		{Method: "GET", Pattern: "/admin", Access: Admin, Handle: h.adminHome},
 		{Method: "GET", Pattern: "/admin/outbox", Access: Admin, Handle: h.outbox},
 		{Method: "GET", Pattern: "/admin/outbox/{id}", Access: Admin, Handle: h.outboxMessage},

@@ -146,6 +146,13 @@ var matrix = map[string]struct {
 	"POST /requests/status/{id}/code":    {"/requests/status/987654321/code", url.Values{"code": {"123456"}}, expect{invalid, invalid, invalid, invalid}},
 	"POST /requests/status/{id}/reply":   {"/requests/status/987654321/reply", url.Values{"body": {"hello"}}, expect{see, see, see, see}},
 	"POST /requests/status/{id}/cancel":  {"/requests/status/987654321/cancel", url.Values{"confirm": {"yes"}}, expect{see, see, see, see}},
+	// Issue 13, the erasure engine: retained invoices (staff; a number
+	// nobody has is not found) and the strategies (admins; a bad choice is
+	// refused beside the field).
+	"GET /staff/retained-invoices":      {"/staff/retained-invoices?number=INV", nil, expect{see, forbid, ok, ok}},
+	"GET /staff/retained-invoices/{id}": {"/staff/retained-invoices/987654321", nil, expect{see, forbid, notFound, notFound}},
+	"GET /admin/erasure":                {"/admin/erasure", nil, expect{see, forbid, forbid, ok}},
+	"POST /admin/erasure/{category}":    {"/admin/erasure/photos", url.Values{"strategy": {"retain"}}, expect{see, forbid, forbid, invalid}},
 }
 
 func TestAuthorizationMatrix(t *testing.T) {

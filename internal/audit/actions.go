@@ -45,6 +45,9 @@ var Actions = []string{
 	// passed on to the systems, ticked off by staff or acknowledged.
 	"systems.created", "systems.updated", "systems.enabled", "systems.disabled", "systems.deleted", "systems.rotated",
 	"tasks.completed", "tasks.retried", "tasks.acknowledged",
+	// The erasure engine (internal/erasure): a run's end, an admin's
+	// strategy, staff reading a retained invoice.
+	"erasure.finished", "erasure.strategy_changed", "retained.viewed",
 }
 
 // ActionPrefixes are the groups of Actions ("auth.", "account." …) in the

@@ -116,19 +116,19 @@ func TestJournalTamper(t *testing.T) {
 		{"intact", func(string, []string) {}, ""},
 		{"edited", func(dir string, l []string) {
 			l[1] = strings.Replace(l[1], `"kind":"erasure"`, `"kind":"withdrawal"`, 1)
-			put(dir, l)
+			putJournal(dir, l)
 		}, "does not chain"},
-		{"line removed", func(dir string, l []string) { put(dir, append(l[:1:1], l[2:]...)) }, "removed or reordered"},
-		{"reordered", func(dir string, l []string) { l[1], l[2] = l[2], l[1]; put(dir, l) }, "removed or reordered"},
-		{"first line removed", func(dir string, l []string) { put(dir, l[1:]) }, "removed or reordered"},
-		{"truncated", func(dir string, l []string) { put(dir, l[:2]) }, "truncated"},
+		{"line removed", func(dir string, l []string) { putJournal(dir, append(l[:1:1], l[2:]...)) }, "removed or reordered"},
+		{"reordered", func(dir string, l []string) { l[1], l[2] = l[2], l[1]; putJournal(dir, l) }, "removed or reordered"},
+		{"first line removed", func(dir string, l []string) { putJournal(dir, l[1:]) }, "removed or reordered"},
+		{"truncated", func(dir string, l []string) { putJournal(dir, l[:2]) }, "truncated"},
 		{"last line replaced", func(dir string, l []string) {
 			l[3] = strings.Replace(l[3], `"seq":4`, `"seq":4 `, 1)
-			put(dir, l)
+			putJournal(dir, l)
 		}, "not the one the head names"},
 		{"head lost", func(dir string, l []string) { os.Remove(filepath.Join(dir, journalHead)) }, "head file is missing"},
 		{"journal lost", func(dir string, l []string) { os.Remove(filepath.Join(dir, JournalFile)) }, "journal is missing"},
-		{"garbage", func(dir string, l []string) { l[2] = "{not json\n"; put(dir, l) }, "not an entry"},
+		{"garbage", func(dir string, l []string) { l[2] = "{not json\n"; putJournal(dir, l) }, "not an entry"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -178,7 +178,7 @@ func TestJournalTamper(t *testing.T) {
 	})
 }
 
-func put(dir string, lines []string) {
+func putJournal(dir string, lines []string) {
 	os.WriteFile(filepath.Join(dir, JournalFile), []byte(strings.Join(lines, "")), 0o600)
 }
 

@@ -1,5 +1,7 @@
 package holdings
 
+import "github.com/photolab/privacyportal/models"
+
 // KeyConsents is the customer's marketing choices and their full history:
 // the consent ledger (internal/consent) under the pseudonymous subject
 // that stands for the account, with the request evidence of each change,
@@ -64,12 +66,14 @@ func (consentsCategory) Export() []Set {
 	}
 }
 
-// TODO(issue 13): foundation placeholder, replaced by the category's erasure.
+// Erasure: the ledger is cut from the person; suppress also keeps the
+// address's keyed hash so no marketing and no import reaches it again.
 func (consentsCategory) Erasure() Erasure {
-	return Erasure{Default: "delete", Allowed: []string{"delete"}}
+	return Erasure{Default: models.StrategySuppress, Allowed: []string{models.StrategySuppress, models.StrategyDelete},
+		LegalBasis: "The consent ledger proves when consent was given and withdrawn (GDPR Art. 7(1)); after an erasure it names nobody."}
 }
 
-func (consentsCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
+func (consentsCategory) Erase(job EraseJob) (Outcome, error) { return eraseConsents(job) }
 
 // Expiries: none here. The ledger is the proof of every choice and is kept
 // while the subject exists; unconfirmed double opt-ins expire through

@@ -49,12 +49,14 @@ func (contactCategory) Export() []Set {
 		Excluded: map[string]string{"user_id": "the account the export is for"}}}
 }
 
-// TODO(issue 13): foundation placeholder, replaced by the category's erasure.
+// Erasure: the messages go.
 func (contactCategory) Erasure() Erasure {
 	return Erasure{Default: models.StrategyDelete, Allowed: []string{models.StrategyDelete}}
 }
 
-func (contactCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
+func (contactCategory) Erase(job EraseJob) (Outcome, error) {
+	return eraseOwnRows("contact_messages")(job)
+}
 
 // Expiries: contact history goes retention.contact (90 days) after it
 // was written.

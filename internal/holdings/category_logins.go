@@ -56,12 +56,12 @@ func (loginsCategory) Export() []Set {
 	}
 }
 
-// TODO(issue 13): foundation placeholder, replaced by the category's erasure.
+// Erasure: the sign-in history, the sessions and the codes go.
 func (loginsCategory) Erasure() Erasure {
 	return Erasure{Default: models.StrategyDelete, Allowed: []string{models.StrategyDelete}}
 }
 
-func (loginsCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
+func (loginsCategory) Erase(job EraseJob) (Outcome, error) { return eraseLogins(job) }
 
 // Expiries: the sign-in history goes after retention.logins (12 months),
 // except each customer's newest sign-in: the dormant-account rule

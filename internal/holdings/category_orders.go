@@ -127,12 +127,15 @@ func (ordersCategory) Export() []Set {
 	}
 }
 
-// TODO(issue 13): foundation placeholder, replaced by the category's erasure.
+// Erasure: invoices are kept for bookkeeping (retain) by default; a shop
+// outside any bookkeeping duty may delete them instead (erase_orders.go).
 func (ordersCategory) Erasure() Erasure {
-	return Erasure{Default: models.StrategyDelete, Allowed: []string{models.StrategyDelete}}
+	return Erasure{Default: models.StrategyRetain, Allowed: []string{models.StrategyRetain, models.StrategyDelete},
+		LegalBasis:  "Bookkeeping and tax law oblige us to keep invoices (for example HGB §257 and AO §147 in Germany, Code de commerce L123-22 in France, the Companies Act 2006 in the United Kingdom).",
+		RetainYears: 10}
 }
 
-func (ordersCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
+func (ordersCategory) Erase(job EraseJob) (Outcome, error) { return eraseOrders(job) }
 
 // Expiries: none. Orders are kept as long as the account (the customer's
 // purchase history); at erasure bookkeeping keeps the invoice part.

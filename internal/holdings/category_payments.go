@@ -62,12 +62,14 @@ func (paymentsCategory) Export() []Set {
 		Excluded: map[string]string{"user_id": "the account the export is for"}}}
 }
 
-// TODO(issue 13): foundation placeholder, replaced by the category's erasure.
+// Erasure: the payment rows go; the provider and last four digits of an
+// invoiced order's payment are kept in its retained invoice (orders are
+// erased first).
 func (paymentsCategory) Erasure() Erasure {
 	return Erasure{Default: models.StrategyDelete, Allowed: []string{models.StrategyDelete}}
 }
 
-func (paymentsCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
+func (paymentsCategory) Erase(job EraseJob) (Outcome, error) { return eraseOwnRows("payments")(job) }
 
 // Expiries: none. Payment references follow their orders.
 func (paymentsCategory) Expiries() []Expiry { return nil }

@@ -65,12 +65,12 @@ func (photosCategory) Export() []Set {
 		}}}
 }
 
-// TODO(issue 13): foundation placeholder, replaced by the category's erasure.
+// Erasure: the rows go, and their files after the commit.
 func (photosCategory) Erasure() Erasure {
 	return Erasure{Default: models.StrategyDelete, Allowed: []string{models.StrategyDelete}}
 }
 
-func (photosCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
+func (photosCategory) Erase(job EraseJob) (Outcome, error) { return erasePhotos(job) }
 
 // Expiries: a printed photo goes six months after its payment, one never
 // paid for six months after its upload; the files go with the row.

@@ -1,5 +1,7 @@
 package holdings
 
+import "github.com/photolab/privacyportal/models"
+
 // KeyProfile is the customer's profile: name, phone, birth date, gender,
 // language, their postal addresses and the history of their changes. The
 // page and the edits are the profile service's (internal/profile).
@@ -87,12 +89,12 @@ func (profileCategory) Export() []Set {
 	}
 }
 
-// TODO(issue 13): foundation placeholder, replaced by the category's erasure.
+// Erasure: the account itself, last of all (erase_profile.go).
 func (profileCategory) Erasure() Erasure {
-	return Erasure{Default: "delete", Allowed: []string{"delete"}}
+	return Erasure{Default: models.StrategyDelete, Allowed: []string{models.StrategyDelete}}
 }
 
-func (profileCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
+func (profileCategory) Erase(job EraseJob) (Outcome, error) { return eraseProfile(job) }
 
 // Expiries: none by age: the account goes by erasure, requested or after
 // the dormant-account warning (internal/retention).

@@ -1,5 +1,7 @@
 package holdings
 
+import "github.com/photolab/privacyportal/models"
+
 // KeyRequests is the customer's privacy requests: each request, its
 // timeline, its messages, the corrections it asked for and the staff's
 // notes about it (notes are the customer's personal data too, shown to
@@ -95,12 +97,15 @@ func (requestsCategory) Export() []Set {
 	}
 }
 
-// TODO(issue 13): foundation placeholder, replaced by the category's erasure.
+// Erasure: the records of requests stay, naming nobody (pseudonymize), so
+// the business can show how it answered them; delete removes them too,
+// except the erasure request being carried out (erase_requests.go).
 func (requestsCategory) Erasure() Erasure {
-	return Erasure{Default: "delete", Allowed: []string{"delete"}}
+	return Erasure{Default: models.StrategyPseudonymize, Allowed: []string{models.StrategyPseudonymize, models.StrategyDelete},
+		LegalBasis: "Records of privacy requests and how they were answered are kept for 24 months (CCPA regulations §7101), without the requester's identity."}
 }
 
-func (requestsCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
+func (requestsCategory) Erase(job EraseJob) (Outcome, error) { return eraseRequests(job) }
 
 // Expiries: the closed request records (24 months, CCPA §7101) are a
 // housekeeping rule of internal/retention, which also lists their

@@ -43,12 +43,16 @@ func (surveysCategory) Export() []Set {
 		Excluded: map[string]string{"user_id": "the account the export is for"}}}
 }
 
-// TODO(issue 13): foundation placeholder, replaced by the category's erasure.
+// Erasure: the answers go. Pseudonymizing them for statistics would need
+// answers without an account (survey_answers.user_id is NOT NULL and
+// cascades with the account), so it is not offered.
 func (surveysCategory) Erasure() Erasure {
 	return Erasure{Default: models.StrategyDelete, Allowed: []string{models.StrategyDelete}}
 }
 
-func (surveysCategory) Erase(job EraseJob) (Outcome, error) { return Outcome{}, errNotYet }
+func (surveysCategory) Erase(job EraseJob) (Outcome, error) {
+	return eraseOwnRows("survey_answers")(job)
+}
 
 // Expiries: none by age: answers are kept while the account exists.
 func (surveysCategory) Expiries() []Expiry { return nil }

@@ -1,7 +1,6 @@
 package holdings
 
 import (
-	"errors"
 	"time"
 
 	"github.com/photolab/privacyportal/models"
@@ -26,6 +25,22 @@ type EraseJob struct {
 	Dialect   models.Dialect
 	ErasureID int64
 	UserID    int64
+	// Email is the customer's address (the account's, or the requester's
+	// when there is no account): rows kept by address (requests, codes,
+	// mail) are found by it.
+	Email string
+	// EmailHashes are the address's keyed hashes under every key version
+	// (consent.email): the ledger's subject of an address without an
+	// account is known only by them.
+	EmailHashes []string
+	// RequestID is the erasure request being carried out (0: none, e.g. a
+	// dormant account): its record is kept, pseudonymized, whatever the
+	// requests category's strategy, so the request can complete.
+	RequestID int64
+	// Account is set when the account itself goes (the profile category,
+	// everything erased and nothing held); otherwise the profile keeps
+	// the account row with sign-in disabled.
+	Account bool
 	// Strategy is the category's row of erasure_strategies (admins' choice).
 	Strategy models.ErasureStrategy
 	// RetainUntil computes, for a retained record dated at in country (ISO
@@ -48,5 +63,3 @@ type Outcome struct {
 	Basis  string
 	Until  *time.Time
 }
-
-var errNotYet = errors.New("holdings: erasure not written yet")
