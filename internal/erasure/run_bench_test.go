@@ -19,7 +19,9 @@ import (
 // invoices) in a database of 1,000,000 customers (and 2,000,000 orders),
 // target under 1 s of work. Each iteration erases a fresh heavy customer
 // (its seeding is not timed). PORTAL_BENCH_CUSTOMERS shrinks the
-// database for a quick look. Run once each:
+// database for a quick look. Measured on the 2-core machine, -benchtime
+// 1x: SQLite 0.74 s (0.66 s CPU), PostgreSQL 0.99 s (0.15 s of the
+// portal's CPU; the rest is the server's). Run once each:
 //
 //	go test ./internal/erasure -run '^$' -bench BenchmarkErase -benchtime 1x
 //	PORTAL_TEST_POSTGRES_DSN=… go test ./internal/erasure -run '^$' -bench BenchmarkErase -benchtime 1x

@@ -54,6 +54,16 @@ func eraseOrders(job EraseJob) (Outcome, error) {
 	return out, nil
 }
 
+// invoice is one paid order as its retained invoice is made of it.
+type invoice struct {
+	id               int64
+	number, currency string
+	placed           dbTime
+	total, tax       int64
+	payments         string
+	items            []invoiceItem
+}
+
 // invoiceItem is one line of a retained invoice's Items JSON.
 type invoiceItem struct {
 	Description    string `json:"description"`
@@ -80,14 +90,6 @@ func (job EraseJob) retainInvoices() (int64, time.Time, error) {
 		FROM orders o WHERE o.user_id = ? AND o.paid_at IS NOT NULL ORDER BY o.id`, job.UserID).Rows()
 	if err != nil {
 		return fail(err)
-	}
-	type invoice struct {
-		id               int64
-		number, currency string
-		placed           dbTime
-		total, tax       int64
-		payments         string
-		items            []invoiceItem
 	}
 	var invoices []invoice
 	at := map[int64]int{}
@@ -130,6 +132,9 @@ func (job EraseJob) retainInvoices() (int64, time.Time, error) {
 	buyer, address, country, err := job.buyer()
 	if err != nil {
 		return 0, time.Time{}, err
+	}
+	if job.isPostgres() {
+		return job.insertInvoicesPostgres(invoices, buyer, address, country)
 	}
 	const cols = 14
 	const batch = 400 // 5,200 parameters: inside SQLite's and PostgreSQL's limits
@@ -206,4 +211,41 @@ func (job EraseJob) buyer() (name, address, country string, err error) {
 		}
 	}
 	return name, strings.Join(lines, "\n"), a.Country, nil
+}
+
+// insertInvoicesPostgres writes the invoices in one statement of arrays
+// unnested: PostgreSQL plans it once, where multi-row VALUES of thousands
+// of parameters were parsed and planned batch after batch.
+func (job EraseJob) insertInvoicesPostgres(invoices []invoice, buyer, address, country string) (int64, time.Time, error) {
+	n := len(invoices)
+	numbers, currencies, items, payments := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	issued, until := make([]time.Time, n), make([]time.Time, n)
+	totals, taxes := make([]int64, n), make([]int64, n)
+	var latest time.Time
+	for i, v := range invoices {
+		if v.items == nil {
+			v.items = []invoiceItem{}
+		}
+		lines, err := json.Marshal(v.items)
+		if err != nil {
+			return 0, time.Time{}, fmt.Errorf("holdings: retain invoices: %w", err)
+		}
+		numbers[i], currencies[i], items[i], payments[i] = v.number, v.currency, string(lines), v.payments
+		issued[i] = v.placed.Time.UTC()
+		until[i] = job.RetainUntil(issued[i], country)
+		if until[i].After(latest) {
+			latest = until[i]
+		}
+		totals[i], taxes[i] = v.total, v.tax
+	}
+	q := `INSERT INTO retained_invoices (erasure_id, number, issued_at, buyer_name, billing_address, country, currency,
+		total_cents, tax_cents, items, payment_reference, legal_basis, retain_until, created_at)
+		SELECT $1, u.number, u.issued, $2, $3, $4, u.currency, u.total, u.tax, u.items, u.payments, $5, u.until, $6
+		FROM unnest($7::text[], $8::timestamptz[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::text[], $14::timestamptz[])
+			AS u(number, issued, currency, total, tax, items, payments, until)`
+	if _, err := job.Tx.Statement.ConnPool.ExecContext(job.Tx.Statement.Context, q, job.ErasureID, buyer, address, country,
+		job.Strategy.LegalBasis, job.Now, numbers, issued, currencies, totals, taxes, items, payments, until); err != nil {
+		return 0, time.Time{}, fmt.Errorf("holdings: retain invoices: %w", err)
+	}
+	return int64(n), latest, nil
 }
