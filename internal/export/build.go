@@ -43,6 +43,11 @@ func (s *Service) handleBuild(ctx context.Context, job *models.Job) error {
 		return fmt.Errorf("export: bad payload: %w", err)
 	}
 	err := s.Build(ctx, p.ExportID)
+	if errors.Is(err, ErrNotFound) {
+		// Erased with its owner's data while it waited: nothing to build.
+		s.log().Info("export: package gone before its build", "export", p.ExportID)
+		return nil
+	}
 	if err != nil && job.Attempts >= job.MaxAttempts {
 		// The last try: say so on the page, so staff can rebuild, instead
 		// of a package "building" for ever.
