@@ -2,6 +2,7 @@ package erasure
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -191,6 +192,11 @@ func TestRunKeepsHeldCategory(t *testing.T) {
 		if u.PasswordHash != "" || u.TOTPSecret != "" || u.Name != "" || count(t, db, "sessions", "user_id = ?", f.userID) != 0 ||
 			count(t, db, "recovery_codes", "user_id = ?", f.userID) != 0 {
 			t.Errorf("sign-in is not disabled: %+v", u)
+		}
+		// Nor can an emailed code reach it: the address is gone from the
+		// account, free for a new one.
+		if u.Email != "erased-"+strconv.FormatInt(u.ID, 10)+"@erased.invalid" || count(t, db, "users", "email = ?", pEmail) != 0 {
+			t.Errorf("the kept account still answers to its address: %q", u.Email)
 		}
 		if st := steps[holdings.KeyProfile]; st.Reason != holdings.ReasonAccount || st.Retained != 1 {
 			t.Errorf("profile step %+v, want the account reported as kept", st)

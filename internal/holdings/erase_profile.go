@@ -9,8 +9,9 @@ import (
 // download packages (with their files), the mail kept for the address and
 // the finished jobs naming it. When the account itself goes (job.Account:
 // everything erased, nothing held) the users row is deleted; otherwise it
-// stays for what is held, with sign-in disabled: no password, no second
-// factor, no sessions or codes, and no name.
+// stays for what is held, with sign-in disabled: no address (a
+// placeholder), no password, no second factor, no sessions or codes, and
+// no name.
 func eraseProfile(job EraseJob) (Outcome, error) {
 	var removed int64
 	if job.UserID != 0 {
@@ -43,8 +44,11 @@ func eraseProfile(job EraseJob) (Outcome, error) {
 		n, err := job.exec("account", "DELETE FROM users WHERE id = ?", job.UserID)
 		return Outcome{Removed: removed + n}, err
 	}
-	if _, err := job.exec("account", `UPDATE users SET name = '', password_hash = '', totp_secret = '', totp_pending_secret = '',
-		totp_enabled_at = NULL WHERE id = ?`, job.UserID); err != nil {
+	// The address goes too: sign-in by an emailed code needs nothing
+	// else, and the person must be free to open a new account with it.
+	// The placeholder keeps the column unique and can receive no mail.
+	if _, err := job.exec("account", `UPDATE users SET name = '', email = 'erased-' || id || '@erased.invalid', password_hash = '',
+		totp_secret = '', totp_pending_secret = '', totp_enabled_at = NULL WHERE id = ?`, job.UserID); err != nil {
 		return Outcome{}, err
 	}
 	return Outcome{Removed: removed, Retained: 1, Reason: ReasonAccount}, nil
