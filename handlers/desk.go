@@ -173,6 +173,9 @@ func (h *Handler) renderDeskRequest(w http.ResponseWriter, r *http.Request, stat
 		return
 	}
 	for _, act := range requests.Allowed(d.Request.Status, requests.Staff) {
+		if act == requests.ActComplete && v.Erasure != nil {
+			continue // the engine completes it, once everything is done
+		}
 		v.Actions = append(v.Actions, string(act))
 	}
 	for _, p := range people {

@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/photolab/privacyportal/internal/erasure"
 	"github.com/photolab/privacyportal/internal/i18n"
@@ -35,7 +36,7 @@ func (h *Handler) deskErasure(r *http.Request, req models.PrivacyRequest) (*view
 	if err != nil || !found {
 		return nil, err
 	}
-	return &views.DeskErasure{Report: rep}, nil
+	return &views.DeskErasure{Report: rep, InCoolOff: erasure.InCoolOff(rep.Erasure, h.requestsNow()), RequestID: req.ID}, nil
 }
 
 // cancelMyErasure cancels the customer's approved erasure during its
@@ -66,6 +67,27 @@ func (h *Handler) waiveMyErasure(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.afterErasureAction(w, r, h.Erasure.Waive(r.Context(), h.actor(r), id), id, "erasure.flash.waived")
+}
+
+// deskStopErasure is staff stopping an erasure in its cool-off on the
+// requester's word.
+func (h *Handler) deskStopErasure(w http.ResponseWriter, r *http.Request) {
+	id := deskID(r)
+	if id == 0 {
+		h.RenderError(w, r, http.StatusNotFound)
+		return
+	}
+	err := h.Erasure.StopForRequester(r.Context(), h.actor(r), id)
+	switch {
+	case err == nil:
+		addFlash(r, flashSuccess, "erasure.flash.stopped")
+	case errors.Is(err, erasure.ErrStarted):
+		addFlash(r, flashError, "erasure.error.started")
+	default:
+		h.fail(w, r, err)
+		return
+	}
+	h.redirect(w, r, "/staff/requests/"+strconv.FormatInt(id, 10))
 }
 
 func (h *Handler) afterErasureAction(w http.ResponseWriter, r *http.Request, err error, id int64, success string) {

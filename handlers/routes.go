@@ -70,6 +70,7 @@ func (h *Handler) Routes() []Route {
 		{Method: "POST", Pattern: "/account/requests/{id}/reply", Access: Customer, Handle: h.replyMyRequest},
 		{Method: "POST", Pattern: "/account/requests/{id}/erasure/cancel", Access: Customer, Handle: h.cancelMyErasure},
 		{Method: "POST", Pattern: "/account/requests/{id}/erasure/waive", Access: Customer, Handle: h.waiveMyErasure},
+		{Method: "POST", Pattern: "/staff/requests/{id}/erasure/cancel", Access: Staff, Handle: h.deskStopErasure},
 		{Method: "GET", Pattern: "/requests/new", Access: Public, Handle: h.showPublicRequest},
 		{Method: "POST", Pattern: "/requests/new", Access: Public, Handle: h.filePublicRequest},
 		{Method: "GET", Pattern: "/requests/verify/{id}", Access: Public, Handle: h.showPublicCode},

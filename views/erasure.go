@@ -27,6 +27,9 @@ type ErasurePanel struct {
 // once it ran, the report.
 type DeskErasure struct {
 	Report erasure.Report
+	// InCoolOff offers staff to stop it, on the requester's word.
+	InCoolOff bool
+	RequestID int64
 }
 
 // erasureStatus names an erasure's status.

@@ -20,6 +20,7 @@ func init() {
 		path := "/account/requests/" + none + "/erasure/" + act
 		matrix["POST /account/requests/{id}/erasure/"+act] = matrixRow(path, url.Values{"confirm": {"yes"}}, expect{see, notFound, forbid, forbid})
 	}
+	matrix["POST /staff/requests/{id}/erasure/cancel"] = matrixRow("/staff/requests/"+none+"/erasure/cancel", nil, expect{see, forbid, notFound, notFound})
 }
 
 // fileErasure files an erasure as the client's customer and has staff
@@ -120,5 +121,44 @@ func TestErasureCoolOffPages(t *testing.T) {
 	}
 	if _, body := p.get(t, c, page); !strings.Contains(body, tr("erasure.error.started")) {
 		t.Error("no message for a refused waive")
+	}
+}
+
+// TestDeskStopsAnErasure: staff stop an erasure in its cool-off on the
+// requester's word; they cannot complete one the engine carries out; a
+// customer cannot reach the staff's button.
+func TestDeskStopsAnErasure(t *testing.T) {
+	t.Parallel()
+	p := startPortal(t, "", nil)
+	c := p.signedIn(t, "customer")
+	staff := p.signedIn(t, "staff")
+	id := fileErasure(t, p, c, staff)
+	desk := "/staff/requests/" + strconv.FormatInt(id, 10)
+	_, body := p.get(t, staff, desk)
+	if !strings.Contains(body, `action="`+desk+`/erasure/cancel"`) || strings.Contains(body, `action="`+desk+`/complete"`) {
+		t.Fatal("the desk offers no stop, or offers completing an erasure the engine carries out")
+	}
+	if res := p.post(t, staff, desk+"/complete", nil); res.StatusCode == http.StatusSeeOther {
+		var r models.PrivacyRequest
+		p.DB().Take(&r, id)
+		if r.Status == models.StatusCompleted {
+			t.Fatal("staff completed an erasure in its cool-off")
+		}
+	}
+	if res := p.post(t, c, desk+"/erasure/cancel", nil); res.StatusCode != http.StatusForbidden {
+		t.Errorf("a customer on the staff's stop: %d", res.StatusCode)
+	}
+	if res := p.post(t, staff, desk+"/erasure/cancel", nil); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != desk {
+		t.Fatalf("stop: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	var e models.Erasure
+	var r models.PrivacyRequest
+	p.DB().Where("request_id = ?", id).Take(&e)
+	p.DB().Take(&r, id)
+	if e.Status != models.ErasureCancelled || r.Status != models.StatusCancelled {
+		t.Errorf("after the stop: erasure %s, request %s", e.Status, r.Status)
+	}
+	if res := p.post(t, staff, "/staff/requests/987654321/erasure/cancel", nil); res.StatusCode != http.StatusNotFound {
+		t.Errorf("stop on a request nobody has: %d", res.StatusCode)
 	}
 }

@@ -155,6 +155,41 @@ func (s *Service) Cancel(ctx context.Context, a actor.Actor, requestID int64) er
 	})
 }
 
+// StopForRequester is staff stopping the erasure of request id during its
+// cool-off, on the requester's word (a reply, a call): the same as the
+// customer's Cancel, for requesters without an account too.
+func (s *Service) StopForRequester(ctx context.Context, a actor.Actor, requestID int64) error {
+	if !a.IsStaff() {
+		return ErrNotFound
+	}
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		q := tx
+		if s.Dialect == models.Postgres {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		}
+		var e models.Erasure
+		err := q.Where("request_id = ?", requestID).Take(&e).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("erasure: of request %d: %w", requestID, err)
+		}
+		now := s.now()
+		if !InCoolOff(e, now) {
+			return ErrStarted
+		}
+		if err := tx.Model(&models.Erasure{}).Where("id = ?", e.ID).
+			Updates(map[string]any{"status": models.ErasureCancelled, "cancelled_at": now, "updated_at": now}).Error; err != nil {
+			return fmt.Errorf("erasure: cancel %d: %w", e.ID, err)
+		}
+		if err := s.Requests.StopErasure(tx, a, requestID); err != nil {
+			return err
+		}
+		return s.record(tx, a, &e, "erasure.cancelled")
+	})
+}
+
 // Waive ends the customer's own cool-off now: the erasure runs at once.
 func (s *Service) Waive(ctx context.Context, a actor.Actor, requestID int64) error {
 	return s.inCoolOff(ctx, a, requestID, func(tx *gorm.DB, e *models.Erasure, now time.Time) error {

@@ -39,11 +39,18 @@ func (s *Service) CompleteFulfilled(tx *gorm.DB, id int64, until time.Time) erro
 		Audit: map[string]string{"until": until.UTC().Format(time.RFC3339)}})
 }
 
-// StopErasure cancels the requester's own erasure request id in tx,
-// during its cool-off: internal/erasure calls it in the transaction that
+// StopErasure cancels erasure request id in tx during its cool-off, for
+// its requester or for staff (the requester asked them, say by phone or
+// by replying): internal/erasure calls it in the transaction that
 // cancels the run, having checked the run has not started.
 func (s *Service) StopErasure(tx *gorm.DB, a actor.Actor, id int64) error {
-	r, err := loadMine(tx, a, id)
+	var r models.PrivacyRequest
+	var err error
+	if a.IsStaff() {
+		r, err = load(tx, id)
+	} else {
+		r, err = loadMine(tx, a, id)
+	}
 	if err != nil {
 		return err
 	}

@@ -306,6 +306,18 @@ func samePerson(a, b models.PrivacyRequest) bool {
 func (s *Service) Complete(ctx context.Context, a actor.Actor, id int64, note string) error {
 	note = clean(note)
 	return s.act(ctx, a, id, func(tx *gorm.DB, r *models.PrivacyRequest) error {
+		// An erasure handed to the engine completes itself, once every
+		// category and every connected system is done: completed by hand
+		// it would lose its cool-off and its checks.
+		if r.Kind == models.RequestErasure {
+			var runs int64
+			if err := tx.Model(&models.Erasure{}).Where("request_id = ?", r.ID).Count(&runs).Error; err != nil {
+				return err
+			}
+			if runs > 0 {
+				return ErrWrongState
+			}
+		}
 		if err := s.move(tx, a, r, step{Action: ActComplete, Note: note}); err != nil {
 			return err
 		}

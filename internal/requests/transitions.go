@@ -28,7 +28,7 @@ const (
 	ActExtend          Action = "extend"           // the deadline moves; the status stays
 	ActAssign          Action = "assign"           // the status stays
 	ActJurisdiction    Action = "jurisdiction"     // staff override the jurisdiction; the deadline is counted again, the status stays
-	ActStopErasure     Action = "stop_erasure"     // the requester cancels an approved erasure during its cool-off
+	ActStopErasure     Action = "stop_erasure"     // an approved erasure is stopped during its cool-off (the requester, or staff on their word)
 )
 
 // Who may take an action.
@@ -77,7 +77,7 @@ var table = map[Action]transition{
 	ActJurisdiction:    {from: open, by: byStaff},
 	// Only an erasure waits in a cool-off (internal/erasure says whether it
 	// still does); StopErasure refuses any other kind.
-	ActStopErasure: {from: []models.RequestStatus{models.StatusWaitingFulfilment}, to: models.StatusCancelled, by: byRequester},
+	ActStopErasure: {from: []models.RequestStatus{models.StatusWaitingFulfilment}, to: models.StatusCancelled, by: byRequester | byStaff},
 }
 
 // Actions lists every action, for tests that walk the table.

@@ -51,7 +51,7 @@ var rules = map[Action]rule{
 	ActExtend:          {[]party{Staff}, everyOpen, ""},
 	ActAssign:          {[]party{Staff}, everyOpen, ""},
 	ActJurisdiction:    {[]party{Staff}, everyOpen, ""},
-	ActStopErasure:     {[]party{Requester}, []models.RequestStatus{models.StatusWaitingFulfilment}, models.StatusCancelled},
+	ActStopErasure:     {[]party{Requester, Staff}, []models.RequestStatus{models.StatusWaitingFulfilment}, models.StatusCancelled},
 }
 
 var parties = map[party]string{Requester: "requester", Staff: "staff", System: "system"}
