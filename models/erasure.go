@@ -24,6 +24,12 @@ type ErasureStrategy struct {
 	UpdatedAt   time.Time
 }
 
+// ErasureRunMargin is how long before the request's due date an
+// erasure's cool-off ends at the latest: room for the run itself and for
+// the connected systems to acknowledge, so the cool-off never pushes the
+// erasure past the legal deadline.
+const ErasureRunMargin = 24 * time.Hour
+
 // ErasureStatus is where an erasure is in its life.
 type ErasureStatus string
 

@@ -18,10 +18,9 @@ import (
 )
 
 // RunMargin is how long before the request's due date the cool-off ends
-// at the latest: room for the run itself and for the connected systems
-// to acknowledge, so the cool-off never pushes the erasure past the legal
-// deadline.
-const RunMargin = 24 * time.Hour
+// at the latest (the rule is the models', which requests also applies
+// when a deadline moves).
+const RunMargin = models.ErasureRunMargin
 
 // ErrStarted is returned when an erasure can no longer be cancelled or
 // hurried: its cool-off is over (it runs, or ran) or it was cancelled.

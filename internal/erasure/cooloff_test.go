@@ -231,3 +231,34 @@ func TestCoolOffOverOrWaived(t *testing.T) {
 		}
 	})
 }
+
+// TestCoolOffFollowsAnEarlierDeadline: staff changing the jurisdiction
+// of an approved erasure to one with an earlier deadline end its cool-off
+// earlier too, never after the new due date.
+func TestCoolOffFollowsAnEarlierDeadline(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		f := newCoolFixture(t, db)
+		ctx := context.Background()
+		me := f.customer(t, "ada@example.com")
+		r := f.approvedErasure(t, me)
+		// Filed under the CCPA (45 days), the cool-off runs its 14 days.
+		if err := db.Model(&models.PrivacyRequest{}).Where("id = ?", r.ID).Updates(map[string]any{"jurisdiction": models.JurisdictionCCPA,
+			"first_due_at": requests.FirstDue(models.JurisdictionCCPA, coolNow.Add(-20*24*time.Hour)), "received_at": coolNow.Add(-20 * 24 * time.Hour),
+			"due_at": requests.FirstDue(models.JurisdictionCCPA, coolNow.Add(-20*24*time.Hour))}).Error; err != nil {
+			t.Fatal(err)
+		}
+		before, _, _ := f.s.Mine(ctx, me, r.ID)
+		if err := f.s.Requests.SetJurisdiction(ctx, f.staff, r.ID, models.JurisdictionGDPR); err != nil {
+			t.Fatal(err)
+		}
+		db.Take(&r, r.ID)
+		e, _, _ := f.s.Mine(ctx, me, r.ID)
+		if !before.CoolOffUntil.After(r.DueAt.Add(-RunMargin)) {
+			t.Fatalf("the case is wrong: the cool-off (%s) already ended before the new deadline (%s)", before.CoolOffUntil, r.DueAt)
+		}
+		if !e.CoolOffUntil.Equal(r.DueAt.Add(-RunMargin)) {
+			t.Errorf("cool-off until %s, want a day before the new deadline %s", e.CoolOffUntil, r.DueAt)
+		}
+	})
+}

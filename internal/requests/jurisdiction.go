@@ -2,6 +2,8 @@ package requests
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/photolab/privacyportal/internal/actor"
 	"github.com/photolab/privacyportal/internal/fault"
@@ -51,6 +53,28 @@ func (s *Service) SetJurisdiction(ctx context.Context, a actor.Actor, id int64, 
 		if err := s.flagRepeat(tx, r); err != nil {
 			return err
 		}
+		// An approved erasure waiting in its cool-off must still run
+		// before the new, perhaps earlier, deadline.
+		if err := clampCoolOff(tx, r, s.now()); err != nil {
+			return err
+		}
 		return s.move(tx, a, r, step{Action: ActJurisdiction, Audit: map[string]string{"previous": from, "jurisdiction": jurisdiction}})
 	})
+}
+
+// clampCoolOff ends the cool-off of r's erasure, if one waits, no later
+// than models.ErasureRunMargin before r's due date (and not before now):
+// the rule erasure.CoolOffEnd applied at approval, kept when the
+// deadline moves.
+func clampCoolOff(tx *gorm.DB, r *models.PrivacyRequest, now time.Time) error {
+	latest := r.DueAt.Add(-models.ErasureRunMargin)
+	if latest.Before(now) {
+		latest = now
+	}
+	err := tx.Model(&models.Erasure{}).Where("request_id = ? AND status = ? AND cool_off_until > ?", r.ID, models.ErasureCoolingOff, latest).
+		Updates(map[string]any{"cool_off_until": latest, "updated_at": now}).Error
+	if err != nil {
+		return fmt.Errorf("requests: cool-off of %d: %w", r.ID, err)
+	}
+	return nil
 }
