@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/photolab/privacyportal/internal/i18n"
 	"github.com/photolab/privacyportal/models"
@@ -160,5 +161,39 @@ func TestDeskStopsAnErasure(t *testing.T) {
 	}
 	if res := p.post(t, staff, "/staff/requests/987654321/erasure/cancel", nil); res.StatusCode != http.StatusNotFound {
 		t.Errorf("stop on a request nobody has: %d", res.StatusCode)
+	}
+}
+
+// TestDemoShowsErasure: the demo holds an erasure in its cool-off near
+// its deadline (with a hold) and one already run by the engine: the
+// account gone, its invoices retained, its report in the outbox, the
+// print system's task open for staff.
+func TestDemoShowsErasure(t *testing.T) {
+	t.Parallel()
+	p := startPortal(t, "", nil)
+	var es []models.Erasure
+	p.DB().Order("id").Find(&es)
+	if len(es) != 2 {
+		t.Fatalf("%d demo erasures, want 2", len(es))
+	}
+	cooling, done := es[0], es[1]
+	var r models.PrivacyRequest
+	p.DB().Take(&r, *cooling.RequestID)
+	if cooling.Status != models.ErasureCoolingOff || !cooling.CoolOffUntil.Equal(r.DueAt.Add(-24*time.Hour)) ||
+		models.DaysLeft(r.DueAt, time.Now()) > 7 {
+		t.Errorf("the cooling erasure: %s until %s, due %s", cooling.Status, cooling.CoolOffUntil, r.DueAt)
+	}
+	var holds int64
+	p.DB().Model(&models.LegalHold{}).Where("user_id = ? AND released_at IS NULL", *cooling.UserID).Count(&holds)
+	if holds != 1 {
+		t.Errorf("the cooling erasure's customer has %d holds, want 1", holds)
+	}
+	var users, invoices, reports, tasks int64
+	p.DB().Model(&models.User{}).Where("email = ?", "hanna.berg@example.com").Count(&users)
+	p.DB().Model(&models.RetainedInvoice{}).Where("erasure_id = ?", done.ID).Count(&invoices)
+	p.DB().Model(&models.OutboxMessage{}).Where("id = ? AND template = ?", done.ReportMailID, "erasure_report").Count(&reports)
+	p.DB().Model(&models.SystemTask{}).Where("erasure_id = ? AND status = ?", done.ID, models.TaskPending).Count(&tasks)
+	if done.Status != models.ErasureWaiting || users != 0 || invoices != 4 || reports != 1 || tasks != 1 {
+		t.Errorf("the run erasure: %s, %d accounts, %d invoices, %d reports, %d open tasks", done.Status, users, invoices, reports, tasks)
 	}
 }

@@ -157,18 +157,6 @@ var requestPlans = []reqPlan{
 			{1, "system", requests.ActHandOff, models.StatusWaitingFulfilment, ""},
 		},
 	},
-	{ // 9: Oliver closes his account: approved, in its cool-off, which ends
-		// a day before the deadline (SeedErasures starts it); his orders and
-		// payments are held for the unsettled reprint.
-		email: "oliver.hughes@example.com", locale: "en", kind: models.RequestErasure, channel: models.ChannelPortal,
-		details: "I am moving abroad. Please close my account and delete my photos and everything else.", received: 27, assigned: true,
-		events: []reqEvent{
-			{27, "requester", requests.ActFile, models.StatusAwaitingVerification, ""},
-			{27, "system", requests.ActVerify, models.StatusInReview, ""},
-			{2, "staff", requests.ActApprove, models.StatusApproved, ""},
-			{2, "system", requests.ActHandOff, models.StatusWaitingFulfilment, ""},
-		},
-	},
 }
 
 // SeedRequests gives the demo shop its privacy requests, a legal hold
