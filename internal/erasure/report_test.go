@@ -40,6 +40,18 @@ func TestRunReportIsMailedThenForgotten(t *testing.T) {
 		}
 		f := seed(t, db, 2)
 		f.s.Mailer = m
+		// A correction passed on earlier and never acknowledged names the
+		// customer in its payload; the erasure supersedes it. (The system
+		// is now off, so the erasure makes no task of its own.)
+		sys := models.ConnectedSystem{Name: "Print system", Kind: models.SystemManual}
+		create(t, db, &sys)
+		// A false bool is left to the column's default on create.
+		if err := db.Model(&sys).Update("enabled", false).Error; err != nil {
+			t.Fatal(err)
+		}
+		old := models.SystemTask{SystemID: sys.ID, Event: models.EventRectification, Status: models.TaskPending, MessageID: "msg_old",
+			Payload: `{"type":"privacy.rectification","data":{"customer":{"email":"` + pEmail + `"}}}`, CreatedAt: testNow}
+		create(t, db, &old)
 		if err := f.s.Run(t.Context(), f.erasureID); err != nil {
 			t.Fatal(err)
 		}
@@ -81,6 +93,10 @@ func TestRunReportIsMailedThenForgotten(t *testing.T) {
 			if !strings.Contains(body, want) {
 				t.Errorf("the report lacks %q", want)
 			}
+		}
+		db.Take(&old, old.ID)
+		if old.Status != models.TaskDone || old.Payload != "" {
+			t.Errorf("the earlier task after the erasure: %s %q", old.Status, old.Payload)
 		}
 		for col, n := range piiHits(t, db, needles) {
 			if !strings.HasPrefix(col, "retained_invoices.") {

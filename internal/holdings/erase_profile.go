@@ -68,6 +68,13 @@ func (job EraseJob) forgetMail() error {
 	if job.isPostgres() {
 		like = "ILIKE ? ESCAPE '\\'"
 	}
+	// Corrections and restrictions passed on earlier and not yet
+	// acknowledged: the erasure's own task supersedes them, and their
+	// payloads name the customer.
+	if _, err := job.exec("tasks", "UPDATE system_tasks SET status = 'done', payload = '', done_by_kind = 'system', done_at = ?, "+
+		"note = 'superseded by the erasure' WHERE event <> 'erasure' AND status <> 'done' AND payload "+like, job.Now, likeJSON(normEmail(job.Email))); err != nil {
+		return err
+	}
 	q := "DELETE FROM jobs WHERE status <> 'running' AND payload " + like
 	if _, err := job.exec("jobs", q, likeJSON(normEmail(job.Email))); err != nil {
 		return err

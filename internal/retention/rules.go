@@ -70,8 +70,12 @@ func housekeeping() []Rule {
 		{Expiry: holdings.Expiry{Name: "system_tasks_done", Table: "system_tasks", Key: "id",
 			Where:         fmt.Sprintf("t.status = '%s' AND t.done_at < ?", models.TaskDone),
 			PeriodSetting: settings.RetentionClosedRequests.Key()}},
+		// Held mail too (no SMTP set: admins read it in the outbox): the
+		// report of an erasure is forgotten on delivery, and a held one
+		// must not keep its address for good.
 		{Expiry: holdings.Expiry{Name: "outbox_messages", Table: "outbox_messages", Key: "id",
-			Where:         fmt.Sprintf("t.status IN ('%s', '%s') AND t.created_at < ?", models.OutboxSent, models.OutboxFailed),
+			Where: fmt.Sprintf("t.status IN ('%s', '%s', '%s') AND t.created_at < ?", models.OutboxSent, models.OutboxFailed,
+				models.OutboxHeld),
 			PeriodSetting: settings.RetentionOutbox.Key()}},
 		{Expiry: holdings.Expiry{Name: "jobs_done", Table: "jobs", Key: "id",
 			Where:         fmt.Sprintf("t.status = '%s' AND t.updated_at < ?", models.JobDone),

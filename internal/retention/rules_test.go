@@ -345,6 +345,9 @@ func TestHousekeeping(t *testing.T) {
 				Status: models.OutboxSent, CreatedAt: testNow.Add(-31 * day)},
 			&models.OutboxMessage{ToAddress: "y@example.com", Template: "test", Locale: "en", Subject: "s", TextBody: "t", HTMLBody: "h",
 				Status: models.OutboxHeld, CreatedAt: testNow.Add(-31 * day)},
+			// Still to be sent: kept, whatever its age.
+			&models.OutboxMessage{ToAddress: "z@example.com", Template: "test", Locale: "en", Subject: "s", TextBody: "t", HTMLBody: "h",
+				Status: models.OutboxPending, CreatedAt: testNow.Add(-31 * day)},
 			&models.Job{Kind: "k", Payload: `{"a":1}`, Status: models.JobDone, RunAt: testNow, UpdatedAt: testNow.Add(-15 * day)},
 			&models.Job{Kind: "k", Payload: `{"a":2}`, Status: models.JobDead, RunAt: testNow, UpdatedAt: testNow.Add(-15 * day)},
 			&models.Job{Kind: "k", Payload: `{"a":3}`, Status: models.JobDone, RunAt: testNow, UpdatedAt: testNow.Add(-day)},
@@ -368,7 +371,7 @@ func TestHousekeeping(t *testing.T) {
 			&models.WebhookDelivery{TaskID: task.ID, Attempt: 2, CreatedAt: testNow.Add(-29 * day)})
 
 		counts := e.run(t)
-		want := map[string]int64{"requests_closed": 1, "outbox_messages": 1, "jobs_done": 1, "jobs_dead_payloads": 1,
+		want := map[string]int64{"requests_closed": 1, "outbox_messages": 2, "jobs_done": 1, "jobs_dead_payloads": 1,
 			"webhook_deliveries": 1, "retained_invoices": 1, "erasures_closed": 1, "system_tasks_done": 1}
 		for k, n := range want {
 			if counts[k] != n {
