@@ -46,10 +46,14 @@ const (
 // still ties the run to the journal. ReportEmail is where the report is
 // mailed, kept only until that mail is delivered.
 type Erasure struct {
-	ID           int64         `gorm:"primaryKey"`
-	RequestID    *int64        `gorm:"uniqueIndex"`
-	UserID       *int64        `gorm:"index"`
-	SubjectRef   string        `gorm:"size:100;not null;default:''"`
+	ID         int64  `gorm:"primaryKey"`
+	RequestID  *int64 `gorm:"uniqueIndex"`
+	UserID     *int64 `gorm:"index"`
+	SubjectRef string `gorm:"size:100;not null;default:''"`
+	// Categories are the registry keys it erases, comma-separated (empty:
+	// all): its request's, kept here so the journal and a replay erase
+	// the same.
+	Categories   string        `gorm:"size:400;not null;default:''"`
 	Status       ErasureStatus `gorm:"size:16;not null;index:idx_erasures_status,priority:1"`
 	CoolOffUntil time.Time     `gorm:"not null;index:idx_erasures_status,priority:2"`
 	WaivedAt     *time.Time

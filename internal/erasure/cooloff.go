@@ -48,7 +48,7 @@ func (s *Service) CoolOffEnd(r *models.PrivacyRequest, now time.Time) time.Time 
 // cool-off ends, or until the customer waives it.
 func (s *Service) Schedule(tx *gorm.DB, r *models.PrivacyRequest) error {
 	now := s.now()
-	e := models.Erasure{RequestID: &r.ID, UserID: r.UserID, Status: models.ErasureCoolingOff,
+	e := models.Erasure{RequestID: &r.ID, UserID: r.UserID, Categories: r.Categories, Status: models.ErasureCoolingOff,
 		CoolOffUntil: s.CoolOffEnd(r, now), ReportEmail: r.RequesterEmail, ReportLocale: r.Locale, CreatedAt: now, UpdatedAt: now}
 	// Approved twice cannot happen (the request moved on), but a replayed
 	// hand-off must not make a second run.

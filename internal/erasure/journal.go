@@ -22,9 +22,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/photolab/privacyportal/internal/holdings"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -79,9 +81,12 @@ type Entry struct {
 	// version): a restore loses the rows added since its backup, and
 	// replay puts them back, even for an account the backup never had.
 	Suppress []string `json:"suppress,omitempty"`
-	Purpose  string   `json:"purpose,omitempty"`
-	Topic    string   `json:"topic,omitempty"`
-	Channel  string   `json:"channel,omitempty"`
+	// Categories are what an erasure erased (none: everything), so a
+	// replay erases no more than the person asked.
+	Categories []string `json:"categories,omitempty"`
+	Purpose    string   `json:"purpose,omitempty"`
+	Topic      string   `json:"topic,omitempty"`
+	Channel    string   `json:"channel,omitempty"`
 	// Prev chains the line to the previous one: a keyed hash of that
 	// line's bytes (of "" for the first), so an edited, removed or
 	// reordered line breaks the chain.
@@ -296,19 +301,22 @@ func normalEmail(email string) string { return strings.ToLower(strings.TrimSpace
 // before the run touches the database: a restore from a backup taken
 // before it replays the erasure. A resumed run writes the line again,
 // which replay treats as the same erasure.
-func (s *Service) recordErasure(userID int64, email string) error {
+func (s *Service) recordErasure(userID int64, email string, categories []string) error {
 	if s.Journal == nil {
 		// A service built without one (a test of another part): the
 		// server always opens the journal beside the keys.
 		return nil
 	}
-	e := Entry{At: s.now(), Kind: KindErasure}
+	e := Entry{At: s.now(), Kind: KindErasure, Categories: categories}
 	if userID != 0 {
 		e.User = s.Secrets.MAC(macUser, strconv.FormatInt(userID, 10))
 	}
 	if addr := normalEmail(email); addr != "" {
 		e.Email = s.Secrets.MAC(macEmail, addr)
-		e.Suppress = s.Secrets.MACs(consent.SuppressionPurpose, addr)
+		// Only an erasure of the consents suppresses the address.
+		if len(categories) == 0 || slices.Contains(categories, holdings.KeyConsents) {
+			e.Suppress = s.Secrets.MACs(consent.SuppressionPurpose, addr)
+		}
 	}
 	if e.User == "" && e.Email == "" {
 		return nil

@@ -34,7 +34,7 @@ func journalService(t testing.TB) (*Service, string) {
 func TestJournalFormat(t *testing.T) {
 	t.Parallel()
 	s, dir := journalService(t)
-	if err := s.recordErasure(4242, " Ada.Lovelace@Example.com "); err != nil {
+	if err := s.recordErasure(4242, " Ada.Lovelace@Example.com ", nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.RecordWithdrawal(nil, consent.Withdrawal{UserID: 7, Email: "grace@example.com", Purpose: models.PurposeMarketing,
@@ -101,7 +101,7 @@ func TestJournalTamper(t *testing.T) {
 	write := func(t *testing.T) (*Service, string, []string) {
 		s, dir := journalService(t)
 		for i := range 4 {
-			if err := s.recordErasure(int64(100+i), "someone@example.com"); err != nil {
+			if err := s.recordErasure(int64(100+i), "someone@example.com", nil); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -154,7 +154,7 @@ func TestJournalTamper(t *testing.T) {
 		f, _ := os.OpenFile(filepath.Join(dir, JournalFile), os.O_WRONLY|os.O_APPEND, 0)
 		f.WriteString(`{"seq":5,"ki`)
 		f.Close()
-		if err := s.recordErasure(1, "a@example.com"); !errors.Is(err, ErrJournalBroken) {
+		if err := s.recordErasure(1, "a@example.com", nil); !errors.Is(err, ErrJournalBroken) {
 			t.Fatalf("append after a torn line: %v", err)
 		}
 	})
@@ -162,14 +162,14 @@ func TestJournalTamper(t *testing.T) {
 		t.Parallel()
 		s, dir, _ := write(t)
 		before, _ := os.ReadFile(filepath.Join(dir, journalHead))
-		if err := s.recordErasure(9, "b@example.com"); err != nil {
+		if err := s.recordErasure(9, "b@example.com", nil); err != nil {
 			t.Fatal(err)
 		}
 		os.WriteFile(filepath.Join(dir, journalHead), before, 0o600) // the crash before the head
 		if entries, err := s.Journal.Entries(s.Secrets); err != nil || len(entries) != 5 {
 			t.Fatalf("head one behind: %d, %v", len(entries), err)
 		}
-		if err := s.recordErasure(10, "c@example.com"); err != nil {
+		if err := s.recordErasure(10, "c@example.com", nil); err != nil {
 			t.Fatalf("append after the crash: %v", err)
 		}
 		if entries, err := s.Journal.Entries(s.Secrets); err != nil || len(entries) != 6 {
@@ -189,13 +189,13 @@ func putJournal(dir string, lines []string) {
 func TestJournalAcrossRotation(t *testing.T) {
 	t.Parallel()
 	s, _ := journalService(t)
-	if err := s.recordErasure(1, "old@example.com"); err != nil {
+	if err := s.recordErasure(1, "old@example.com", nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Secrets.AddKey(); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.recordErasure(2, "new@example.com"); err != nil {
+	if err := s.recordErasure(2, "new@example.com", nil); err != nil {
 		t.Fatal(err)
 	}
 	entries, err := s.Journal.Entries(s.Secrets)
@@ -228,7 +228,7 @@ func TestJournalConcurrentInstances(t *testing.T) {
 	for _, svc := range []*Service{s, other} {
 		go func() {
 			for i := range 20 {
-				if err := svc.recordErasure(int64(i+1), "x@example.com"); err != nil {
+				if err := svc.recordErasure(int64(i+1), "x@example.com", nil); err != nil {
 					errs <- err
 					return
 				}

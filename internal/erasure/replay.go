@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/photolab/privacyportal/internal/consent"
@@ -28,6 +29,9 @@ type Replayer struct {
 	// Erase erases account userID again, with no cool-off and no report
 	// mail (nil: through the engine, EngineErase).
 	Erase func(ctx context.Context, userID int64) error
+	// scope is, per account to erase again, the categories its journal
+	// lines erased, comma-separated ("": all), for EngineErase.
+	scope map[int64]string
 }
 
 // ReplayResult is what a replay did, in counts.
@@ -100,9 +104,10 @@ func (r *Replayer) Replay(ctx context.Context) (ReplayResult, error) {
 	for _, uid := range erase {
 		// An account whose erasure finished before the backup was kept
 		// by a legal hold: erasing it again would change nothing.
+		// One that erased less (some categories) does not count.
 		var done int64
-		if err := s.DB.WithContext(ctx).Model(&models.Erasure{}).Where("user_id = ? AND status IN ?", uid,
-			[]models.ErasureStatus{models.ErasureWaiting, models.ErasureCompleted}).Count(&done).Error; err != nil {
+		if err := s.DB.WithContext(ctx).Model(&models.Erasure{}).Where("user_id = ? AND status IN ? AND (categories = '' OR categories = ?)", uid,
+			[]models.ErasureStatus{models.ErasureWaiting, models.ErasureCompleted}, r.scope[uid]).Count(&done).Error; err != nil {
 			return res, fmt.Errorf("erasure replay: %w", err)
 		}
 		if done > 0 {
@@ -179,10 +184,18 @@ func (r *Replayer) match(ctx context.Context, erasures, withdrawals map[string][
 		}
 		hashes := append(s.Secrets.MACs(macUser, strconv.FormatInt(u.ID, 10)), s.Secrets.MACs(macEmail, normalEmail(u.Email))...)
 		gone, seen := false, map[int64]bool{}
+		var cats []string
+		all := false
 		for _, h := range hashes {
 			for _, e := range erasures[h] {
 				if !u.CreatedAt.After(e.At) {
 					gone = true
+					all = all || len(e.Categories) == 0
+					for _, c := range e.Categories {
+						if !slices.Contains(cats, c) {
+							cats = append(cats, c)
+						}
+					}
 				}
 			}
 			for _, e := range withdrawals[h] {
@@ -195,6 +208,13 @@ func (r *Replayer) match(ctx context.Context, erasures, withdrawals map[string][
 		}
 		if gone {
 			erase = append(erase, u.ID)
+			if r.scope == nil {
+				r.scope = map[int64]string{}
+			}
+			if !all {
+				slices.Sort(cats)
+				r.scope[u.ID] = strings.Join(cats, ",")
+			}
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -295,7 +315,8 @@ func (r *Replayer) EngineErase(ctx context.Context, userID int64) error {
 				"started_at": now, "updated_at": now}).Error
 		}
 		uid := userID
-		e = models.Erasure{UserID: &uid, Status: models.ErasureRunning, CoolOffUntil: now, StartedAt: &now, CreatedAt: now, UpdatedAt: now}
+		e = models.Erasure{UserID: &uid, Categories: r.scope[userID], Status: models.ErasureRunning, CoolOffUntil: now, StartedAt: &now,
+			CreatedAt: now, UpdatedAt: now}
 		if err := tx.Create(&e).Error; err != nil {
 			return err
 		}

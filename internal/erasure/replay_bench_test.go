@@ -15,7 +15,7 @@ func BenchmarkJournalAppend(b *testing.B) {
 	s, _ := journalService(b)
 	b.ResetTimer()
 	for i := range b.N {
-		if err := s.recordErasure(int64(i+1), "bench@example.com"); err != nil {
+		if err := s.recordErasure(int64(i+1), "bench@example.com", nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -307,7 +307,7 @@ func replayAfterRestore(t *testing.T, db *dbtest.DB, backupOf backupFunc) {
 	// After it: Ada is erased, Bob unsubscribes.
 	var erased []int64
 	env.now = replayNow.Add(time.Hour)
-	if err := s.recordErasure(ada.id, ada.email); err != nil {
+	if err := s.recordErasure(ada.id, ada.email, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := fakeErase(s, &erased)(ctx, ada.id); err != nil {
@@ -424,16 +424,16 @@ func TestReplayMatching(t *testing.T) {
 
 		env.now = replayNow.Add(time.Hour)
 		// The erasure journaled under the first key version, then a rotation.
-		if err := s.recordErasure(byID.id, "an-address-changed-since@example.com"); err != nil {
+		if err := s.recordErasure(byID.id, "an-address-changed-since@example.com", nil); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := env.ring.AddKey(); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.recordErasure(0, "BY-EMAIL@example.com"); err != nil {
+		if err := s.recordErasure(0, "BY-EMAIL@example.com", nil); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.recordErasure(held.id, held.email); err != nil {
+		if err := s.recordErasure(held.id, held.email, nil); err != nil {
 			t.Fatal(err)
 		}
 		for _, line := range []consent.Withdrawal{
@@ -487,8 +487,8 @@ func TestReplayBrokenJournal(t *testing.T) {
 	first := env.customer(t, db.DB, c, "first@example.com")
 	second := env.customer(t, db.DB, c, "second@example.com")
 	env.now = replayNow.Add(time.Hour)
-	s.recordErasure(first.id, first.email)
-	s.recordErasure(second.id, second.email)
+	s.recordErasure(first.id, first.email, nil)
+	s.recordErasure(second.id, second.email, nil)
 	raw, _ := os.ReadFile(s.Journal.Path)
 	os.WriteFile(s.Journal.Path, raw[:len(raw)-3], 0o600) // the last line torn
 	var erased []int64
@@ -514,7 +514,7 @@ func TestReplayThroughEngine(t *testing.T) {
 		ada := env.customer(t, db.DB, c, "ada@example.com")
 		keep := env.customer(t, db.DB, c, "keep@example.com")
 		env.now = replayNow.Add(time.Hour)
-		if err := s.recordErasure(ada.id, ada.email); err != nil {
+		if err := s.recordErasure(ada.id, ada.email, nil); err != nil {
 			t.Fatal(err)
 		}
 		r := &Replayer{Erasure: s, Consent: c}
@@ -545,6 +545,56 @@ func TestReplayThroughEngine(t *testing.T) {
 		}
 		if ok, _ := consent.Suppressed(db.DB, env.ring, ada.email); !ok {
 			t.Error("Ada's address is not suppressed")
+		}
+	})
+}
+
+// TestReplayKeepsTheErasureScope: a journaled erasure of the photos
+// alone, replayed into a restored database, erases the photos again and
+// nothing else: the account, its consents and its address stay, and the
+// address is not suppressed.
+func TestReplayKeepsTheErasureScope(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		t.Parallel()
+		ctx := context.Background()
+		env := newReplayEnv(t)
+		s, c := env.services(t, db.DB, db.Dialect)
+		if err := SeedStrategies(ctx, db.DB, env.now); err != nil {
+			t.Fatal(err)
+		}
+		ada := env.customer(t, db.DB, c, "ada@example.com")
+		env.now = replayNow.Add(time.Hour)
+		if err := s.recordErasure(ada.id, ada.email, []string{holdings.KeyPhotos}); err != nil {
+			t.Fatal(err)
+		}
+		res, err := (&Replayer{Erasure: s, Consent: c}).Replay(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var users, photos int64
+		db.Model(&models.User{}).Where("id = ?", ada.id).Count(&users)
+		db.Model(&models.Photo{}).Where("user_id = ?", ada.id).Count(&photos)
+		if res.AccountsErased != 1 || users != 1 || photos != 0 {
+			t.Errorf("replayed photos-only erasure: %+v, account %d, photos %d", res, users, photos)
+		}
+		for _, k := range ada.files {
+			if fileExists(env, k) {
+				t.Errorf("the photo file %s came back", k)
+			}
+		}
+		if ok, _ := consent.Suppressed(db.DB, env.ring, ada.email); ok {
+			t.Error("a photos-only erasure suppressed the address")
+		}
+		var e models.Erasure
+		db.Where("request_id IS NULL").Take(&e)
+		if e.Categories != holdings.KeyPhotos {
+			t.Errorf("the replay's erasure names %q", e.Categories)
+		}
+		// Replayed again: it is done, nothing more happens.
+		res, err = (&Replayer{Erasure: s, Consent: c}).Replay(ctx)
+		if err != nil || res.AccountsErased != 0 {
+			t.Errorf("second replay: %+v, %v", res, err)
 		}
 	})
 }

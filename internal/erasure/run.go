@@ -188,7 +188,11 @@ func (s *Service) begin(ctx context.Context, id int64) (*run, error) {
 		if e.Status == models.ErasureCoolingOff {
 			// The journal first: a backup restored after this point replays
 			// the erasure even if the database lost every trace of it.
-			if err := s.recordErasure(r.userID, r.email); err != nil {
+			named, err := namedCategories(tx, e)
+			if err != nil {
+				return err
+			}
+			if err := s.recordErasure(r.userID, r.email, named); err != nil {
 				return err
 			}
 			res := tx.Model(&models.Erasure{}).Where("id = ? AND status = ?", id, models.ErasureCoolingOff).
@@ -210,17 +214,9 @@ func (s *Service) begin(ctx context.Context, id int64) (*run, error) {
 // are kept and reported; the request's named categories (none: all) are
 // erased by their strategy; the account goes only when every category is.
 func (s *Service) plan(ctx context.Context, tx *gorm.DB, r *run) error {
-	var named []string
-	if r.e.RequestID != nil {
-		var cats string
-		if err := tx.Model(&models.PrivacyRequest{}).Where("id = ?", *r.e.RequestID).Select("categories").Scan(&cats).Error; err != nil {
-			return err
-		}
-		for c := range strings.SplitSeq(cats, ",") {
-			if c = strings.TrimSpace(c); c != "" {
-				named = append(named, c)
-			}
-		}
+	named, err := namedCategories(tx, r.e)
+	if err != nil {
+		return err
 	}
 	var erase, keep []string
 	if r.userID != 0 && s.Requests != nil {
@@ -251,7 +247,6 @@ func (s *Service) plan(ctx context.Context, tx *gorm.DB, r *run) error {
 	}
 	r.order = append(r.order, holdings.KeyProfile)
 	r.account = r.userID != 0 && len(r.erase) == len(r.order)
-	var err error
 	r.strategies, err = s.strategies(tx)
 	return err
 }
@@ -396,4 +391,22 @@ func (s *Service) purge(ctx context.Context) error {
 		s.log().Warn("erasure: files left for the next purge", "err", err)
 	}
 	return nil
+}
+
+// namedCategories are the categories erasure e names (none: all): its
+// own, or, for one made before it kept them, its request's.
+func namedCategories(tx *gorm.DB, e models.Erasure) ([]string, error) {
+	cats := e.Categories
+	if cats == "" && e.RequestID != nil {
+		if err := tx.Model(&models.PrivacyRequest{}).Where("id = ?", *e.RequestID).Select("categories").Scan(&cats).Error; err != nil {
+			return nil, err
+		}
+	}
+	var named []string
+	for c := range strings.SplitSeq(cats, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			named = append(named, c)
+		}
+	}
+	return named, nil
 }

@@ -26,6 +26,7 @@ CREATE TABLE erasures (
     request_id BIGINT REFERENCES privacy_requests (id) ON DELETE SET NULL,
     user_id BIGINT,
     subject_ref TEXT NOT NULL DEFAULT '',
+    categories TEXT NOT NULL DEFAULT '',
     status TEXT NOT NULL,
     cool_off_until TIMESTAMPTZ NOT NULL,
     waived_at TIMESTAMPTZ,
