@@ -336,7 +336,7 @@ func (s *Service) recordErasure(userID int64, email string, categories []string)
 // an unconfirmed opt-in: the restored pending state carries its own
 // deadline and expires again by itself.
 func (s *Service) RecordWithdrawal(tx *gorm.DB, w consent.Withdrawal) error {
-	if w.Method == consent.MethodReplay || w.Method == models.MethodExpiry {
+	if w.Method == consent.MethodReplay || w.Method == models.MethodExpiry || s.Journal == nil {
 		return nil
 	}
 	e := Entry{At: w.At, Kind: KindWithdrawal, Purpose: w.Purpose, Topic: w.Topic, Channel: w.Channel}

@@ -350,7 +350,16 @@ func (s *Service) finish(tx *gorm.DB, r *run) error {
 			}
 		}
 	}
-	if err := s.Dispatch(tx, models.EventErasure, e.RequestID, &e.ID, Subject{UserID: r.userID, Email: r.email}); err != nil {
+	subj := Subject{UserID: r.userID, Email: r.email}
+	for _, k := range r.order {
+		switch {
+		case r.held[k]:
+			subj.Held = append(subj.Held, k)
+		case r.erase[k]:
+			subj.Erased = append(subj.Erased, k)
+		}
+	}
+	if err := s.Dispatch(tx, models.EventErasure, e.RequestID, &e.ID, subj); err != nil {
 		return err
 	}
 	if err := s.mailReport(tx, &e); err != nil {

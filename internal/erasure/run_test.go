@@ -163,8 +163,17 @@ func TestRunKeepsHeldCategory(t *testing.T) {
 		t.Parallel()
 		f := seed(t, db, 4)
 		create(t, db, &models.LegalHold{UserID: f.userID, Categories: "orders,photos", Reason: "court order", PlacedByID: 1, PlacedAt: testNow})
+		create(t, db, &models.ConnectedSystem{Name: "Print system", Kind: models.SystemManual, Enabled: true})
 		if err := f.s.Run(t.Context(), f.erasureID); err != nil {
 			t.Fatal(err)
+		}
+		// The connected system is told what to keep as well as what to erase.
+		var task models.SystemTask
+		if err := db.Where("erasure_id = ?", f.erasureID).Take(&task).Error; err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(task.Payload, `"held":["orders","photos"]`) || !strings.Contains(task.Payload, `"erased":["payments",`) {
+			t.Errorf("the system's task does not say the scope: %s", task.Payload)
 		}
 		steps := f.steps(t)
 		for _, k := range []string{holdings.KeyOrders, holdings.KeyPhotos} {

@@ -21,6 +21,8 @@ type HTTPDoer interface {
 type Subject struct {
 	UserID int64
 	Email  string
+	// Erased and Held are an erasure's categories (nil for other events).
+	Erased, Held []string
 }
 
 // systemJobs is the webhook delivery. Its lease covers one attempt's
@@ -44,7 +46,11 @@ type TaskData struct {
 	MessageID string       `json:"message_id"`
 	Request   string       `json:"request,omitempty"` // the request's number, "#12"
 	Customer  TaskCustomer `json:"customer"`
-	AckURL    string       `json:"ack_url"`
+	// Erased and Held are an erasure's categories (registry keys): what
+	// the system erases too, and what it keeps because a legal hold does.
+	Erased []string `json:"erased,omitempty"`
+	Held   []string `json:"held,omitempty"`
+	AckURL string   `json:"ack_url"`
 }
 
 // TaskCustomer identifies the customer in the connected system.
@@ -68,7 +74,7 @@ func (s *Service) Dispatch(tx *gorm.DB, event string, requestID, erasureID *int6
 			return fmt.Errorf("erasure: dispatch %s: %w", event, err)
 		}
 		p := TaskPayload{Type: "privacy." + event, Timestamp: now, Data: TaskData{
-			TaskID: t.ID, MessageID: t.MessageID, Customer: TaskCustomer{ID: subj.UserID, Email: subj.Email},
+			TaskID: t.ID, MessageID: t.MessageID, Customer: TaskCustomer{ID: subj.UserID, Email: subj.Email}, Erased: subj.Erased, Held: subj.Held,
 			AckURL: s.BaseURL + "/api/v1/tasks/" + strconv.FormatInt(t.ID, 10) + "/ack"}}
 		if requestID != nil {
 			p.Data.Request = "#" + strconv.FormatInt(*requestID, 10)
