@@ -125,10 +125,12 @@ func (s *Service) httpClient() HTTPDoer {
 	}
 }
 
-// deliver is one attempt to deliver a webhook task. A 2xx answer means
-// delivered: the task then waits for the system's acknowledgement. Any
-// other outcome is logged and returned, so the queue tries again after its
-// backoff; the last attempt fails the task, which staff then see.
+// deliver is one attempt to deliver a webhook task. Every attempt is
+// logged and, until the system acknowledges the task on the API, retried
+// after the queue's backoff: a 2xx says the message arrived, not that the
+// system did the work (the same message id each time, so a receiver
+// refuses a replay it has already handled, and acknowledges it). The last
+// attempt fails the task, which staff then see and retry.
 func (s *Service) deliver(ctx context.Context, job *models.Job) error {
 	var p deliverJob
 	if err := json.Unmarshal([]byte(job.Payload), &p); err != nil {
@@ -161,8 +163,11 @@ func (s *Service) deliver(ctx context.Context, job *models.Job) error {
 			return err
 		}
 		set := map[string]any{"attempts": gorm.Expr("attempts + 1"), "last_error": row.Error, "updated_at": s.now()}
-		if derr != nil && last {
+		switch {
+		case derr != nil && last:
 			set["status"] = models.TaskFailed
+		case last:
+			set["status"], set["last_error"] = models.TaskFailed, msgNeverAcknowledged
 		}
 		// Conditional: an acknowledgement may have come in while sending.
 		return tx.Model(&models.SystemTask{}).Where("id = ? AND status = ?", t.ID, models.TaskPending).Updates(set).Error
@@ -174,8 +179,21 @@ func (s *Service) deliver(ctx context.Context, job *models.Job) error {
 		s.log().Warn("erasure: webhook delivery failed", "task", t.ID, "system", sys.ID, "attempt", attempt, "status", code, "final", last)
 		return fmt.Errorf("erasure: deliver task %d: %w", t.ID, derr)
 	}
-	return nil
+	if last {
+		s.log().Warn("erasure: webhook never acknowledged", "task", t.ID, "system", sys.ID, "attempt", attempt)
+		return nil
+	}
+	// Delivered, not yet acknowledged: the queue sends it again after
+	// its backoff, unless the acknowledgement comes first.
+	return fmt.Errorf("erasure: deliver task %d: %w", t.ID, errAwaitingAck)
 }
+
+// errAwaitingAck retries a delivered webhook until it is acknowledged.
+var errAwaitingAck = errors.New("delivered, waiting for the acknowledgement")
+
+// msgNeverAcknowledged is a failed task's error when every delivery
+// arrived and none was acknowledged.
+const msgNeverAcknowledged = "delivered, never acknowledged"
 
 // send posts the task's payload, signed, and returns the status code.
 func (s *Service) send(ctx context.Context, sys *models.ConnectedSystem, t *models.SystemTask) (int, error) {

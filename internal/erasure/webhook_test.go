@@ -142,12 +142,29 @@ func TestDeliveryRetriesThenAck(t *testing.T) {
 		if cur.Status != models.ErasureWaiting {
 			t.Fatalf("erasure %s before the acknowledgement", cur.Status)
 		}
+		// Delivered but not acknowledged: the same message again after
+		// the backoff (the receiver refuses the replay of an id it has).
+		e.clock.Advance(time.Hour)
+		if n := e.runDue(); n != 1 {
+			t.Fatalf("no new delivery of an unacknowledged task (%d jobs)", n)
+		}
+		if got = e.task(id); got.Attempts != 4 || got.Status != models.TaskPending {
+			t.Fatalf("after a second delivery: attempts %d status %s", got.Attempts, got.Status)
+		}
 		if _, err := e.s.Acknowledge(e.ctx, creds.Token, id); err != nil {
 			t.Fatal(err)
 		}
 		got = e.task(id)
 		if got.Status != models.TaskDone || got.Payload != "" || got.DoneByKind != "api" || got.DoneAt == nil {
 			t.Errorf("after ack: %+v", got)
+		}
+		// Acknowledged: the retry that was queued sends nothing more.
+		e.clock.Advance(24 * time.Hour)
+		e.runDue()
+		var sent int64
+		must(t, db.Model(&models.WebhookDelivery{}).Where("task_id = ?", id).Count(&sent).Error)
+		if sent != 4 {
+			t.Errorf("%d deliveries after the acknowledgement, want the 4 before it", sent)
 		}
 		must(t, db.Take(&cur, "id = ?", er.ID).Error)
 		var req models.PrivacyRequest
