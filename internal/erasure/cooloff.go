@@ -162,21 +162,9 @@ func (s *Service) StopForRequester(ctx context.Context, a actor.Actor, requestID
 		return ErrNotFound
 	}
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		q := tx
-		if s.Dialect == models.Postgres {
-			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-		}
-		var e models.Erasure
-		err := q.Where("request_id = ?", requestID).Take(&e).Error
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return ErrNotFound
-		}
+		e, now, err := s.lockInCoolOff(tx, requestID, 0)
 		if err != nil {
-			return fmt.Errorf("erasure: of request %d: %w", requestID, err)
-		}
-		now := s.now()
-		if !InCoolOff(e, now) {
-			return ErrStarted
+			return err
 		}
 		if err := tx.Model(&models.Erasure{}).Where("id = ?", e.ID).
 			Updates(map[string]any{"status": models.ErasureCancelled, "cancelled_at": now, "updated_at": now}).Error; err != nil {
@@ -210,24 +198,38 @@ func (s *Service) inCoolOff(ctx context.Context, a actor.Actor, requestID int64,
 		return ErrNotFound
 	}
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		q := tx
-		if s.Dialect == models.Postgres {
-			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-		}
-		var e models.Erasure
-		err := q.Where("request_id = ? AND user_id = ?", requestID, a.UserID).Take(&e).Error
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return ErrNotFound
-		}
+		e, now, err := s.lockInCoolOff(tx, requestID, a.UserID)
 		if err != nil {
-			return fmt.Errorf("erasure: of request %d: %w", requestID, err)
-		}
-		now := s.now()
-		if !InCoolOff(e, now) {
-			return ErrStarted
+			return err
 		}
 		return fn(tx, &e, now)
 	})
+}
+
+// lockInCoolOff reads the erasure of request id under a row lock, the
+// customer ownerID's only (0: anyone's, for staff), and refuses one no
+// longer in its cool-off.
+func (s *Service) lockInCoolOff(tx *gorm.DB, requestID, ownerID int64) (models.Erasure, time.Time, error) {
+	q := tx.Where("request_id = ?", requestID)
+	if ownerID != 0 {
+		q = q.Where("user_id = ?", ownerID)
+	}
+	if s.Dialect == models.Postgres {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	var e models.Erasure
+	err := q.Take(&e).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return e, time.Time{}, ErrNotFound
+	}
+	if err != nil {
+		return e, time.Time{}, fmt.Errorf("erasure: of request %d: %w", requestID, err)
+	}
+	now := s.now()
+	if !InCoolOff(e, now) {
+		return e, now, ErrStarted
+	}
+	return e, now, nil
 }
 
 // record writes the audit entry of action on e, by a.
